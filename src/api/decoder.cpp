@@ -1,0 +1,148 @@
+#include "api/decoder.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace cognate::api {
+namespace {
+
+constexpr std::size_t max_depth = 16;
+
+std::string kind_of(const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::object: return "an object";
+    case boost::json::kind::array: return "an array";
+    case boost::json::kind::string: return "a string";
+    case boost::json::kind::bool_: return "a boolean";
+    case boost::json::kind::null: return "null";
+    default: return "a number";
+  }
+}
+
+// Cognito names members in validation messages with a lower-case first letter ('clientId').
+std::string model_name(std::string_view member) {
+  std::string out(member);
+  if (!out.empty() && out[0] >= 'A' && out[0] <= 'Z') {
+    out[0] = static_cast<char>(out[0] - 'A' + 'a');
+  }
+  return out;
+}
+
+}  // namespace
+
+result<boost::json::object> parse_body(std::string_view body) {
+  boost::json::parse_options options;
+  options.max_depth = max_depth;
+  boost::json::stream_parser parser({}, options);
+  boost::system::error_code ec;
+  std::size_t used = parser.write_some(body.data(), body.size(), ec);
+  if (!ec) {
+    parser.finish(ec);
+  }
+  if (ec) {
+    if (ec == boost::json::error::too_deep) {
+      return fail(errc::serialization,
+                  fmt::format("Request body is nested deeper than {} levels.", max_depth));
+    }
+    return fail(errc::serialization,
+                fmt::format("Request body is not valid JSON ({}) near byte {}.", ec.message(), used));
+  }
+  auto v = parser.release();
+  if (!v.is_object()) {
+    return fail(errc::serialization, "Request body must be a JSON object.");
+  }
+  return std::move(v.as_object());
+}
+
+void decoder::note(failure f) {
+  if (!error_) {
+    error_ = std::move(f);
+  }
+}
+
+const boost::json::value* decoder::find(std::string_view member) {
+  const auto* v = body_.if_contains(member);
+  return v == nullptr || v->is_null() ? nullptr : v;
+}
+
+std::optional<std::string> decoder::check_string(std::string_view member,
+                                                 const boost::json::value& v, string_rule rule) {
+  if (!v.is_string()) {
+    note(fail(errc::serialization,
+              fmt::format("Member '{}' must be a string, got {}.", member, kind_of(v))));
+    return std::nullopt;
+  }
+  std::string s(v.as_string());
+  const bool has_space = std::any_of(s.begin(), s.end(), [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  });
+  if (s.size() < rule.min_length || s.size() > rule.max_length) {
+    note(fail(errc::invalid_parameter,
+              fmt::format("1 validation error detected: Value at '{}' failed to satisfy "
+                          "constraint: Member must have length between {} and {}",
+                          model_name(member), rule.min_length, rule.max_length)));
+    return std::nullopt;
+  }
+  if (rule.no_whitespace && has_space) {
+    note(fail(errc::invalid_parameter,
+              fmt::format("1 validation error detected: Value at '{}' failed to satisfy "
+                          "constraint: Member must satisfy regular expression pattern: [\\S]+",
+                          model_name(member))));
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::string decoder::required_string(std::string_view member, string_rule rule) {
+  const auto* v = find(member);
+  if (v == nullptr) {
+    note(fail(errc::invalid_parameter,
+              fmt::format("1 validation error detected: Value null at '{}' failed to satisfy "
+                          "constraint: Member must not be null",
+                          model_name(member))));
+    return {};
+  }
+  return check_string(member, *v, rule).value_or(std::string());
+}
+
+std::optional<std::string> decoder::optional_string(std::string_view member, string_rule rule) {
+  const auto* v = find(member);
+  return v == nullptr ? std::nullopt : check_string(member, *v, rule);
+}
+
+pool::attribute_list decoder::attribute_list(std::string_view member) {
+  pool::attribute_list out;
+  const auto* v = find(member);
+  if (v == nullptr) {
+    return out;
+  }
+  if (!v->is_array()) {
+    note(fail(errc::serialization,
+              fmt::format("Member '{}' must be an array, got {}.", member, kind_of(*v))));
+    return out;
+  }
+  if (v->as_array().size() > 100) {
+    note(fail(errc::invalid_parameter, fmt::format("Too many entries in '{}'.", member)));
+    return out;
+  }
+  for (const auto& entry : v->as_array()) {
+    if (!entry.is_object()) {
+      note(fail(errc::serialization,
+                fmt::format("Each entry of '{}' must be an object with Name and Value, got {}.",
+                            member, kind_of(entry))));
+      return out;
+    }
+    decoder inner(entry.as_object());
+    auto name = inner.required_string("Name", {1, 32, true});
+    auto value = inner.optional_string("Value", {0, 2048});
+    if (inner.error()) {
+      note(*inner.error());
+      return out;
+    }
+    out.emplace_back(std::move(name), value.value_or(""));
+  }
+  return out;
+}
+
+}  // namespace cognate::api

@@ -1,0 +1,190 @@
+// cognate: a self-hosted user pool server speaking the Amazon Cognito User Pools API.
+//
+//   cognate sandbox   the developer loop: embedded database, live config, emails in an outbox
+//   cognate serve     production: --database, --master-key-file, --smtp-url
+//   cognate keygen    writes a new master key file
+
+#include "app/provision.h"
+#include "app/runtime.h"
+#include "mail/file_mailer.h"
+#include "mail/smtp_mailer.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace {
+
+using namespace cognate;
+
+constexpr std::uint16_t default_port = 9339;
+
+// "127.0.0.1:9339", "0.0.0.0:8080", "[::1]:0" → host and port.
+bool parse_listen(const std::string& text, http::server_options& out) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return false;
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  try {
+    std::size_t used = 0;
+    int port = std::stoi(text.substr(colon + 1), &used);
+    if (used != text.size() - colon - 1 || port < 0 || port > 65535) {
+      return false;
+    }
+    out.host = host;
+    out.port = static_cast<std::uint16_t>(port);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+std::chrono::seconds parse_duration(const std::string& text) {
+  // "90", "90s", "15m", "24h"
+  std::size_t used = 0;
+  long long n = std::stoll(text, &used);
+  std::string unit = text.substr(used);
+  if (n <= 0 || (unit != "" && unit != "s" && unit != "m" && unit != "h")) {
+    throw CLI::ValidationError("--code-lifetime", "expected a positive duration like 90s, 15m or 24h");
+  }
+  return std::chrono::seconds(n * (unit == "m" ? 60 : unit == "h" ? 3600 : 1));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Cognate: a self-hosted user pool server speaking the Amazon Cognito User Pools API"};
+  cli.require_subcommand(1);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  std::string config = "amplify/auth.json";
+  std::string listen = fmt::format("127.0.0.1:{}", default_port);
+  std::string region = "us-east-1";
+  std::string code_lifetime = "24h";
+  std::string log_level = "info";
+  auto add_common = [&](CLI::App* cmd) {
+    cmd->add_option("--config", config, "auth config (Amplify Gen 2 defineAuth keys)")
+        ->capture_default_str();
+    cmd->add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free one)")
+        ->capture_default_str();
+    cmd->add_option("--region", region, "region part of the user pool id")->capture_default_str();
+    cmd->add_option("--code-lifetime", code_lifetime,
+                    "how long emailed codes stay valid (e.g. 24h; short values are for tests)")
+        ->capture_default_str();
+    cmd->add_option("--log-level", log_level, "trace, debug, info, warn, error")
+        ->capture_default_str();
+  };
+
+  auto* sandbox = cli.add_subcommand("sandbox", "developer loop: embedded database, live config, "
+                                                "emails in an outbox folder");
+  add_common(sandbox);
+  std::string dir = ".cognate";
+  std::string outputs = "amplify_outputs.json";
+  sandbox->add_option("--dir", dir, "folder for the database, dev master key and outbox")
+      ->capture_default_str();
+  sandbox->add_option("--outputs", outputs, "where to write amplify_outputs.json")
+      ->capture_default_str();
+
+  auto* serve = cli.add_subcommand("serve", "production server");
+  add_common(serve);
+  std::string database;
+  std::string key_file;
+  std::string smtp_url;
+  std::string mail_dir;
+  std::string from = "Cognate <no-reply@cognate.localhost>";
+  std::string public_url;
+  bool password_auth = false;
+  serve->add_option("--database", database, "sqlite:PATH")->required();
+  serve->add_option("--master-key-file", key_file, "file with the master key (cognate keygen)")
+      ->required();
+  auto* smtp_opt = serve->add_option("--smtp-url", smtp_url,
+                                     "smtp://user:pass@host:587 (STARTTLS when offered) or smtps://");
+  auto* dir_opt = serve->add_option("--mail-dir", mail_dir,
+                                    "write emails as .eml files here instead of sending them");
+  smtp_opt->excludes(dir_opt);
+  serve->add_option("--from", from, "From: address of emails (auth.json senders.email overrides)")
+      ->capture_default_str();
+  serve->add_option("--public-url", public_url, "the URL clients use to reach this server");
+  serve->add_flag("--allow-user-password-auth", password_auth,
+                  "let the app client use USER_PASSWORD_AUTH (Gen 2 allows SRP only)");
+
+  auto* keygen = cli.add_subcommand("keygen", "write a new master key file (mode 0600)");
+  std::string key_out;
+  keygen->add_option("--out", key_out, "file to create")->required();
+
+  CLI11_PARSE(cli, argc, argv);
+  spdlog::set_level(spdlog::level::from_str(log_level));
+
+  try {
+    if (keygen->parsed()) {
+      crypto::master_key::create(key_out);
+      fmt::print("wrote a new master key to {}\n", key_out);
+      return 0;
+    }
+
+    app::runtime_options o;
+    o.config_path = config;
+    o.region = region;
+    o.code_lifetime = parse_duration(code_lifetime);
+    if (!parse_listen(listen, o.http)) {
+      fmt::print(stderr, "cognate: --listen expects HOST:PORT, got \"{}\"\n", listen);
+      return 1;
+    }
+    if (!app::valid_region(region)) {
+      fmt::print(stderr, "cognate: --region expects an AWS-shaped region like us-east-1, got \"{}\"\n",
+                 region);
+      return 1;
+    }
+
+    if (sandbox->parsed()) {
+      std::filesystem::path base(dir);
+      o.mode = "sandbox";
+      o.database_path = base / "cognate.db";
+      o.key = crypto::master_key::load_or_create(base / "master.key");
+      o.outbox_dir = base / "outbox";
+      o.mailer = std::make_unique<mail::file_mailer>(o.outbox_dir, stdout, ::isatty(1) != 0);
+      o.default_from = "Cognate Sandbox <no-reply@sandbox.cognate.localhost>";
+      o.allow_user_password_auth = true;
+      o.outputs_path = outputs;
+      o.watch_config = true;
+      o.pool_name = "sandbox";
+      return app::run(std::move(o));
+    }
+
+    o.mode = "server";
+    if (!database.starts_with("sqlite:")) {
+      fmt::print(stderr, "cognate: --database expects sqlite:PATH, got \"{}\"\n", database);
+      return 1;
+    }
+    o.database_path = database.substr(7);
+    o.key = crypto::master_key::load(key_file);
+    if (!smtp_url.empty()) {
+      auto smtp = mail::smtp_mailer::parse_smtp_url(smtp_url);
+      if (!smtp) {
+        fmt::print(stderr, "cognate: --smtp-url: {}\n", smtp.error().message);
+        return 1;
+      }
+      o.mailer = std::make_unique<mail::smtp_mailer>(*smtp);
+    } else if (!mail_dir.empty()) {
+      o.mailer = std::make_unique<mail::file_mailer>(mail_dir, stdout, false);
+      o.outbox_dir = mail_dir;
+    } else {
+      fmt::print(stderr, "cognate: serve needs --smtp-url (or --mail-dir to keep emails as files)\n");
+      return 1;
+    }
+    o.default_from = from;
+    o.public_url = public_url;
+    o.allow_user_password_auth = password_auth;
+    return app::run(std::move(o));
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "cognate: {}\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,217 @@
+#include "app/runtime.h"
+
+#include "api/service.h"
+#include "app/provision.h"
+#include "mail/outbox.h"
+#include "pool/auth_config.h"
+#include "pool/live_settings.h"
+#include "pool/user_pool.h"
+#include "store/sqlite/sqlite_store.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace cognate::app {
+namespace {
+
+std::optional<std::string> read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return std::nullopt;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Pretty JSON with two-space indentation (amplify_outputs.json is read by people too).
+void pretty(std::string& out, const boost::json::value& v, int indent) {
+  const std::string pad(static_cast<std::size_t>(indent) * 2, ' ');
+  const std::string inner(static_cast<std::size_t>(indent + 1) * 2, ' ');
+  if (v.is_object() && !v.as_object().empty()) {
+    out += "{\n";
+    bool first = true;
+    for (const auto& [key, value] : v.as_object()) {
+      out += first ? "" : ",\n";
+      first = false;
+      out += inner + boost::json::serialize(boost::json::value(key)) + ": ";
+      pretty(out, value, indent + 1);
+    }
+    out += "\n" + pad + "}";
+  } else if (v.is_array() && !v.as_array().empty() &&
+             std::any_of(v.as_array().begin(), v.as_array().end(),
+                         [](const auto& e) { return e.is_object(); })) {
+    out += "[\n";
+    bool first = true;
+    for (const auto& e : v.as_array()) {
+      out += first ? "" : ",\n";
+      first = false;
+      out += inner;
+      pretty(out, e, indent + 1);
+    }
+    out += "\n" + pad + "]";
+  } else {
+    out += boost::json::serialize(v);
+  }
+}
+
+void write_outputs(const std::filesystem::path& path, const pool::pool_settings& s,
+                   const pool_ids& ids) {
+  std::string text;
+  pretty(text, pool::amplify_outputs(s, ids.pool_id, ids.client_id), 0);
+  write_file_atomically(path, text + "\n");
+}
+
+void print_banner(const runtime_options& o, const pool_ids& ids, const std::string& endpoint) {
+  fmt::print("\nCognate {} is running\n", o.mode);
+  fmt::print("  endpoint      {}\n", endpoint);
+  fmt::print("  user pool     {} ({})\n", ids.pool_id, ids.created ? "created" : "reused");
+  fmt::print("  app client    {}\n", ids.client_id);
+  fmt::print("  config        {}{}\n", o.config_path.string(),
+             o.watch_config ? " (watching: edits apply live)" : "");
+  fmt::print("  database      {}\n", o.database_path.string());
+  if (!o.outbox_dir.empty()) {
+    fmt::print("  outbox        {}/ (every email lands here and below)\n", o.outbox_dir.string());
+  }
+  if (o.outputs_path) {
+    fmt::print("  outputs       {}\n", o.outputs_path->string());
+    fmt::print(
+        "\nPoint an Amplify app at it (after `import outputs from './amplify_outputs.json'`):\n"
+        "  const config = parseAmplifyConfig(outputs);  // from 'aws-amplify/utils'\n"
+        "  Amplify.configure({{ ...config, Auth: {{ Cognito: {{ ...config.Auth.Cognito,\n"
+        "    userPoolEndpoint: '{}' }} }} }});\n",
+        endpoint);
+  }
+  fmt::print("\nAWS CLI: aws cognito-idp sign-up --endpoint-url {} --region {} --client-id {} "
+             "--username you@example.com --password 'Passw0rd!'\n\n",
+             endpoint, o.region, ids.client_id);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+void write_file_atomically(const std::filesystem::path& path, const std::string& text) {
+  auto tmp = path;
+  tmp += fmt::format(".tmp-{}", ::getpid());
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) {
+    throw std::runtime_error("cannot write " + tmp.string());
+  }
+  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  ok = std::fflush(f) == 0 && ok;
+  ok = ::fsync(fileno(f)) == 0 && ok;
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok) {
+    std::filesystem::remove(tmp);
+    throw std::runtime_error("cannot write " + tmp.string());
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+int run(runtime_options o) {
+  // Signals are taken synchronously by the main thread; block them before any thread starts.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  auto config_text = read_file(o.config_path);
+  if (!config_text) {
+    fmt::print(stderr, "cognate: cannot read config file {}\n", o.config_path.string());
+    return 1;
+  }
+  auto parsed = pool::parse_auth_config(*config_text);
+  if (!parsed) {
+    fmt::print(stderr, "cognate: {}: {}\n", o.config_path.string(), parsed.error().message);
+    return 1;
+  }
+
+  try {
+    if (o.database_path.has_parent_path()) {
+      std::filesystem::create_directories(o.database_path.parent_path());
+    }
+    store::sqlite_store store(o.database_path);
+    crypto::sealer sealer(std::move(*o.key));
+    const system_clock clock;
+    auto ids = ensure_pool(store, o.region, o.pool_name);
+    pool::live_settings settings(*parsed);
+
+    mail::outbox_worker mail_worker(store, sealer, *o.mailer, clock);
+    pool::pool_options pool_options;
+    pool_options.pool_id = ids.pool_id;
+    pool_options.client_id = ids.client_id;
+    pool_options.allow_user_password_auth = o.allow_user_password_auth;
+    pool_options.default_from = o.default_from;
+    pool_options.code_lifetime = o.code_lifetime;
+    pool::user_pool pool(store, sealer, clock, settings, pool_options,
+                         [&mail_worker] { mail_worker.notify(); });
+    api::service api(pool);
+    http::server server(o.http, api);
+    server.start();
+    mail_worker.start();
+
+    const std::string endpoint =
+        o.public_url.empty() ? fmt::format("http://{}:{}", o.http.host, server.port()) : o.public_url;
+    if (o.outputs_path) {
+      write_outputs(*o.outputs_path, *parsed, ids);
+    }
+    print_banner(o, ids, endpoint);
+    spdlog::info("Cognate listening on http://{}:{}", o.http.host, server.port());
+
+    std::string last_text = *config_text;
+    pool::pool_settings current = *parsed;
+    timespec poll_interval{0, 300'000'000};
+    for (;;) {
+      int sig = sigtimedwait(&stop_signals, nullptr, &poll_interval);
+      if (sig == SIGINT || sig == SIGTERM) {
+        spdlog::info("stopping on signal {}", sig);
+        break;
+      }
+      if (!o.watch_config) {
+        continue;
+      }
+      auto text = read_file(o.config_path);
+      if (!text || *text == last_text) {
+        continue;
+      }
+      last_text = *text;
+      auto next = pool::parse_auth_config(*text);
+      if (!next) {
+        fmt::print("✗ {} not applied, still serving the previous config: {}\n",
+                   o.config_path.string(), next.error().message);
+        std::fflush(stdout);
+        continue;
+      }
+      auto changes = pool::describe_changes(current, *next);
+      if (changes.empty()) {
+        continue;
+      }
+      settings.set(*next);
+      current = *next;
+      if (o.outputs_path) {
+        write_outputs(*o.outputs_path, current, ids);
+      }
+      for (const auto& line : changes) {
+        fmt::print("✓ config applied: {}\n", line);
+      }
+      std::fflush(stdout);
+    }
+    server.stop();
+    mail_worker.stop();
+    return 0;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "cognate: {}\n", e.what());
+    return 1;
+  }
+}
+
+}  // namespace cognate::app

@@ -1,0 +1,42 @@
+#pragma once
+// Runs one Cognate server until SIGINT/SIGTERM: store, pool, mail worker, HTTP, and (sandbox)
+// the config watcher and amplify_outputs.json. Shared by `cognate sandbox` and `cognate serve`.
+
+#include "crypto/sealer.h"
+#include "http/server.h"
+#include "mail/mailer.h"
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace cognate::app {
+
+struct runtime_options {
+  std::string mode;  // "sandbox" or "serve", for messages
+  std::filesystem::path config_path;
+  std::filesystem::path database_path;
+  std::optional<crypto::master_key> key;
+  std::unique_ptr<mail::mailer> mailer;
+  std::string default_from;
+  http::server_options http;
+  std::string region = "us-east-1";
+  std::string pool_name = "cognate";
+  std::string public_url;  // advertised endpoint; default http://<listen>
+  bool allow_user_password_auth = false;
+  std::chrono::seconds code_lifetime = std::chrono::hours(24);
+  std::optional<std::filesystem::path> outputs_path;  // write amplify_outputs.json here
+  bool watch_config = false;
+  std::filesystem::path outbox_dir;  // shown in the sandbox banner
+};
+
+// Blocks until a stop signal; returns the process exit code. Start-up problems (bad config,
+// unusable database, port taken) print one clear line to stderr and return 1.
+int run(runtime_options options);
+
+// Writes `text` to `path` atomically (temporary file in the same folder, fsync, rename).
+void write_file_atomically(const std::filesystem::path& path, const std::string& text);
+
+}  // namespace cognate::app

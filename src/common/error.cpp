@@ -1,0 +1,42 @@
+#include "common/error.h"
+
+#include <spdlog/spdlog.h>
+
+namespace cognate {
+
+std::string_view exception_name(errc code) noexcept {
+  switch (code) {
+    case errc::invalid_parameter: return "InvalidParameterException";
+    case errc::serialization: return "SerializationException";
+    case errc::unknown_operation: return "UnknownOperationException";
+    case errc::username_exists: return "UsernameExistsException";
+    case errc::invalid_password: return "InvalidPasswordException";
+    case errc::code_mismatch: return "CodeMismatchException";
+    case errc::expired_code: return "ExpiredCodeException";
+    case errc::not_authorized: return "NotAuthorizedException";
+    case errc::user_not_found: return "UserNotFoundException";
+    case errc::user_not_confirmed: return "UserNotConfirmedException";
+    case errc::limit_exceeded: return "LimitExceededException";
+    case errc::too_many_failed_attempts: return "TooManyFailedAttemptsException";
+    case errc::too_many_requests: return "TooManyRequestsException";
+    case errc::resource_not_found: return "ResourceNotFoundException";
+    case errc::code_delivery_failure: return "CodeDeliveryFailureException";
+    case errc::internal: return "InternalErrorException";
+  }
+  return "InternalErrorException";
+}
+
+failure_exception::failure_exception(failure f)
+    : std::runtime_error(std::string(exception_name(f.code)) + ": " + f.message),
+      error(std::move(f)) {}
+
+void throw_exception_from_error(const failure& f, const boost::source_location&) {
+  throw failure_exception(f);
+}
+
+failure internal_failure(std::string_view detail) {
+  spdlog::error("internal error: {}", detail);
+  return failure{errc::internal, "An internal error occurred."};
+}
+
+}  // namespace cognate

@@ -1,0 +1,63 @@
+#pragma once
+// Secrets at rest: AEAD (XChaCha20-Poly1305) under the master key, bound to where the secret lives.
+//
+// Every stored secret (SRP verifiers, TOTP seeds, signing keys, queued email bodies) is sealed with
+// associated data naming its row and column (e.g. "user:<uuid>:verifier"), so a ciphertext copied
+// into another row fails to open. The sealed form is "<key id>.<base64(nonce || ciphertext)>": the
+// key id lets a later master-key rotation open old rows while sealing new ones with the new key.
+//
+// Also derives purpose-specific subkeys (HKDF-SHA256) for keyed hashes, so the master key itself
+// is used for nothing but derivation. Safe for concurrent use (immutable after construction).
+
+#include "common/encoding.h"
+#include "common/error.h"
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace cognate::crypto {
+
+class master_key {
+ public:
+  static constexpr std::size_t size = 32;
+
+  // Reads a key file holding base64 of 32 random bytes (whitespace around it ignored). Throws
+  // std::runtime_error with a helpful message if the file is missing, unreadable or malformed.
+  static master_key load(const std::filesystem::path& file);
+  // Writes a new random key to `file` with mode 0600 (fails if it exists) and returns it.
+  static master_key create(const std::filesystem::path& file);
+  // Loads `file`, creating it first if it does not exist (the sandbox's dev key).
+  static master_key load_or_create(const std::filesystem::path& file);
+  static master_key from_bytes(std::span<const unsigned char> key);  // tests
+
+  // A 32-byte key for `purpose` (HKDF-SHA256 info), e.g. "code-hash".
+  bytes derive(std::string_view purpose) const;
+  // Short public id of this key (first 8 hex chars of a hash), stored next to sealed values.
+  const std::string& id() const { return id_; }
+  std::span<const unsigned char> material() const { return key_; }
+
+ private:
+  explicit master_key(bytes key);
+  bytes key_;
+  std::string id_;
+};
+
+class sealer {
+ public:
+  explicit sealer(master_key key);
+
+  // Encrypts `plaintext` bound to `context`. Never fails.
+  std::string seal(std::span<const unsigned char> plaintext, std::string_view context) const;
+  // Decrypts a value produced by seal() with the same context. Fails (errc::internal, logged) when
+  // the key id is unknown, the value is malformed, or authentication fails.
+  result<bytes> open(std::string_view sealed, std::string_view context) const;
+
+  const master_key& key() const { return key_; }
+
+ private:
+  master_key key_;
+  bytes aead_key_;
+};
+
+}  // namespace cognate::crypto

@@ -1,0 +1,278 @@
+#include "http/server.h"
+
+#include "common/random.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+namespace cognate::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using request = bhttp::request<bhttp::string_body>;
+using response = bhttp::response<bhttp::string_body>;
+
+struct server::state {
+  state(server_options o, const api::service& a)
+      : options(std::move(o)), api(a), workers(static_cast<std::size_t>(options.workers)),
+        acceptor(io) {}
+
+  server_options options;
+  const api::service& api;
+  asio::io_context io;
+  asio::thread_pool workers;
+  tcp::acceptor acceptor;
+  std::vector<std::thread> io_threads;
+  std::atomic<int> in_flight{0};
+  std::atomic<std::uint16_t> port{0};
+  bool stopped = false;
+};
+
+namespace {
+
+using state_ptr = std::shared_ptr<server::state>;
+constexpr auto read_timeout = std::chrono::seconds(60);
+constexpr std::string_view json_type = "application/x-amz-json-1.1";
+constexpr std::string_view exposed_headers =
+    "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date";
+constexpr std::string_view default_allowed_headers =
+    "content-type,x-amz-target,x-amz-user-agent,cache-control,amz-sdk-invocation-id,"
+    "amz-sdk-request,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256";
+
+// Header values echoed back must be plain tokens: no CR/LF or other control characters.
+bool safe_header_value(std::string_view v) {
+  return v.size() <= 2048 && std::all_of(v.begin(), v.end(), [](char c) {
+           auto u = static_cast<unsigned char>(c);
+           return u >= 0x20 && u != 0x7f;
+         });
+}
+
+void add_cors(response& res, const request& req) {
+  const std::string_view origin = req[bhttp::field::origin];
+  if (!origin.empty() && safe_header_value(origin)) {
+    res.set(bhttp::field::access_control_allow_origin, origin);
+    res.set(bhttp::field::vary, "Origin");
+  } else {
+    res.set(bhttp::field::access_control_allow_origin, "*");
+  }
+  res.set(bhttp::field::access_control_expose_headers, exposed_headers);
+}
+
+response make_reply(const request& req, const api::reply& r, const std::string& request_id) {
+  response res{static_cast<bhttp::status>(r.status), req.version()};
+  res.set(bhttp::field::content_type, json_type);
+  res.set("x-amzn-RequestId", request_id);
+  if (!r.error_type.empty()) {
+    res.set("x-amzn-ErrorType", r.error_type);
+    if (safe_header_value(r.error_message)) {
+      res.set("x-amzn-ErrorMessage", r.error_message);
+    }
+  }
+  add_cors(res, req);
+  res.keep_alive(req.keep_alive());
+  res.body() = r.body;
+  res.prepare_payload();
+  return res;
+}
+
+response preflight(const request& req) {
+  response res{bhttp::status::no_content, req.version()};
+  add_cors(res, req);
+  res.set(bhttp::field::access_control_allow_methods, "POST, GET, OPTIONS");
+  const std::string_view asked = req[bhttp::field::access_control_request_headers];
+  res.set(bhttp::field::access_control_allow_headers,
+          !asked.empty() && safe_header_value(asked) ? asked : default_allowed_headers);
+  res.set(bhttp::field::access_control_max_age, "86400");
+  res.keep_alive(req.keep_alive());
+  res.prepare_payload();
+  return res;
+}
+
+// Runs on a worker thread: the API call blocks on the store and on CPU work.
+asio::awaitable<api::reply> call_api(state_ptr st, std::string target, std::string body) {
+  co_return st->api.handle(target, body);
+}
+
+asio::awaitable<response> route(request req, state_ptr st) {
+  const std::string request_id = random_uuid();
+  if (req.method() == bhttp::verb::options) {
+    co_return preflight(req);
+  }
+  const auto path = std::string_view(req.target()).substr(0, req.target().find('?'));
+  if (req.method() == bhttp::verb::get && path == "/health") {
+    co_return make_reply(req, api::reply{200, R"({"status":"ok"})", "", ""}, request_id);
+  }
+  if (req.method() != bhttp::verb::post) {
+    auto r = api::error_reply(fail(errc::resource_not_found,
+                                   "Not found. The Cognito API takes POST requests with an "
+                                   "X-Amz-Target header."));
+    r.status = 404;
+    co_return make_reply(req, r, request_id);
+  }
+
+  const std::string target(req["X-Amz-Target"]);
+  const auto started = std::chrono::steady_clock::now();
+  api::reply reply;
+  if (st->in_flight.fetch_add(1) >= st->options.max_in_flight) {
+    reply = api::error_reply(fail(errc::too_many_requests, "Too many requests; retry later."));
+  } else {
+    try {
+      reply = co_await asio::co_spawn(st->workers, call_api(st, target, std::move(req.body())),
+                                      asio::use_awaitable);
+    } catch (const std::exception& e) {
+      reply = api::error_reply(internal_failure(std::string("unhandled exception: ") + e.what()));
+    }
+  }
+  st->in_flight.fetch_sub(1);
+  const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                            started).count();
+  spdlog::info("{} {} {} {} {:.1f}ms", request_id,
+               target.substr(0, 100), reply.status, reply.error_type, ms);
+  co_return make_reply(req, reply, request_id);
+}
+
+// After refusing an oversized body, read and discard what the client is still sending (bounded)
+// so it sees our answer instead of a connection reset.
+asio::awaitable<void> drain(beast::tcp_stream& stream) {
+  stream.expires_after(std::chrono::seconds(2));
+  std::array<char, 16384> sink{};
+  std::size_t total = 0;
+  while (total < 16 * 1024 * 1024) {
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink),
+                                                   asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      break;
+    }
+    total += n;
+  }
+}
+
+asio::awaitable<void> serve_connection(beast::tcp_stream stream, state_ptr st) {
+  beast::flat_buffer buffer;
+  for (;;) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(16 * 1024);
+    parser.body_limit(st->options.body_limit);
+    stream.expires_after(read_timeout);
+    auto [ec, read] = co_await bhttp::async_read(stream, buffer, parser,
+                                                 asio::as_tuple(asio::use_awaitable));
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+        ec == beast::error::timeout || ec == asio::error::connection_reset) {
+      break;
+    }
+    if (ec) {
+      // A malformed or oversized request: answer once, then close.
+      const bool too_big = ec == bhttp::error::body_limit;
+      request fake;
+      fake.version(11);
+      auto r = api::error_reply(fail(
+          too_big ? errc::invalid_parameter : errc::serialization,
+          too_big ? "Request body is larger than the " + std::to_string(st->options.body_limit) +
+                        "-byte limit."
+                  : "Malformed HTTP request: " + ec.message()));
+      r.status = too_big ? 413 : 400;
+      auto res = make_reply(fake, r, random_uuid());
+      res.keep_alive(false);
+      stream.expires_after(std::chrono::seconds(5));
+      co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+      beast::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      co_await drain(stream);
+      co_return;
+    }
+    auto res = co_await route(parser.release(), st);
+    const bool keep_alive = res.keep_alive();
+    stream.expires_after(read_timeout);
+    auto [write_ec, written] =
+        co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+    if (write_ec || !keep_alive) {
+      break;
+    }
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+asio::awaitable<void> accept_loop(state_ptr st) {
+  for (;;) {
+    auto [ec, socket] = co_await st->acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+    if (ec == asio::error::operation_aborted || !st->acceptor.is_open()) {
+      co_return;
+    }
+    if (ec) {
+      // E.g. out of file descriptors: back off briefly instead of spinning.
+      spdlog::warn("accept failed: {}", ec.message());
+      asio::steady_timer pause(st->io, std::chrono::milliseconds(100));
+      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    asio::co_spawn(st->io, serve_connection(beast::tcp_stream(std::move(socket)), st),
+                   asio::detached);
+  }
+}
+
+}  // namespace
+
+server::server(server_options options, const api::service& api)
+    : state_(std::make_shared<state>(std::move(options), api)) {}
+
+server::~server() { stop(); }
+
+void server::start() {
+  auto& st = *state_;
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(st.options.host, ec);
+  if (ec) {
+    throw std::runtime_error("invalid listen address " + st.options.host);
+  }
+  tcp::endpoint endpoint(address, st.options.port);
+  st.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) st.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) st.acceptor.bind(endpoint, ec);
+  if (!ec) st.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    throw std::runtime_error("cannot listen on " + st.options.host + ":" +
+                             std::to_string(st.options.port) + ": " + ec.message());
+  }
+  st.port = st.acceptor.local_endpoint().port();
+  asio::co_spawn(st.io, accept_loop(state_), asio::detached);
+  for (int i = 0; i < std::max(1, st.options.io_threads); ++i) {
+    st.io_threads.emplace_back([s = state_] { s->io.run(); });
+  }
+}
+
+void server::stop() {
+  auto& st = *state_;
+  if (st.stopped) {
+    return;
+  }
+  st.stopped = true;
+  asio::post(st.io, [s = state_] {
+    boost::system::error_code ignored;
+    s->acceptor.close(ignored);
+  });
+  st.io.stop();
+  for (auto& t : st.io_threads) {
+    if (t.joinable()) {
+      t.join();
+    }
+  }
+  st.workers.join();
+}
+
+std::uint16_t server::port() const { return state_->port; }
+
+}  // namespace cognate::http

@@ -1,0 +1,47 @@
+#pragma once
+// The HTTP front: Boost.Beast over Asio with C++20 coroutines. The only code that includes
+// Beast/Asio (server.cpp).
+//
+// Routes: POST on any path → the Cognito API by X-Amz-Target; OPTIONS on any path → CORS
+// preflight; GET /health. Every read has a timeout and every body a size limit. API calls run on
+// a bounded worker pool, never on the I/O threads; when `max_in_flight` calls are already
+// running or queued, the answer is TooManyRequestsException at once.
+//
+// Thread model: `io_threads` threads run the I/O context (parsing, routing, encoding);
+// `workers` threads run API calls. start()/stop() from one controlling thread.
+
+#include "api/service.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace cognate::http {
+
+struct server_options {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 9339;  // 0 picks a free port; port() tells which
+  int io_threads = 1;
+  int workers = 2;
+  int max_in_flight = 256;
+  std::size_t body_limit = 64 * 1024;
+};
+
+class server {
+ public:
+  server(server_options options, const api::service& api);
+  ~server();  // stops
+
+  // Binds and starts serving. Throws std::runtime_error if the address cannot be bound.
+  void start();
+  // Stops accepting, closes connections, joins the threads. Idempotent.
+  void stop();
+  std::uint16_t port() const;
+
+  struct state;  // implementation detail (server.cpp)
+
+ private:
+  std::shared_ptr<state> state_;
+};
+
+}  // namespace cognate::http

@@ -1,0 +1,155 @@
+#include "mail/smtp_mailer.h"
+
+#include "mail/rfc5322.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <stdexcept>
+
+namespace cognate::mail {
+namespace {
+
+void ensure_curl() {
+  struct global_init {
+    global_init() {
+      if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        throw std::runtime_error("libcurl failed to initialise");
+      }
+    }
+  };
+  static const global_init once;
+}
+
+struct url_cleanup {
+  void operator()(CURLU* u) const noexcept { curl_url_cleanup(u); }
+};
+struct slist_cleanup {
+  void operator()(curl_slist* l) const noexcept { curl_slist_free_all(l); }
+};
+
+struct endpoint {
+  std::string url;  // without credentials
+  std::string username;
+  std::string password;
+};
+
+// A URL part, percent-decoded when `flags` say so; empty when absent.
+std::string url_part(CURLU* u, CURLUPart part, unsigned flags) {
+  char* value = nullptr;
+  if (curl_url_get(u, part, &value, flags) != CURLUE_OK) {
+    return {};
+  }
+  std::string out(value);
+  curl_free(value);
+  return out;
+}
+
+result<endpoint> split_url(std::string_view url) {
+  std::string lower(url.substr(0, std::min<std::size_t>(url.size(), 8)));
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) {
+    return static_cast<char>(std::tolower(c));
+  });
+  if (!lower.starts_with("smtp://") && !lower.starts_with("smtps://")) {
+    return fail(errc::invalid_parameter,
+                "the SMTP URL must be smtp://[user:password@]host[:port] (STARTTLS when offered) "
+                "or smtps://[user:password@]host[:port] (implicit TLS)");
+  }
+  ensure_curl();
+  std::unique_ptr<CURLU, url_cleanup> u(curl_url());
+  if (!u) {
+    return fail(errc::invalid_parameter, "invalid SMTP URL: out of memory");
+  }
+  if (const auto rc = curl_url_set(u.get(), CURLUPART_URL, std::string(url).c_str(), 0);
+      rc != CURLUE_OK) {
+    return fail(errc::invalid_parameter, std::string("invalid SMTP URL: ") + curl_url_strerror(rc));
+  }
+  auto username = url_part(u.get(), CURLUPART_USER, CURLU_URLDECODE);
+  auto password = url_part(u.get(), CURLUPART_PASSWORD, CURLU_URLDECODE);
+  curl_url_set(u.get(), CURLUPART_USER, nullptr, 0);
+  curl_url_set(u.get(), CURLUPART_PASSWORD, nullptr, 0);
+  return endpoint{url_part(u.get(), CURLUPART_URL, 0), std::move(username), std::move(password)};
+}
+
+endpoint checked(std::string_view url) {
+  auto e = split_url(url);
+  if (!e) {
+    throw std::invalid_argument(e.error().message);
+  }
+  return *std::move(e);
+}
+
+struct upload {
+  std::string_view rest;
+};
+
+std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void* user) {
+  auto& up = *static_cast<upload*>(user);
+  const std::size_t n = std::min(size * count, up.rest.size());
+  std::memcpy(buffer, up.rest.data(), n);
+  up.rest.remove_prefix(n);
+  return n;
+}
+
+}  // namespace
+
+void smtp_mailer::easy_cleanup::operator()(void* easy) const noexcept { curl_easy_cleanup(easy); }
+
+result<smtp_options> smtp_mailer::parse_smtp_url(std::string_view url) {
+  if (auto e = split_url(url); !e) {
+    return e.error();
+  }
+  return smtp_options{.url = std::string(url)};
+}
+
+smtp_mailer::smtp_mailer(smtp_options options) : timeout_(options.timeout) {
+  auto e = checked(options.url);
+  url_ = std::move(e.url);
+  username_ = std::move(e.username);
+  password_ = std::move(e.password);
+  easy_.reset(curl_easy_init());
+  if (!easy_) {
+    throw std::runtime_error("libcurl failed to create a handle");
+  }
+}
+
+smtp_mailer::~smtp_mailer() = default;
+
+result<void> smtp_mailer::send(const message& m) {
+  CURL* easy = easy_.get();
+  const std::string text = to_rfc5322(m);
+  const std::string from = addr_spec(m.from);
+  upload up{text};
+  std::unique_ptr<curl_slist, slist_cleanup> rcpt(curl_slist_append(nullptr, addr_spec(m.to).c_str()));
+  char error[CURL_ERROR_SIZE] = "";
+
+  curl_easy_setopt(easy, CURLOPT_URL, url_.c_str());
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+  if (!username_.empty() || !password_.empty()) {
+    curl_easy_setopt(easy, CURLOPT_USERNAME, username_.c_str());
+    curl_easy_setopt(easy, CURLOPT_PASSWORD, password_.c_str());
+  }
+  curl_easy_setopt(easy, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));  // smtps:// ignores it
+  curl_easy_setopt(easy, CURLOPT_MAIL_FROM, from.c_str());
+  curl_easy_setopt(easy, CURLOPT_MAIL_RCPT, rcpt.get());
+  curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(easy, CURLOPT_READFUNCTION, read_upload);
+  curl_easy_setopt(easy, CURLOPT_READDATA, &up);
+  curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(text.size()));
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, 10L);
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT, static_cast<long>(timeout_.count()));
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error);
+
+  const CURLcode rc = curl_easy_perform(easy);
+  curl_easy_reset(easy);  // forget pointers to the locals above; keeps the open connection
+  if (rc != CURLE_OK) {
+    return fail(errc::code_delivery_failure,
+                std::string("SMTP delivery failed: ") + (*error ? error : curl_easy_strerror(rc)));
+  }
+  return {};
+}
+
+}  // namespace cognate::mail

@@ -1,0 +1,104 @@
+#include "pool/attributes.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+namespace cognate::pool {
+namespace {
+
+constexpr std::array<std::string_view, 17> standard_attributes = {
+    "address",     "birthdate",   "email",       "family_name", "gender",      "given_name",
+    "locale",      "middle_name", "name",        "nickname",    "phone_number", "picture",
+    "preferred_username", "profile", "zoneinfo", "updated_at",  "website"};
+
+constexpr std::array<std::string_view, 3> server_only = {"sub", "email_verified",
+                                                         "phone_number_verified"};
+
+const attribute_spec* declared(const pool_settings& s, std::string_view name) {
+  auto it = std::find_if(s.attributes.begin(), s.attributes.end(),
+                         [&](const attribute_spec& a) { return a.name == name; });
+  return it == s.attributes.end() ? nullptr : &*it;
+}
+
+failure schema_error(std::string_view name, std::string_view why) {
+  return fail(errc::invalid_parameter,
+              fmt::format("Attributes did not conform to the schema: {}: {}", name, why));
+}
+
+result<void> check_custom_value(const attribute_spec& spec, const std::string& value) {
+  if (spec.data_type == "Number") {
+    std::int64_t n = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (ec != std::errc{} || end != value.data() + value.size()) {
+      return schema_error(spec.name, "Number must be an integer");
+    }
+    if ((spec.min && n < *spec.min) || (spec.max && n > *spec.max)) {
+      return schema_error(spec.name, "Number is out of the allowed range");
+    }
+  } else if (spec.data_type == "Boolean") {
+    if (value != "true" && value != "false" && value != "1" && value != "0") {
+      return schema_error(spec.name, "Boolean must be true or false");
+    }
+  } else if (spec.data_type == "String") {
+    auto len = static_cast<std::int64_t>(value.size());
+    if ((spec.min_len && len < *spec.min_len) || (spec.max_len && len > *spec.max_len)) {
+      return schema_error(spec.name, "String length is out of the allowed range");
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+result<attribute_map> check_client_attributes(const pool_settings& settings,
+                                              const attribute_list& given,
+                                              const attribute_map& implied) {
+  attribute_map out;
+  for (const auto& [name, value] : given) {
+    if (std::find(server_only.begin(), server_only.end(), name) != server_only.end()) {
+      return fail(errc::not_authorized,
+                  fmt::format("A client attempted to write unauthorized attribute: {}", name));
+    }
+    const bool standard =
+        std::find(standard_attributes.begin(), standard_attributes.end(), name) !=
+        standard_attributes.end();
+    const attribute_spec* spec = declared(settings, name);
+    if (!standard && spec == nullptr) {
+      return schema_error(name, "Attribute does not exist in the schema.");
+    }
+    if (out.contains(name)) {
+      return fail(errc::invalid_parameter, fmt::format("Duplicate attribute name: {}", name));
+    }
+    if (value.size() > 2048) {
+      return schema_error(name, "String must be no longer than 2048 characters");
+    }
+    if (spec != nullptr && spec->custom) {
+      if (auto ok = check_custom_value(*spec, value); !ok) {
+        return ok.error();
+      }
+    }
+    if (name == "phone_number" && !value.empty()) {
+      bool e164 = value.size() >= 2 && value.size() <= 16 && value[0] == '+' &&
+                  std::all_of(value.begin() + 1, value.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (!e164) {
+        return fail(errc::invalid_parameter, "Invalid phone number format.");
+      }
+    }
+    out.emplace(name, value);
+  }
+  for (const auto& [name, value] : implied) {
+    out[name] = value;
+  }
+  for (const auto& spec : settings.attributes) {
+    auto it = out.find(spec.name);
+    if (spec.required && (it == out.end() || it->second.empty())) {
+      return schema_error(spec.name, fmt::format("The attribute {} is required", spec.name));
+    }
+  }
+  return out;
+}
+
+}  // namespace cognate::pool

@@ -1,0 +1,28 @@
+#pragma once
+// User attributes a client may set (SignUp now, UpdateUserAttributes later), checked against the
+// pool's schema: the standard OIDC attributes plus the custom ones declared in userAttributes.
+// Pure.
+
+#include "common/error.h"
+#include "pool/settings.h"
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace cognate::pool {
+
+using attribute_list = std::vector<std::pair<std::string, std::string>>;
+using attribute_map = std::map<std::string, std::string>;
+
+// Validates `given` and returns them as a map. Failures (errc::invalid_parameter unless noted)
+// carry Cognito-style messages: unknown attribute, duplicate name, value too long or of the
+// wrong type for a custom attribute, a required attribute missing (after `implied` — attributes
+// the server sets itself, like email from the user name — is merged in), or
+// errc::not_authorized for attributes clients may not write (sub, *_verified).
+result<attribute_map> check_client_attributes(const pool_settings& settings,
+                                              const attribute_list& given,
+                                              const attribute_map& implied);
+
+}  // namespace cognate::pool

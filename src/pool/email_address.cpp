@@ -1,0 +1,46 @@
+#include "pool/email_address.h"
+
+#include <algorithm>
+
+namespace cognate::pool {
+
+bool looks_like_email(std::string_view address) {
+  if (address.size() > 254) {
+    return false;
+  }
+  auto at = address.find('@');
+  if (at == std::string_view::npos || address.find('@', at + 1) != std::string_view::npos) {
+    return false;
+  }
+  auto local = address.substr(0, at);
+  auto domain = address.substr(at + 1);
+  if (local.empty() || local.size() > 64 || domain.empty() || domain.size() > 253) {
+    return false;
+  }
+  bool bad_char = std::any_of(address.begin(), address.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u <= 0x20 || u == 0x7f;
+  });
+  if (bad_char || domain.front() == '.' || domain.back() == '.' ||
+      domain.find("..") != std::string_view::npos) {
+    return false;
+  }
+  return true;
+}
+
+std::string email_key(std::string_view address) {
+  std::string key(address);
+  std::transform(key.begin(), key.end(), key.begin(),
+                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+  return key;
+}
+
+std::string mask_email(std::string_view address) {
+  auto at = address.find('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 >= address.size()) {
+    return "***";
+  }
+  return std::string(1, address[0]) + "***@" + std::string(1, address[at + 1]) + "***";
+}
+
+}  // namespace cognate::pool

@@ -1,0 +1,64 @@
+#pragma once
+// A thin RAII layer over one sqlite3 connection: prepared statements cached by SQL text, typed
+// binds and columns. Errors are values (errc::internal with the SQLite message logged).
+// Not thread-safe: one thread (or one holder of an outer mutex) at a time.
+
+#include "common/error.h"
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace cognate::store::sqlite {
+
+using value = std::variant<std::nullptr_t, std::int64_t, std::string>;
+
+// One result row: columns by position.
+struct row {
+  std::vector<value> columns;
+  std::int64_t integer(std::size_t i) const;
+  const std::string& text(std::size_t i) const;
+  bool is_null(std::size_t i) const;
+};
+
+class connection {
+ public:
+  // Opens (creating if needed) the database file. Throws std::runtime_error on failure
+  // (start-up only).
+  explicit connection(const std::filesystem::path& file);
+  ~connection();
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+
+  // Runs one or more statements without parameters (schema, pragmas).
+  result<void> exec(std::string_view sql);
+  // Runs one statement with positional parameters (?1, ?2, …) and returns every row.
+  result<std::vector<row>> query(std::string_view sql, const std::vector<value>& params = {});
+  // As query(), for statements that return no rows; returns sqlite3_changes().
+  result<int> run(std::string_view sql, const std::vector<value>& params = {});
+
+  std::int64_t last_insert_rowid() const;
+  // The extended error code of the last failed call (e.g. SQLITE_CONSTRAINT_UNIQUE).
+  int last_error_code() const { return last_error_; }
+
+ private:
+  struct stmt_free {
+    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+  };
+  result<sqlite3_stmt*> prepare(std::string_view sql);
+  failure error(std::string_view what);
+
+  sqlite3* db_ = nullptr;
+  std::map<std::string, std::unique_ptr<sqlite3_stmt, stmt_free>, std::less<>> statements_;
+  int last_error_ = SQLITE_OK;
+};
+
+}  // namespace cognate::store::sqlite

@@ -1,0 +1,81 @@
+#include "store/sqlite/migrations.h"
+
+#include <array>
+
+namespace cognate::store::sqlite {
+namespace {
+
+constexpr std::string_view v1 = R"sql(
+CREATE TABLE pools (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE app_clients (
+  id TEXT PRIMARY KEY,
+  pool_id TEXT NOT NULL REFERENCES pools(id),
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE users (
+  pool_id TEXT NOT NULL REFERENCES pools(id),
+  id TEXT NOT NULL,
+  email TEXT NOT NULL,
+  email_key TEXT NOT NULL,
+  status TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  attributes TEXT NOT NULL,
+  srp_salt TEXT NOT NULL,
+  srp_verifier TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (pool_id, id),
+  UNIQUE (pool_id, email_key)
+) STRICT;
+
+CREATE TABLE codes (
+  pool_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  code_hash TEXT NOT NULL,
+  superseded_hash TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  failed_attempts INTEGER NOT NULL,
+  sent_in_window INTEGER NOT NULL,
+  window_start INTEGER NOT NULL,
+  PRIMARY KEY (pool_id, user_id, purpose),
+  FOREIGN KEY (pool_id, user_id) REFERENCES users(pool_id, id) ON DELETE CASCADE
+) STRICT;
+
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  recipient TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER,
+  last_error TEXT NOT NULL
+) STRICT;
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  pool_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  event TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  at INTEGER NOT NULL
+) STRICT;
+)sql";
+
+constexpr std::array<std::string_view, 1> all = {v1};
+
+}  // namespace
+
+std::span<const std::string_view> migrations() { return all; }
+
+}  // namespace cognate::store::sqlite

@@ -1,0 +1,318 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include "store/sqlite/migrations.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+
+namespace cognate::store {
+namespace {
+
+using sqlite::row;
+using sqlite::value;
+
+std::string to_text(user_status s) { return s == user_status::confirmed ? "CONFIRMED" : "UNCONFIRMED"; }
+user_status user_status_from(const std::string& s) {
+  return s == "CONFIRMED" ? user_status::confirmed : user_status::unconfirmed;
+}
+
+constexpr std::string_view user_columns =
+    "pool_id, id, email, email_key, status, enabled, attributes, srp_salt, srp_verifier, "
+    "created_at, updated_at";
+
+user_record user_from(const row& r) {
+  return user_record{r.text(0),
+                     r.text(1),
+                     r.text(2),
+                     r.text(3),
+                     user_status_from(r.text(4)),
+                     r.integer(5) != 0,
+                     r.text(6),
+                     r.text(7),
+                     r.text(8),
+                     from_unix(r.integer(9)),
+                     from_unix(r.integer(10))};
+}
+
+code_record code_from(const row& r) {
+  return code_record{r.text(0),
+                     r.text(1),
+                     r.text(2),
+                     r.text(3),
+                     r.text(4),
+                     from_unix(r.integer(5)),
+                     static_cast<int>(r.integer(6)),
+                     static_cast<int>(r.integer(7)),
+                     from_unix(r.integer(8))};
+}
+
+outbox_record outbox_from(const row& r) {
+  return outbox_record{r.integer(0),          r.text(1), r.text(2), static_cast<int>(r.integer(3)),
+                       from_unix(r.integer(4)), from_unix(r.integer(5)), r.text(6)};
+}
+
+// Turns "rows or failure" into "first row mapped, nothing, or failure".
+template <class F>
+auto first_of(result<std::vector<row>> rows, F map) -> result<std::optional<decltype(map(row{}))>> {
+  if (!rows) {
+    return rows.error();
+  }
+  if (rows->empty()) {
+    return std::optional<decltype(map(row{}))>{};
+  }
+  return std::optional(map(rows->front()));
+}
+
+result<void> done(result<int> r) {
+  if (!r) {
+    return r.error();
+  }
+  return {};
+}
+
+class sqlite_transaction final : public transaction {
+ public:
+  explicit sqlite_transaction(sqlite::connection& db) : db_(db) {}
+
+  result<std::optional<pool_record>> first_pool() override {
+    return first_of(db_.query("SELECT id, name, created_at FROM pools ORDER BY created_at LIMIT 1"),
+                    [](const row& r) {
+                      return pool_record{r.text(0), r.text(1), from_unix(r.integer(2))};
+                    });
+  }
+
+  result<void> insert_pool(const pool_record& p) override {
+    return done(db_.run("INSERT INTO pools (id, name, created_at) VALUES (?1, ?2, ?3)",
+                        {p.id, p.name, to_unix(p.created_at)}));
+  }
+
+  result<std::optional<client_record>> first_client(const std::string& pool_id) override {
+    return first_of(db_.query("SELECT id, pool_id, name, created_at FROM app_clients "
+                              "WHERE pool_id = ?1 ORDER BY created_at LIMIT 1",
+                              {pool_id}),
+                    client_from);
+  }
+
+  result<std::optional<client_record>> find_client(const std::string& client_id) override {
+    return first_of(
+        db_.query("SELECT id, pool_id, name, created_at FROM app_clients WHERE id = ?1",
+                  {client_id}),
+        client_from);
+  }
+
+  result<void> insert_client(const client_record& c) override {
+    return done(
+        db_.run("INSERT INTO app_clients (id, pool_id, name, created_at) VALUES (?1, ?2, ?3, ?4)",
+                {c.id, c.pool_id, c.name, to_unix(c.created_at)}));
+  }
+
+  result<void> insert_user(const user_record& u) override {
+    auto taken = db_.query("SELECT 1 FROM users WHERE pool_id = ?1 AND (email_key = ?2 OR id = ?3)",
+                           {u.pool_id, u.email_key, u.id});
+    if (!taken) {
+      return taken.error();
+    }
+    if (!taken->empty()) {
+      return fail(errc::username_exists, "An account with the given email already exists.");
+    }
+    return done(db_.run(
+        fmt::format("INSERT INTO users ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    user_columns),
+        user_values(u)));
+  }
+
+  result<void> update_user(const user_record& u) override {
+    return done(db_.run(
+        "UPDATE users SET email = ?3, email_key = ?4, status = ?5, enabled = ?6, attributes = ?7, "
+        "srp_salt = ?8, srp_verifier = ?9, created_at = ?10, updated_at = ?11 "
+        "WHERE pool_id = ?1 AND id = ?2",
+        user_values(u)));
+  }
+
+  result<std::optional<user_record>> find_user_by_email(const std::string& pool_id,
+                                                        const std::string& email_key) override {
+    return first_of(db_.query(fmt::format("SELECT {} FROM users WHERE pool_id = ?1 AND email_key = ?2",
+                                          user_columns),
+                              {pool_id, email_key}),
+                    user_from);
+  }
+
+  result<std::optional<user_record>> find_user_by_id(const std::string& pool_id,
+                                                     const std::string& user_id) override {
+    return first_of(
+        db_.query(fmt::format("SELECT {} FROM users WHERE pool_id = ?1 AND id = ?2", user_columns),
+                  {pool_id, user_id}),
+        user_from);
+  }
+
+  result<void> put_code(const code_record& c) override {
+    return done(db_.run(
+        "INSERT OR REPLACE INTO codes (pool_id, user_id, purpose, code_hash, superseded_hash, "
+        "expires_at, failed_attempts, sent_in_window, window_start) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        {c.pool_id, c.user_id, c.purpose, c.code_hash, c.superseded_hash, to_unix(c.expires_at),
+         std::int64_t{c.failed_attempts}, std::int64_t{c.sent_in_window},
+         to_unix(c.window_start)}));
+  }
+
+  result<std::optional<code_record>> find_code(const std::string& pool_id,
+                                               const std::string& user_id,
+                                               const std::string& purpose) override {
+    return first_of(
+        db_.query("SELECT pool_id, user_id, purpose, code_hash, superseded_hash, expires_at, "
+                  "failed_attempts, sent_in_window, window_start FROM codes "
+                  "WHERE pool_id = ?1 AND user_id = ?2 AND purpose = ?3",
+                  {pool_id, user_id, purpose}),
+        code_from);
+  }
+
+  result<void> delete_code(const std::string& pool_id, const std::string& user_id,
+                           const std::string& purpose) override {
+    return done(db_.run("DELETE FROM codes WHERE pool_id = ?1 AND user_id = ?2 AND purpose = ?3",
+                        {pool_id, user_id, purpose}));
+  }
+
+  result<std::int64_t> enqueue_mail(const outbox_record& m) override {
+    auto r = db_.run(
+        "INSERT INTO outbox (recipient, payload, status, attempts, next_attempt_at, created_at, "
+        "last_error) VALUES (?1, ?2, 'pending', 0, ?3, ?4, '')",
+        {m.recipient, m.payload_sealed, to_unix(m.next_attempt_at), to_unix(m.created_at)});
+    if (!r) {
+      return r.error();
+    }
+    return db_.last_insert_rowid();
+  }
+
+  result<std::vector<outbox_record>> claim_due_mail(time_point now, time_point lease_until,
+                                                    int limit) override {
+    auto rows = db_.query(
+        "UPDATE outbox SET next_attempt_at = ?2 WHERE id IN (SELECT id FROM outbox "
+        "WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?3) "
+        "RETURNING id, recipient, payload, attempts, next_attempt_at, created_at, last_error",
+        {to_unix(now), to_unix(lease_until), std::int64_t{limit}});
+    if (!rows) {
+      return rows.error();
+    }
+    std::vector<outbox_record> out;
+    for (const auto& r : *rows) {
+      out.push_back(outbox_from(r));
+    }
+    return out;
+  }
+
+  result<void> mark_mail_sent(std::int64_t id, time_point at) override {
+    return done(db_.run(
+        "UPDATE outbox SET status = 'sent', payload = '', sent_at = ?2, last_error = '' WHERE id = ?1",
+        {id, to_unix(at)}));
+  }
+
+  result<void> retry_mail_later(std::int64_t id, int attempts, time_point next_attempt_at,
+                                const std::string& last_error) override {
+    return done(db_.run(
+        "UPDATE outbox SET attempts = ?2, next_attempt_at = ?3, last_error = ?4 WHERE id = ?1",
+        {id, std::int64_t{attempts}, to_unix(next_attempt_at), last_error}));
+  }
+
+  result<void> mark_mail_failed(std::int64_t id, const std::string& last_error) override {
+    return done(db_.run(
+        "UPDATE outbox SET status = 'failed', payload = '', last_error = ?2 WHERE id = ?1",
+        {id, last_error}));
+  }
+
+  result<std::int64_t> count_pending_mail() override {
+    auto rows = db_.query("SELECT count(*) FROM outbox WHERE status = 'pending'");
+    if (!rows) {
+      return rows.error();
+    }
+    return rows->front().integer(0);
+  }
+
+  result<void> audit(const audit_record& a) override {
+    return done(db_.run(
+        "INSERT INTO audit (pool_id, user_id, event, detail, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        {a.pool_id, a.user_id, a.event, a.detail, to_unix(a.at)}));
+  }
+
+ private:
+  static client_record client_from(const row& r) {
+    return client_record{r.text(0), r.text(1), r.text(2), from_unix(r.integer(3))};
+  }
+
+  static std::vector<value> user_values(const user_record& u) {
+    return {u.pool_id,
+            u.id,
+            u.email,
+            u.email_key,
+            to_text(u.status),
+            std::int64_t{u.enabled ? 1 : 0},
+            u.attributes_json,
+            u.srp_salt_hex,
+            u.srp_verifier_sealed,
+            to_unix(u.created_at),
+            to_unix(u.updated_at)};
+  }
+
+  sqlite::connection& db_;
+};
+
+}  // namespace
+
+sqlite_store::sqlite_store(const std::filesystem::path& file) : db_(file) {
+  auto setup = db_.exec(
+      "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
+      "PRAGMA busy_timeout = 5000;");
+  if (!setup) {
+    throw std::runtime_error("cannot configure database " + file.string());
+  }
+  const auto scripts = sqlite::migrations();
+  const int known = static_cast<int>(scripts.size());
+  int version = schema_version();
+  if (version > known) {
+    throw std::runtime_error(fmt::format(
+        "database {} has schema version {}, newer than this cognate knows ({}); upgrade cognate",
+        file.string(), version, known));
+  }
+  for (; version < known; ++version) {
+    auto applied = db_.exec(fmt::format("BEGIN IMMEDIATE; {} PRAGMA user_version = {}; COMMIT;",
+                                        scripts[static_cast<std::size_t>(version)], version + 1));
+    if (!applied) {
+      (void)db_.exec("ROLLBACK");
+      throw std::runtime_error(
+          fmt::format("cannot migrate database {} to schema version {}", file.string(), version + 1));
+    }
+    spdlog::info("database {} migrated to schema version {}", file.string(), version + 1);
+  }
+}
+
+int sqlite_store::schema_version() {
+  auto rows = db_.query("PRAGMA user_version");
+  return rows && !rows->empty() ? static_cast<int>(rows->front().integer(0)) : 0;
+}
+
+result<void> sqlite_store::transact(const std::function<result<void>(transaction&)>& work) {
+  std::lock_guard lock(mutex_);
+  if (auto begun = db_.exec("BEGIN IMMEDIATE"); !begun) {
+    return begun;
+  }
+  sqlite_transaction tx(db_);
+  result<void> outcome;
+  try {
+    outcome = work(tx);
+  } catch (...) {
+    (void)db_.exec("ROLLBACK");
+    throw;
+  }
+  if (!outcome) {
+    (void)db_.exec("ROLLBACK");
+    return outcome;
+  }
+  if (auto committed = db_.exec("COMMIT"); !committed) {
+    (void)db_.exec("ROLLBACK");
+    return committed;
+  }
+  return {};
+}
+
+}  // namespace cognate::store

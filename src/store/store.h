@@ -1,0 +1,92 @@
+#pragma once
+// The persistence seam the domain uses (one interface, one implementation per engine).
+//
+// All reads and writes happen inside `store::transact`: the function runs in one database
+// transaction that commits when it returns a value and rolls back when it returns a failure. So
+// a domain change, its audit row and its queued email either all happen or none does. Rows read
+// inside a transaction are protected against concurrent writers until it ends (SQLite: BEGIN
+// IMMEDIATE; PostgreSQL: SELECT … FOR UPDATE), so read-modify-write is atomic.
+
+#include "common/error.h"
+#include "store/records.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cognate::store {
+
+// A unit of work. Only valid inside the transact() call that created it; not thread-safe.
+// Methods return failure only for errc::internal (database trouble, logged) unless noted.
+class transaction {
+ public:
+  virtual ~transaction() = default;
+
+  virtual result<std::optional<pool_record>> first_pool() = 0;
+  virtual result<void> insert_pool(const pool_record& p) = 0;
+  virtual result<std::optional<client_record>> first_client(const std::string& pool_id) = 0;
+  virtual result<std::optional<client_record>> find_client(const std::string& client_id) = 0;
+  virtual result<void> insert_client(const client_record& c) = 0;
+
+  // Fails with errc::username_exists if (pool_id, email_key) or the id is taken.
+  virtual result<void> insert_user(const user_record& u) = 0;
+  virtual result<void> update_user(const user_record& u) = 0;
+  virtual result<std::optional<user_record>> find_user_by_email(const std::string& pool_id,
+                                                                const std::string& email_key) = 0;
+  virtual result<std::optional<user_record>> find_user_by_id(const std::string& pool_id,
+                                                             const std::string& user_id) = 0;
+
+  virtual result<void> put_code(const code_record& c) = 0;  // insert or replace
+  virtual result<std::optional<code_record>> find_code(const std::string& pool_id,
+                                                       const std::string& user_id,
+                                                       const std::string& purpose) = 0;
+  virtual result<void> delete_code(const std::string& pool_id, const std::string& user_id,
+                                   const std::string& purpose) = 0;
+
+  // Queues an email; returns its id.
+  virtual result<std::int64_t> enqueue_mail(const outbox_record& m) = 0;
+  // Pending mail due at `now`, oldest first; claiming pushes next_attempt_at to `lease_until`
+  // so another worker (or node) does not send it meanwhile.
+  virtual result<std::vector<outbox_record>> claim_due_mail(time_point now, time_point lease_until,
+                                                            int limit) = 0;
+  // Marks a mail sent and drops its sealed payload (the code inside it need not be kept).
+  virtual result<void> mark_mail_sent(std::int64_t id, time_point at) = 0;
+  virtual result<void> retry_mail_later(std::int64_t id, int attempts, time_point next_attempt_at,
+                                        const std::string& last_error) = 0;
+  virtual result<void> mark_mail_failed(std::int64_t id, const std::string& last_error) = 0;
+  virtual result<std::int64_t> count_pending_mail() = 0;
+
+  virtual result<void> audit(const audit_record& a) = 0;
+};
+
+// Safe for concurrent use; transactions are serialised or isolated by the engine.
+class store {
+ public:
+  virtual ~store() = default;
+  virtual result<void> transact(const std::function<result<void>(transaction&)>& work) = 0;
+};
+
+// Runs `work` (transaction& → result<T>) in a transaction and returns its result; a commit
+// failure replaces a successful value with the failure.
+template <class Work>
+auto in_transaction(store& s, Work&& work) -> decltype(work(std::declval<transaction&>())) {
+  using result_type = decltype(work(std::declval<transaction&>()));
+  std::optional<result_type> out;
+  auto committed = s.transact([&](transaction& tx) -> result<void> {
+    out.emplace(work(tx));
+    if (out->has_error()) {
+      return out->error();
+    }
+    return {};
+  });
+  if (!out) {
+    return committed.error();
+  }
+  if (!committed && out->has_value()) {
+    return committed.error();
+  }
+  return std::move(*out);
+}
+
+}  // namespace cognate::store
