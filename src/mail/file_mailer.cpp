@@ -42,8 +42,8 @@ std::string file_name(const message& m, std::string_view text) {
 }
 
 result<void> write_atomically(const std::filesystem::path& path, std::string_view text) {
-  const auto temp = std::filesystem::path(path).concat("." + random_string(8, "0123456789abcdef") +
-                                                       ".tmp");
+  const auto temp =
+      std::filesystem::path(path).concat("." + random_string(8, "0123456789abcdef") + ".tmp");
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {
     return io_failure("create", temp);
@@ -112,10 +112,11 @@ result<void> file_mailer::send(const message& m) {
     return written;
   }
   if (console_ != nullptr) {
-    const std::string detail =
-        m.code.empty() ? printable(first_line(m.body))
-        : color_       ? "code: \x1b[1;92m" + printable(m.code) + "\x1b[0m"
-                       : "code: " + printable(m.code);
+    std::string detail = printable(first_line(m.body));
+    if (!m.code.empty()) {
+      const std::string code = printable(m.code);
+      detail = "code: " + (color_ ? "\x1b[1;92m" + code + "\x1b[0m" : code);  // bold bright green
+    }
     const std::string notice =
         fmt::format("✉  email to {} — \"{}\"\n   {}   ({})\n", addr_spec(m.to),
                     printable(m.subject), detail, path.string());

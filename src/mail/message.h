@@ -15,7 +15,8 @@ struct message {
   std::string body;        // plain text, UTF-8, lines separated by \n
   std::string message_id;  // "<uuid@host>", set by the caller
   time_point date;
-  std::string code;  // the one-time code inside `body`, for console highlighting only; never a header
+  // The one-time code inside `body`, for console highlighting only; never rendered as a header.
+  std::string code;
 };
 
 }  // namespace cognate::mail

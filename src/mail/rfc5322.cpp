@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 #include <vector>
 
@@ -73,6 +74,7 @@ std::vector<std::string> encoded_words(std::string_view text) {
   return words;
 }
 
+// Non-ASCII text, text that a reader would decode, and words too long to fold become encoded-words.
 bool needs_encoding(std::string_view text) {
   if (!is_ascii(text) || text.find("=?") != std::string_view::npos) {
     return true;

@@ -49,9 +49,8 @@ std::string url_part(CURLU* u, CURLUPart part, unsigned flags) {
 
 result<endpoint> split_url(std::string_view url) {
   std::string lower(url.substr(0, std::min<std::size_t>(url.size(), 8)));
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) {
-    return static_cast<char>(std::tolower(c));
-  });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (!lower.starts_with("smtp://") && !lower.starts_with("smtps://")) {
     return fail(errc::invalid_parameter,
                 "the SMTP URL must be smtp://[user:password@]host[:port] (STARTTLS when offered) "
@@ -81,15 +80,12 @@ endpoint checked(std::string_view url) {
   return *std::move(e);
 }
 
-struct upload {
-  std::string_view rest;
-};
-
-std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void* user) {
-  auto& up = *static_cast<upload*>(user);
-  const std::size_t n = std::min(size * count, up.rest.size());
-  std::memcpy(buffer, up.rest.data(), n);
-  up.rest.remove_prefix(n);
+// CURLOPT_READFUNCTION over the std::string_view of what is left to upload.
+std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void* rest) {
+  auto& left = *static_cast<std::string_view*>(rest);
+  const std::size_t n = std::min(size * count, left.size());
+  std::memcpy(buffer, left.data(), n);
+  left.remove_prefix(n);
   return n;
 }
 
@@ -121,8 +117,9 @@ result<void> smtp_mailer::send(const message& m) {
   CURL* easy = easy_.get();
   const std::string text = to_rfc5322(m);
   const std::string from = addr_spec(m.from);
-  upload up{text};
-  std::unique_ptr<curl_slist, slist_cleanup> rcpt(curl_slist_append(nullptr, addr_spec(m.to).c_str()));
+  std::string_view left = text;
+  std::unique_ptr<curl_slist, slist_cleanup> rcpt(
+      curl_slist_append(nullptr, addr_spec(m.to).c_str()));
   char error[CURL_ERROR_SIZE] = "";
 
   curl_easy_setopt(easy, CURLOPT_URL, url_.c_str());
@@ -131,12 +128,13 @@ result<void> smtp_mailer::send(const message& m) {
     curl_easy_setopt(easy, CURLOPT_USERNAME, username_.c_str());
     curl_easy_setopt(easy, CURLOPT_PASSWORD, password_.c_str());
   }
-  curl_easy_setopt(easy, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));  // smtps:// ignores it
+  // STARTTLS when the server offers it; smtps:// is TLS from the start and ignores this.
+  curl_easy_setopt(easy, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
   curl_easy_setopt(easy, CURLOPT_MAIL_FROM, from.c_str());
   curl_easy_setopt(easy, CURLOPT_MAIL_RCPT, rcpt.get());
   curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
   curl_easy_setopt(easy, CURLOPT_READFUNCTION, read_upload);
-  curl_easy_setopt(easy, CURLOPT_READDATA, &up);
+  curl_easy_setopt(easy, CURLOPT_READDATA, &left);
   curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(text.size()));
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, 10L);
   curl_easy_setopt(easy, CURLOPT_TIMEOUT, static_cast<long>(timeout_.count()));

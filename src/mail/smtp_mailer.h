@@ -1,6 +1,7 @@
 #pragma once
 // Delivery over SMTP with libcurl: STARTTLS when offered (smtp://) or implicit TLS (smtps://),
-// AUTH with the credentials from the URL when the server offers it.
+// AUTH with the credentials from the URL when the server offers it. An smtp:// server that offers
+// AUTH but not STARTTLS gets the credentials in clear text: prefer smtps:// off loopback.
 
 #include "common/error.h"
 #include "mail/mailer.h"
@@ -13,8 +14,9 @@
 namespace cognate::mail {
 
 struct smtp_options {
-  std::string url;  // smtp://[user:password@]host[:port] or smtps://…; user and password %-encoded
-  std::chrono::seconds timeout{30};  // for a whole send, connection included
+  // smtp://[user:password@]host[:port] or smtps://…, user and password percent-encoded.
+  std::string url;
+  std::chrono::seconds timeout{30};  // for a whole send, connecting included; 0 means none
 };
 
 // Not thread-safe: use one instance from one thread at a time (it keeps the connection open

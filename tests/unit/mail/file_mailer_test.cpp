@@ -77,8 +77,9 @@ TEST(FileMailer, WritesTheRenderedMessageAsAnEmlFile) {
 
   const auto files = files_in(dir.path);
   ASSERT_EQ(files.size(), 1u);  // no temporary file left behind
-  EXPECT_TRUE(std::regex_match(files[0].filename().string(),
-                               std::regex(R"(20261127-204829-[0-9a-f]{8}-alice_example\.com\.eml)")))
+  EXPECT_TRUE(
+      std::regex_match(files[0].filename().string(),
+                       std::regex(R"(20261127-204829-[0-9a-f]{8}-alice_example\.com\.eml)")))
       << files[0];
   const auto text = read(files[0]);
   EXPECT_EQ(text, to_rfc5322(sample()));
@@ -114,8 +115,10 @@ TEST(FileMailer, PrintsRecipientSubjectCodeAndPath) {
   ASSERT_TRUE(mailer.send(sample()).has_value());
   const auto text = out.text();
   const auto path = files_in(dir.path).at(0).string();
-  EXPECT_EQ(text, "✉  email to alice@example.com — \"Welcome to Our Workshop App\"\n"
-                  "   code: 123456   (" + path + ")\n");
+  EXPECT_EQ(text,
+            "✉  email to alice@example.com — \"Welcome to Our Workshop App\"\n"
+            "   code: 123456   (" +
+                path + ")\n");
 }
 
 TEST(FileMailer, HighlightsTheCodeWhenColourIsOn) {

@@ -56,9 +56,9 @@ TEST(Rfc5322, WritesTheHeadersInOrder) {
   for (const auto& h : parsed.headers) {
     names.push_back(h.first);
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"Date", "From", "To", "Subject", "Message-ID",
-                                             "MIME-Version", "Content-Type",
-                                             "Content-Transfer-Encoding"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"Date", "From", "To", "Subject", "Message-ID", "MIME-Version",
+                                      "Content-Type", "Content-Transfer-Encoding"}));
   EXPECT_EQ(parsed.header("Date"), "Fri, 27 Nov 2026 20:48:29 +0000");
   EXPECT_EQ(parsed.header("From"), "Cognate <no-reply@cognate.test>");
   EXPECT_EQ(parsed.header("To"), "alice@example.com");
@@ -172,6 +172,16 @@ TEST(Rfc5322, FoldsLongAsciiSubjectsAtSpaces) {
     subject_lines += line.starts_with("Subject:") || line.starts_with(" ") ? 1 : 0;
   }
   EXPECT_GT(subject_lines, 1);
+}
+
+TEST(Rfc5322, EncodesWordsTooLongToFold) {
+  auto m = sample();
+  m.subject = "Code " + std::string(150, 'x');
+  const auto text = to_rfc5322(m);
+  EXPECT_EQ(decode_words(parse_eml(text).header("Subject")), m.subject);
+  for (const auto& line : header_lines(text)) {
+    EXPECT_LE(line.size(), 78u) << line;
+  }
 }
 
 TEST(Rfc5322, NeutralisesHeaderInjectionInEveryField) {

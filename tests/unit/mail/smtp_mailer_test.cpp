@@ -82,13 +82,14 @@ class smtp_server {
   // `script` is passed to `python3 -c` with the port and the maildir as arguments; empty runs
   // the stock `python3 -m aiosmtpd` with its Mailbox handler.
   explicit smtp_server(const std::string& script = {}) {
-    const std::string listen = "127.0.0.1:" + std::to_string(port_);
-    std::vector<std::string> args =
-        script.empty()
-            ? std::vector<std::string>{"python3", "-m", "aiosmtpd", "-n", "-l", listen, "-c",
-                                       "aiosmtpd.handlers.Mailbox", maildir().string()}
-            : std::vector<std::string>{"python3", "-c", script, std::to_string(port_),
-                                       maildir().string()};
+    const std::string port = std::to_string(port_);
+    const std::string dir = maildir().string();
+    const std::string listen = "127.0.0.1:" + port;
+    std::vector<std::string> args{"python3", "-c", script, port, dir};
+    if (script.empty()) {
+      args = {"python3", "-m", "aiosmtpd", "-n", "-l", listen, "-c", "aiosmtpd.handlers.Mailbox",
+              dir};
+    }
     std::vector<char*> argv;
     for (auto& a : args) {
       argv.push_back(a.data());
@@ -130,8 +131,7 @@ class smtp_server {
     return false;
   }
 
-  // The messages delivered so far, oldest first by file name is not guaranteed: callers look
-  // messages up by content.
+  // The texts of the messages delivered so far, in no particular order.
   std::vector<std::string> delivered() const {
     std::vector<std::string> out;
     std::error_code ec;
@@ -177,9 +177,10 @@ message sample(std::string subject) {
                  .to = "Alice <alice@example.com>",
                  .reply_to = {},
                  .subject = std::move(subject),
-                 .body = "Thanks for signing up! Use this code to verify your account: 123456\n"
-                         ".a line starting with a dot\n.\nGrüße ✉\n" +
-                         std::string(120, '=') + "\n",
+                 .body =
+                     "Thanks for signing up! Use this code to verify your account: 123456\n"
+                     ".a line starting with a dot\n.\nGrüße ✉\n" +
+                     std::string(120, '=') + "\n",
                  .message_id = "<" + random_uuid() + "@cognate.test>",
                  .date = from_unix(1795812509),
                  .code = "123456"};
@@ -228,7 +229,8 @@ TEST(SmtpUrl, RejectsUrlsWithoutAHostOrWithABadPort) {
     const auto options = smtp_mailer::parse_smtp_url(url);
     ASSERT_FALSE(options.has_value()) << url;
     EXPECT_EQ(options.error().code, errc::invalid_parameter);
-    EXPECT_TRUE(options.error().message.starts_with("invalid SMTP URL: ")) << options.error().message;
+    EXPECT_TRUE(options.error().message.starts_with("invalid SMTP URL: "))
+        << options.error().message;
     EXPECT_EQ(options.error().message.find("hunter2"), std::string::npos);
   }
 }
@@ -265,7 +267,8 @@ TEST(SmtpMailer, DeliversToARealSmtpServer) {
 TEST(SmtpMailer, AuthenticatesWithPercentDecodedCredentials) {
   smtp_server server(authenticating_server);
   ASSERT_TRUE(server.wait_until_ready()) << server.log();
-  smtp_mailer mailer(smtp_options{.url = server.url("mail%20user:p%40ss%3Aw%25rd@"), .timeout = 10s});
+  smtp_mailer mailer(
+      smtp_options{.url = server.url("mail%20user:p%40ss%3Aw%25rd@"), .timeout = 10s});
   const auto m = sample("Authenticated");
   const auto sent = mailer.send(m);
   ASSERT_TRUE(sent.has_value()) << sent.error().message << "\n" << server.log();

@@ -1,0 +1,137 @@
+// The outbox worker's retry schedule, driven by a simulated clock and a real SQLite store. The
+// mailer here is a recording stand-in: the real SMTP path has its own test against a real server.
+#include "mail/outbox.h"
+
+#include "common/random.h"
+#include "store/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace cognate::mail {
+namespace {
+
+using namespace std::chrono_literals;
+
+class flaky_mailer final : public mailer {
+ public:
+  result<void> send(const message& m) override {
+    ++attempts;
+    if (failures_left > 0) {
+      --failures_left;
+      return fail(errc::code_delivery_failure, "connection refused");
+    }
+    delivered.push_back(m);
+    return {};
+  }
+  int failures_left = 0;
+  int attempts = 0;
+  std::vector<message> delivered;
+};
+
+class OutboxTest : public ::testing::Test {
+ protected:
+  OutboxTest()
+      : dir_(std::filesystem::temp_directory_path() / ("cognate-outbox-" + random_uuid())),
+        store_((std::filesystem::create_directories(dir_), dir_ / "db")),
+        sealer_(crypto::master_key::from_bytes(random_bytes(32))),
+        worker_(store_, sealer_, mailer_, clock_) {}
+  ~OutboxTest() override { std::filesystem::remove_all(dir_); }
+
+  void queue(const std::string& to) {
+    message m;
+    m.from = "from@example.com";
+    m.to = to;
+    m.subject = "Subject";
+    m.body = "Code 123456";
+    m.code = "123456";
+    m.message_id = "<id@example.com>";
+    m.date = clock_.now();
+    auto row = to_outbox_record(m, sealer_, clock_.now());
+    ASSERT_TRUE(in_transaction(store_, [&](store::transaction& tx) { return tx.enqueue_mail(row); }));
+  }
+
+  std::filesystem::path dir_;
+  manual_clock clock_;
+  store::sqlite_store store_;
+  crypto::sealer sealer_;
+  flaky_mailer mailer_;
+  outbox_worker worker_;
+};
+
+TEST_F(OutboxTest, SealedPayloadRoundTripsTheMessage) {
+  message m;
+  m.to = "a@example.com";
+  m.subject = "S";
+  m.body = "B";
+  m.code = "654321";
+  m.date = from_unix(1234);
+  auto row = to_outbox_record(m, sealer_, from_unix(1234));
+  EXPECT_EQ(row.payload_sealed.find("654321"), std::string::npos);
+  auto back = from_outbox_record(row, sealer_);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->body, "B");
+  EXPECT_EQ(back->code, "654321");
+  EXPECT_EQ(back->date, from_unix(1234));
+}
+
+TEST_F(OutboxTest, DeliversQueuedMailOnce) {
+  queue("a@example.com");
+  EXPECT_EQ(worker_.deliver_due(), 1);
+  EXPECT_EQ(worker_.deliver_due(), 0);
+  ASSERT_EQ(mailer_.delivered.size(), 1u);
+  EXPECT_EQ(mailer_.delivered[0].code, "123456");
+}
+
+TEST_F(OutboxTest, RetriesWithDoublingBackOffUntilTheServerAnswers) {
+  mailer_.failures_left = 3;
+  queue("a@example.com");
+  EXPECT_EQ(worker_.deliver_due(), 0);  // attempt 1 fails: retry in 1 s
+  EXPECT_EQ(worker_.deliver_due(), 0);
+  EXPECT_EQ(mailer_.attempts, 1);
+  clock_.advance(1s);
+  EXPECT_EQ(worker_.deliver_due(), 0);  // attempt 2 fails: retry in 2 s
+  clock_.advance(1s);
+  EXPECT_EQ(worker_.deliver_due(), 0);
+  EXPECT_EQ(mailer_.attempts, 2);
+  clock_.advance(1s);
+  EXPECT_EQ(worker_.deliver_due(), 0);  // attempt 3 fails: retry in 4 s
+  clock_.advance(4s);
+  EXPECT_EQ(worker_.deliver_due(), 1);  // attempt 4 succeeds
+  EXPECT_EQ(mailer_.attempts, 4);
+  EXPECT_EQ(mailer_.delivered.size(), 1u);
+}
+
+TEST_F(OutboxTest, GivesUpAfterTheDeadlineAndDropsThePayload) {
+  mailer_.failures_left = 1000;
+  queue("a@example.com");
+  for (int i = 0; i < 40 && mailer_.attempts < 1000; ++i) {
+    worker_.deliver_due();
+    clock_.advance(5min);
+  }
+  clock_.advance(73h);
+  worker_.deliver_due();
+  const int attempts = mailer_.attempts;
+  clock_.advance(24h);
+  worker_.deliver_due();
+  EXPECT_EQ(mailer_.attempts, attempts);  // failed for good: no more attempts
+  EXPECT_EQ(*in_transaction(store_, [](store::transaction& tx) { return tx.count_pending_mail(); }), 0);
+}
+
+TEST_F(OutboxTest, WorkerThreadDeliversWhenNotified) {
+  worker_.start();
+  queue("a@example.com");
+  worker_.notify();
+  auto pending = [&] {
+    return *in_transaction(store_, [](store::transaction& tx) { return tx.count_pending_mail(); });
+  };
+  for (int i = 0; i < 200 && pending() > 0; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  worker_.stop();
+  EXPECT_EQ(mailer_.delivered.size(), 1u);
+}
+
+}  // namespace
+}  // namespace cognate::mail
