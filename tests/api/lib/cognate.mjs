@@ -441,17 +441,21 @@ export async function listEmails(dir, to, { ext = '.eml' } = {}) {
 }
 
 /**
- * Waits (bounded) for the newest email to `to` under `dir` whose file is not in `seen`
- * (an array of emails or file paths, e.g. what an earlier call returned) and that has a code.
+ * Waits (bounded) for the one email to `to` under `dir` whose file is not in `seen` (an array of
+ * emails or file paths: pass every email to `to` seen so far). File times are too coarse to
+ * order emails written in the same few milliseconds, so more than one unseen email is an error.
  */
 export async function waitForEmail(dir, to, { seen = [], timeoutMs = 10_000, ext = '.eml' } = {}) {
   const seenFiles = new Set(seen.map((s) => (typeof s === 'string' ? s : s.file)));
   return waitFor(
     async () => {
       const fresh = (await listEmails(dir, to, { ext })).filter((e) => !seenFiles.has(e.file));
-      const newest = fresh.at(-1);
+      if (fresh.length > 1) {
+        throw new Error(`expected one new email to ${to}, found ${fresh.length}: ` +
+          fresh.map((e) => e.file).join(', '));
+      }
       // A file may be seen half-written; wait until the body carries the code.
-      return newest && newest.code ? newest : null;
+      return fresh.length === 1 && fresh[0].code ? fresh[0] : null;
     },
     { timeoutMs, intervalMs: 100, what: `an email to ${to} in ${dir}` },
   );
