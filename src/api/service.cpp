@@ -10,10 +10,19 @@
 namespace cognate::api {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, operation>, 3> operations = {{
+constexpr std::array<std::pair<std::string_view, operation>, 12> operations = {{
     {"SignUp", sign_up},
     {"ConfirmSignUp", confirm_sign_up},
     {"ResendConfirmationCode", resend_confirmation_code},
+    {"InitiateAuth", initiate_auth},
+    {"RespondToAuthChallenge", respond_to_auth_challenge},
+    {"AssociateSoftwareToken", associate_software_token},
+    {"VerifySoftwareToken", verify_software_token},
+    {"SetUserMFAPreference", set_user_mfa_preference},
+    {"GetUser", get_user},
+    {"GlobalSignOut", global_sign_out},
+    {"RevokeToken", revoke_token},
+    {"GetTokensFromRefreshToken", get_tokens_from_refresh_token},
 }};
 
 }  // namespace
@@ -37,13 +46,41 @@ reply service::handle(std::string_view target, std::string_view body) const {
   if (!decoded) {
     return error_reply(decoded.error());
   }
-  auto answer = found->second(pool_, *decoded);
+  auto answer = found->second(ctx_, *decoded);
   if (!answer) {
     return error_reply(answer.error());
   }
   reply r;
   r.body = boost::json::serialize(*answer);
   return r;
+}
+
+std::optional<reply> service::handle_get(std::string_view path) const {
+  const std::string prefix = "/" + ctx_.users.options().pool_id + "/.well-known/";
+  if (!path.starts_with(prefix)) {
+    return std::nullopt;
+  }
+  auto rest = path.substr(prefix.size());
+  reply r;
+  if (rest == "jwks.json") {
+    r.body = boost::json::serialize(ctx_.sign_in.keys().jwks());
+    return r;
+  }
+  if (rest == "openid-configuration") {
+    const auto& issuer = ctx_.sign_in.issuer();
+    r.body = boost::json::serialize(boost::json::object{
+        {"issuer", issuer},
+        {"jwks_uri", issuer + "/.well-known/jwks.json"},
+        {"response_types_supported", boost::json::array{"code", "token"}},
+        {"subject_types_supported", boost::json::array{"public"}},
+        {"id_token_signing_alg_values_supported", boost::json::array{"RS256"}},
+        {"scopes_supported", boost::json::array{"openid", "email", "profile"}},
+        {"token_endpoint_auth_methods_supported", boost::json::array{"client_secret_basic", "client_secret_post"}},
+        {"claims_supported", boost::json::array{"sub", "email", "email_verified", "cognito:username",
+                                                "aud", "iss", "exp", "iat", "auth_time", "token_use"}}});
+    return r;
+  }
+  return std::nullopt;
 }
 
 }  // namespace cognate::api

@@ -5,6 +5,7 @@
 // Safe for concurrent use.
 
 #include "api/errors.h"
+#include "pool/sign_in.h"
 #include "pool/user_pool.h"
 
 #include <boost/json.hpp>
@@ -15,24 +16,54 @@ namespace cognate::api {
 
 constexpr std::string_view target_prefix = "AWSCognitoIdentityProviderService.";
 
+// What operations work with.
+struct operation_context {
+  pool::user_pool& users;
+  pool::sign_in& sign_in;
+};
+
 class service {
  public:
-  explicit service(pool::user_pool& pool) : pool_(pool) {}
+  explicit service(operation_context ctx) : ctx_(ctx) {}
 
   // `target` is the X-Amz-Target header value; `body` the raw request body.
   reply handle(std::string_view target, std::string_view body) const;
+  // GET requests: /{poolId}/.well-known/jwks.json and /{poolId}/.well-known/openid-configuration.
+  // Returns nullopt for any other path.
+  std::optional<reply> handle_get(std::string_view path) const;
 
  private:
-  pool::user_pool& pool_;
+  operation_context ctx_;
 };
 
 // One operation: decoded body in, JSON object or failure out.
-using operation = result<boost::json::object> (*)(pool::user_pool&, const boost::json::object&);
+using operation = result<boost::json::object> (*)(const operation_context&,
+                                                  const boost::json::object&);
 
 // Sign-up group (sign_up_operations.cpp).
-result<boost::json::object> sign_up(pool::user_pool& pool, const boost::json::object& body);
-result<boost::json::object> confirm_sign_up(pool::user_pool& pool, const boost::json::object& body);
-result<boost::json::object> resend_confirmation_code(pool::user_pool& pool,
+result<boost::json::object> sign_up(const operation_context& ctx, const boost::json::object& body);
+result<boost::json::object> confirm_sign_up(const operation_context& ctx,
+                                            const boost::json::object& body);
+result<boost::json::object> resend_confirmation_code(const operation_context& ctx,
                                                      const boost::json::object& body);
+
+// Sign-in group (sign_in_operations.cpp).
+result<boost::json::object> initiate_auth(const operation_context& ctx,
+                                          const boost::json::object& body);
+result<boost::json::object> respond_to_auth_challenge(const operation_context& ctx,
+                                                      const boost::json::object& body);
+result<boost::json::object> associate_software_token(const operation_context& ctx,
+                                                     const boost::json::object& body);
+result<boost::json::object> verify_software_token(const operation_context& ctx,
+                                                  const boost::json::object& body);
+result<boost::json::object> set_user_mfa_preference(const operation_context& ctx,
+                                                    const boost::json::object& body);
+result<boost::json::object> get_user(const operation_context& ctx, const boost::json::object& body);
+result<boost::json::object> global_sign_out(const operation_context& ctx,
+                                            const boost::json::object& body);
+result<boost::json::object> revoke_token(const operation_context& ctx,
+                                         const boost::json::object& body);
+result<boost::json::object> get_tokens_from_refresh_token(const operation_context& ctx,
+                                                          const boost::json::object& body);
 
 }  // namespace cognate::api

@@ -16,7 +16,8 @@ boost::json::object delivery_json(const pool::code_delivery& d) {
 
 }  // namespace
 
-result<boost::json::object> sign_up(pool::user_pool& pool, const boost::json::object& body) {
+result<boost::json::object> sign_up(const operation_context& ctx, const boost::json::object& body) {
+  auto& pool = ctx.users;
   decoder in(body);
   pool::sign_up_request request;
   request.client_id = in.required_string("ClientId", client_id_rule);
@@ -35,7 +36,9 @@ result<boost::json::object> sign_up(pool::user_pool& pool, const boost::json::ob
                              {"CodeDeliveryDetails", delivery_json(created->delivery)}};
 }
 
-result<boost::json::object> confirm_sign_up(pool::user_pool& pool, const boost::json::object& body) {
+result<boost::json::object> confirm_sign_up(const operation_context& ctx,
+                                            const boost::json::object& body) {
+  auto& pool = ctx.users;
   decoder in(body);
   auto client_id = in.required_string("ClientId", client_id_rule);
   auto username = in.required_string("Username", username_rule);
@@ -49,8 +52,9 @@ result<boost::json::object> confirm_sign_up(pool::user_pool& pool, const boost::
   return boost::json::object{};
 }
 
-result<boost::json::object> resend_confirmation_code(pool::user_pool& pool,
+result<boost::json::object> resend_confirmation_code(const operation_context& ctx,
                                                      const boost::json::object& body) {
+  auto& pool = ctx.users;
   decoder in(body);
   auto client_id = in.required_string("ClientId", client_id_rule);
   auto username = in.required_string("Username", username_rule);

@@ -112,6 +112,10 @@ int main(int argc, char** argv) {
   serve->add_option("--from", from, "From: address of emails (auth.json senders.email overrides)")
       ->capture_default_str();
   serve->add_option("--public-url", public_url, "the URL clients use to reach this server");
+  std::string issuer;
+  serve->add_option("--issuer", issuer,
+                    "token issuer (iss); default <public-url>/<pool id>. Use "
+                    "https://cognito-idp.<region>.amazonaws.com/<pool id> for CognitoJwtVerifier");
   serve->add_flag("--allow-user-password-auth", password_auth,
                   "let the app client use USER_PASSWORD_AUTH (Gen 2 allows SRP only)");
 
@@ -181,6 +185,7 @@ int main(int argc, char** argv) {
     }
     o.default_from = from;
     o.public_url = public_url;
+    o.issuer = issuer;
     o.allow_user_password_auth = password_auth;
     return app::run(std::move(o));
   } catch (const std::exception& e) {

@@ -5,6 +5,8 @@
 #include "mail/outbox.h"
 #include "pool/auth_config.h"
 #include "pool/live_settings.h"
+#include "pool/sign_in.h"
+#include "pool/signing_keys.h"
 #include "pool/user_pool.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -154,13 +156,18 @@ int run(runtime_options o) {
     pool_options.code_lifetime = o.code_lifetime;
     pool::user_pool pool(store, sealer, clock, settings, pool_options,
                          [&mail_worker] { mail_worker.notify(); });
-    api::service api(pool);
-    http::server server(o.http, api);
-    server.start();
+    auto keys = pool::load_signing_keys(store, sealer, ids.pool_id, clock);
+    http::server server(o.http);
+    const auto port = server.listen();
+    const std::string endpoint =
+        o.public_url.empty() ? fmt::format("http://{}:{}", o.http.host, port) : o.public_url;
+    pool::sign_in_options sign_in_options;
+    sign_in_options.issuer = o.issuer.empty() ? endpoint + "/" + ids.pool_id : o.issuer;
+    pool::sign_in sign_in(store, sealer, clock, settings, pool.options(), sign_in_options, keys);
+    api::service api({pool, sign_in});
+    server.start(api);
     mail_worker.start();
 
-    const std::string endpoint =
-        o.public_url.empty() ? fmt::format("http://{}:{}", o.http.host, server.port()) : o.public_url;
     if (o.outputs_path) {
       write_outputs(*o.outputs_path, *parsed, ids);
     }

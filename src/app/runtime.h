@@ -25,6 +25,7 @@ struct runtime_options {
   std::string region = "us-east-1";
   std::string pool_name = "cognate";
   std::string public_url;  // advertised endpoint; default http://<listen>
+  std::string issuer;      // token "iss"; default <public_url>/<pool id>
   bool allow_user_password_auth = false;
   std::chrono::seconds code_lifetime = std::chrono::hours(24);
   std::optional<std::filesystem::path> outputs_path;  // write amplify_outputs.json here

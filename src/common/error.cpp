@@ -21,6 +21,10 @@ std::string_view exception_name(errc code) noexcept {
     case errc::too_many_requests: return "TooManyRequestsException";
     case errc::resource_not_found: return "ResourceNotFoundException";
     case errc::code_delivery_failure: return "CodeDeliveryFailureException";
+    case errc::software_token_mfa_not_found: return "SoftwareTokenMFANotFoundException";
+    case errc::enable_software_token_mfa: return "EnableSoftwareTokenMFAException";
+    case errc::unsupported_token_type: return "UnsupportedTokenTypeException";
+    case errc::unauthorized: return "UnauthorizedException";
     case errc::internal: return "InternalErrorException";
   }
   return "InternalErrorException";

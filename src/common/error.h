@@ -29,6 +29,10 @@ enum class errc {
   too_many_requests,           // TooManyRequestsException
   resource_not_found,          // ResourceNotFoundException
   code_delivery_failure,       // CodeDeliveryFailureException
+  software_token_mfa_not_found,     // SoftwareTokenMFANotFoundException
+  enable_software_token_mfa,        // EnableSoftwareTokenMFAException
+  unsupported_token_type,           // UnsupportedTokenTypeException
+  unauthorized,                     // UnauthorizedException
   internal,                    // InternalErrorException (HTTP 500; SDKs retry)
 };
 

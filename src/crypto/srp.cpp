@@ -55,9 +55,108 @@ bytes bn_pad(const BIGNUM* n) {
   return raw;
 }
 
+bn_ptr bn_new() { return bn_ptr(BN_new()); }
+
+std::string bn_hex(const BIGNUM* n) {
+  bytes raw(static_cast<std::size_t>(BN_num_bytes(n)));
+  BN_bn2bin(n, raw.data());
+  return srp_minimal_hex(raw);
+}
+
+struct group {
+  bn_ptr n = bn_from_hex(n_hex);
+  bn_ptr g = bn_from_hex("2");
+  bn_ptr k;
+  group() {
+    bytes material = bn_pad(n.get());
+    bytes g_pad = bn_pad(g.get());
+    material.insert(material.end(), g_pad.begin(), g_pad.end());
+    auto digest = sha256(material);
+    k = bn_from_bytes(digest);
+  }
+};
+
+const group& srp_group() {
+  static const group instance;
+  return instance;
+}
+
 }  // namespace
 
 std::string_view srp_n_hex() { return n_hex; }
+
+std::string srp_server_B(std::string_view verifier_hex, std::string_view b_hex) {
+  const auto& grp = srp_group();
+  auto v = bn_from_hex(verifier_hex);
+  auto b = bn_from_hex(b_hex);
+  std::unique_ptr<BN_CTX, ctx_free> ctx(BN_CTX_new());
+  auto kv = bn_new();
+  auto gb = bn_new();
+  auto B = bn_new();
+  if (!v || !b || !ctx || BN_mod_mul(kv.get(), grp.k.get(), v.get(), grp.n.get(), ctx.get()) != 1 ||
+      BN_mod_exp(gb.get(), grp.g.get(), b.get(), grp.n.get(), ctx.get()) != 1 ||
+      BN_mod_add(B.get(), kv.get(), gb.get(), grp.n.get(), ctx.get()) != 1) {
+    throw std::runtime_error("srp B computation failed");
+  }
+  return bn_hex(B.get());
+}
+
+srp_server_ephemeral srp_server_start(std::string_view verifier_hex) {
+  for (;;) {
+    std::string b_hex = hex_encode(random_bytes(32));
+    std::string B_hex = srp_server_B(verifier_hex, b_hex);
+    if (B_hex != "0") {
+      return {std::move(b_hex), std::move(B_hex)};
+    }
+  }
+}
+
+bytes srp_session_key(std::string_view A_hex, std::string_view B_hex, std::string_view b_hex,
+                      std::string_view verifier_hex) {
+  const auto& grp = srp_group();
+  auto A = bn_from_hex(A_hex);
+  auto B = bn_from_hex(B_hex);
+  auto b = bn_from_hex(b_hex);
+  auto v = bn_from_hex(verifier_hex);
+  std::unique_ptr<BN_CTX, ctx_free> ctx(BN_CTX_new());
+  auto a_mod = bn_new();
+  if (!A || !B || !b || !v || !ctx || A_hex.size() > 2048 ||
+      BN_nnmod(a_mod.get(), A.get(), grp.n.get(), ctx.get()) != 1 || BN_is_zero(a_mod.get())) {
+    return {};
+  }
+  bytes ab = bn_pad(A.get());
+  bytes b_pad = bn_pad(B.get());
+  ab.insert(ab.end(), b_pad.begin(), b_pad.end());
+  auto u_digest = sha256(ab);
+  auto u = bn_from_bytes(u_digest);
+  if (BN_is_zero(u.get())) {
+    return {};
+  }
+  // S = (A · v^u)^b mod N
+  auto vu = bn_new();
+  auto base = bn_new();
+  auto S = bn_new();
+  if (BN_mod_exp(vu.get(), v.get(), u.get(), grp.n.get(), ctx.get()) != 1 ||
+      BN_mod_mul(base.get(), a_mod.get(), vu.get(), grp.n.get(), ctx.get()) != 1 ||
+      BN_mod_exp(S.get(), base.get(), b.get(), grp.n.get(), ctx.get()) != 1) {
+    return {};
+  }
+  // HKDF: PRK = HMAC(PAD(u), PAD(S)); K = HMAC(PRK, "Caldera Derived Key" || 0x01)[0..16)
+  auto prk = hmac_sha256(bn_pad(u.get()), bn_pad(S.get()));
+  static constexpr std::string_view info = "Caldera Derived Key\x01";
+  auto okm = hmac_sha256(prk, as_bytes(info));
+  return bytes(okm.begin(), okm.begin() + 16);
+}
+
+std::string srp_claim_signature(std::span<const unsigned char> key, std::string_view pool_name,
+                                std::string_view user_id, std::span<const unsigned char> secret_block,
+                                std::string_view timestamp) {
+  bytes message(pool_name.begin(), pool_name.end());
+  message.insert(message.end(), user_id.begin(), user_id.end());
+  message.insert(message.end(), secret_block.begin(), secret_block.end());
+  message.insert(message.end(), timestamp.begin(), timestamp.end());
+  return base64_encode(hmac_sha256(key, message));
+}
 
 bytes srp_pad_hex(std::string_view hex) {
   auto n = bn_from_hex(hex);

@@ -37,4 +37,25 @@ srp_verifier make_srp_verifier(std::string_view pool_name, std::string_view user
 // The hex digits of N (RFC 5054 3072-bit group).
 std::string_view srp_n_hex();
 
+// The server's ephemeral values for one sign-in: b (secret; seal it if stored) and
+// B = (k·v + g^b) mod N, both as minimal hex. b is 256 random bits; B is never 0 mod N.
+struct srp_server_ephemeral {
+  std::string b_hex;
+  std::string B_hex;
+};
+srp_server_ephemeral srp_server_start(std::string_view verifier_hex);
+// B for a given b (tests and the deterministic fake challenge for unknown users).
+std::string srp_server_B(std::string_view verifier_hex, std::string_view b_hex);
+
+// The 16-byte session key K from the client's A and the server's state (protocol doc §5.3).
+// Empty when A is malformed, A mod N == 0 or u == 0: the proof must then fail.
+bytes srp_session_key(std::string_view A_hex, std::string_view B_hex, std::string_view b_hex,
+                      std::string_view verifier_hex);
+
+// base64(HMAC-SHA256(K, pool_name || user_id || secret_block || timestamp)): the
+// PASSWORD_CLAIM_SIGNATURE a client holding the password sends.
+std::string srp_claim_signature(std::span<const unsigned char> key, std::string_view pool_name,
+                                std::string_view user_id, std::span<const unsigned char> secret_block,
+                                std::string_view timestamp);
+
 }  // namespace cognate::crypto

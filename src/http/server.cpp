@@ -25,12 +25,11 @@ using request = bhttp::request<bhttp::string_body>;
 using response = bhttp::response<bhttp::string_body>;
 
 struct server::state {
-  state(server_options o, const api::service& a)
-      : options(std::move(o)), api(a), workers(static_cast<std::size_t>(options.workers)),
-        acceptor(io) {}
+  explicit state(server_options o)
+      : options(std::move(o)), workers(static_cast<std::size_t>(options.workers)), acceptor(io) {}
 
   server_options options;
-  const api::service& api;
+  const api::service* api = nullptr;  // set by start(), before any request is served
   asio::io_context io;
   asio::thread_pool workers;
   tcp::acceptor acceptor;
@@ -102,7 +101,7 @@ response preflight(const request& req) {
 
 // Runs on a worker thread: the API call blocks on the store and on CPU work.
 asio::awaitable<api::reply> call_api(state_ptr st, std::string target, std::string body) {
-  co_return st->api.handle(target, body);
+  co_return st->api->handle(target, body);
 }
 
 asio::awaitable<response> route(request req, state_ptr st) {
@@ -111,8 +110,15 @@ asio::awaitable<response> route(request req, state_ptr st) {
     co_return preflight(req);
   }
   const auto path = std::string_view(req.target()).substr(0, req.target().find('?'));
-  if (req.method() == bhttp::verb::get && path == "/health") {
-    co_return make_reply(req, api::reply{200, R"({"status":"ok"})", "", ""}, request_id);
+  if (req.method() == bhttp::verb::get || req.method() == bhttp::verb::head) {
+    auto found = path == "/health" ? std::optional(api::reply{200, R"({"status":"ok"})", "", ""})
+                                   : st->api->handle_get(path);
+    if (found) {
+      auto res = make_reply(req, *found, request_id);
+      res.set(bhttp::field::content_type, "application/json");
+      res.set(bhttp::field::cache_control, "max-age=300");
+      co_return res;
+    }
   }
   if (req.method() != bhttp::verb::post) {
     auto r = api::error_reply(fail(errc::resource_not_found,
@@ -226,12 +232,11 @@ asio::awaitable<void> accept_loop(state_ptr st) {
 
 }  // namespace
 
-server::server(server_options options, const api::service& api)
-    : state_(std::make_shared<state>(std::move(options), api)) {}
+server::server(server_options options) : state_(std::make_shared<state>(std::move(options))) {}
 
 server::~server() { stop(); }
 
-void server::start() {
+std::uint16_t server::listen() {
   auto& st = *state_;
   boost::system::error_code ec;
   auto address = asio::ip::make_address(st.options.host, ec);
@@ -248,6 +253,15 @@ void server::start() {
                              std::to_string(st.options.port) + ": " + ec.message());
   }
   st.port = st.acceptor.local_endpoint().port();
+  return st.port;
+}
+
+void server::start(const api::service& api) {
+  auto& st = *state_;
+  st.api = &api;
+  if (!st.acceptor.is_open()) {
+    listen();
+  }
   asio::co_spawn(st.io, accept_loop(state_), asio::detached);
   for (int i = 0; i < std::max(1, st.options.io_threads); ++i) {
     st.io_threads.emplace_back([s = state_] { s->io.run(); });

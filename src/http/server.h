@@ -29,11 +29,15 @@ struct server_options {
 
 class server {
  public:
-  server(server_options options, const api::service& api);
+  explicit server(server_options options);
   ~server();  // stops
 
-  // Binds and starts serving. Throws std::runtime_error if the address cannot be bound.
-  void start();
+  // Binds the listening socket and returns its port (connections queue until start()). Throws
+  // std::runtime_error if the address cannot be bound.
+  std::uint16_t listen();
+  // Starts serving `api`, which must outlive the server (binding first if listen() was not
+  // called).
+  void start(const api::service& api);
   // Stops accepting, closes connections, joins the threads. Idempotent.
   void stop();
   std::uint16_t port() const;

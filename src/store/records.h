@@ -36,6 +36,54 @@ struct user_record {
   std::string srp_verifier_sealed;  // sealed with context "user:<id>:verifier"
   time_point created_at;
   time_point updated_at;
+  // Sign-in protection: failed password proofs in a row, and when the current lockout ends.
+  int failed_sign_ins = 0;
+  time_point locked_until;
+  // TOTP: the verified secret and one associated but not yet verified (both sealed with
+  // "user:<id>:totp"), whether SOFTWARE_TOKEN_MFA is enabled / preferred, and the last accepted
+  // time step (a code is accepted once: only steps after it count).
+  std::string totp_secret_sealed;
+  std::string totp_pending_sealed;
+  bool totp_enabled = false;
+  bool totp_preferred = false;
+  std::int64_t totp_last_step = 0;
+};
+
+// One step of a challenge flow (the `Session` string clients pass back). Only a hash of the
+// handle is stored; the row says whose flow it is, for which client, and what comes next.
+struct auth_session_record {
+  std::string pool_id;
+  std::string handle_hash;  // hex SHA-256 of the Session string
+  std::string user_id;      // may be a fake id for unknown users (the proof then fails)
+  std::string client_id;
+  std::string step;          // the only request this session may continue with
+  std::string state_sealed;  // step-specific JSON, sealed with "session:<handle_hash>"
+  int failed_attempts = 0;   // wrong MFA codes so far
+  time_point expires_at;
+  time_point created_at;
+};
+
+// A refresh token: opaque to clients, stored as a hash. Every token issued from one sign-in
+// shares origin_jti (the family); revoking the family also revokes its access and ID tokens.
+struct refresh_token_record {
+  std::string token_hash;
+  std::string pool_id;
+  std::string user_id;
+  std::string client_id;
+  std::string origin_jti;
+  time_point auth_time;
+  time_point expires_at;
+  bool revoked = false;
+  time_point created_at;
+};
+
+// A token-signing key pair; the private key sealed with "signing-key:<kid>".
+struct signing_key_record {
+  std::string kid;
+  std::string pool_id;
+  std::string private_pem_sealed;
+  bool active = true;  // signs new tokens; inactive keys stay in the JWKS until their tokens expire
+  time_point created_at;
 };
 
 // A one-time code sent to a user (sign-up confirmation now; resets and attribute checks later).

@@ -58,6 +58,26 @@ class transaction {
   virtual result<std::int64_t> count_pending_mail() = 0;
 
   virtual result<void> audit(const audit_record& a) = 0;
+
+  virtual result<void> insert_session(const auth_session_record& s) = 0;
+  virtual result<std::optional<auth_session_record>> find_session(const std::string& pool_id,
+                                                                  const std::string& handle_hash) = 0;
+  virtual result<void> update_session_attempts(const std::string& pool_id,
+                                               const std::string& handle_hash, int attempts) = 0;
+  virtual result<void> delete_session(const std::string& pool_id,
+                                      const std::string& handle_hash) = 0;
+
+  virtual result<void> insert_refresh_token(const refresh_token_record& r) = 0;
+  virtual result<std::optional<refresh_token_record>> find_refresh_token(
+      const std::string& pool_id, const std::string& token_hash) = 0;
+  // True when some token of the family was revoked (the whole family counts as revoked).
+  virtual result<bool> family_revoked(const std::string& pool_id, const std::string& origin_jti) = 0;
+  virtual result<void> revoke_family(const std::string& pool_id, const std::string& origin_jti) = 0;
+  virtual result<void> revoke_user_tokens(const std::string& pool_id,
+                                          const std::string& user_id) = 0;
+
+  virtual result<void> insert_signing_key(const signing_key_record& k) = 0;
+  virtual result<std::vector<signing_key_record>> signing_keys(const std::string& pool_id) = 0;
 };
 
 // Safe for concurrent use; transactions are serialised or isolated by the engine.

@@ -72,7 +72,54 @@ CREATE TABLE audit (
 ) STRICT;
 )sql";
 
-constexpr std::array<std::string_view, 1> all = {v1};
+constexpr std::string_view v2 = R"sql(
+ALTER TABLE users ADD COLUMN failed_sign_ins INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN locked_until INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN totp_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN totp_pending TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN totp_enabled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN totp_preferred INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE auth_sessions (
+  pool_id TEXT NOT NULL,
+  handle_hash TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  step TEXT NOT NULL,
+  state TEXT NOT NULL,
+  failed_attempts INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (pool_id, handle_hash)
+) STRICT;
+CREATE INDEX auth_sessions_expiry ON auth_sessions (expires_at);
+
+CREATE TABLE refresh_tokens (
+  pool_id TEXT NOT NULL,
+  token_hash TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  origin_jti TEXT NOT NULL,
+  auth_time INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (pool_id, token_hash)
+) STRICT;
+CREATE INDEX refresh_tokens_family ON refresh_tokens (pool_id, origin_jti);
+CREATE INDEX refresh_tokens_user ON refresh_tokens (pool_id, user_id);
+
+CREATE TABLE signing_keys (
+  kid TEXT PRIMARY KEY,
+  pool_id TEXT NOT NULL,
+  private_pem TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+)sql";
+
+constexpr std::array<std::string_view, 2> all = {v1, v2};
 
 }  // namespace
 

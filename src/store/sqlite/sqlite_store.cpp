@@ -20,20 +20,54 @@ user_status user_status_from(const std::string& s) {
 
 constexpr std::string_view user_columns =
     "pool_id, id, email, email_key, status, enabled, attributes, srp_salt, srp_verifier, "
-    "created_at, updated_at";
+    "created_at, updated_at, failed_sign_ins, locked_until, totp_secret, totp_pending, "
+    "totp_enabled, totp_preferred, totp_last_step";
 
 user_record user_from(const row& r) {
-  return user_record{r.text(0),
-                     r.text(1),
-                     r.text(2),
-                     r.text(3),
-                     user_status_from(r.text(4)),
-                     r.integer(5) != 0,
-                     r.text(6),
-                     r.text(7),
-                     r.text(8),
-                     from_unix(r.integer(9)),
-                     from_unix(r.integer(10))};
+  user_record u;
+  u.pool_id = r.text(0);
+  u.id = r.text(1);
+  u.email = r.text(2);
+  u.email_key = r.text(3);
+  u.status = user_status_from(r.text(4));
+  u.enabled = r.integer(5) != 0;
+  u.attributes_json = r.text(6);
+  u.srp_salt_hex = r.text(7);
+  u.srp_verifier_sealed = r.text(8);
+  u.created_at = from_unix(r.integer(9));
+  u.updated_at = from_unix(r.integer(10));
+  u.failed_sign_ins = static_cast<int>(r.integer(11));
+  u.locked_until = from_unix(r.integer(12));
+  u.totp_secret_sealed = r.text(13);
+  u.totp_pending_sealed = r.text(14);
+  u.totp_enabled = r.integer(15) != 0;
+  u.totp_preferred = r.integer(16) != 0;
+  u.totp_last_step = r.integer(17);
+  return u;
+}
+
+auth_session_record session_from(const row& r) {
+  return auth_session_record{r.text(0),
+                             r.text(1),
+                             r.text(2),
+                             r.text(3),
+                             r.text(4),
+                             r.text(5),
+                             static_cast<int>(r.integer(6)),
+                             from_unix(r.integer(7)),
+                             from_unix(r.integer(8))};
+}
+
+refresh_token_record refresh_from(const row& r) {
+  return refresh_token_record{r.text(0),
+                              r.text(1),
+                              r.text(2),
+                              r.text(3),
+                              r.text(4),
+                              from_unix(r.integer(5)),
+                              from_unix(r.integer(6)),
+                              r.integer(7) != 0,
+                              from_unix(r.integer(8))};
 }
 
 code_record code_from(const row& r) {
@@ -118,7 +152,8 @@ class sqlite_transaction final : public transaction {
       return fail(errc::username_exists, "An account with the given email already exists.");
     }
     return done(db_.run(
-        fmt::format("INSERT INTO users ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        fmt::format("INSERT INTO users ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                    "?12, ?13, ?14, ?15, ?16, ?17, ?18)",
                     user_columns),
         user_values(u)));
   }
@@ -126,7 +161,9 @@ class sqlite_transaction final : public transaction {
   result<void> update_user(const user_record& u) override {
     return done(db_.run(
         "UPDATE users SET email = ?3, email_key = ?4, status = ?5, enabled = ?6, attributes = ?7, "
-        "srp_salt = ?8, srp_verifier = ?9, created_at = ?10, updated_at = ?11 "
+        "srp_salt = ?8, srp_verifier = ?9, created_at = ?10, updated_at = ?11, "
+        "failed_sign_ins = ?12, locked_until = ?13, totp_secret = ?14, totp_pending = ?15, "
+        "totp_enabled = ?16, totp_preferred = ?17, totp_last_step = ?18 "
         "WHERE pool_id = ?1 AND id = ?2",
         user_values(u)));
   }
@@ -235,6 +272,96 @@ class sqlite_transaction final : public transaction {
         {a.pool_id, a.user_id, a.event, a.detail, to_unix(a.at)}));
   }
 
+  result<void> insert_session(const auth_session_record& r) override {
+    return done(db_.run(
+        "INSERT INTO auth_sessions (pool_id, handle_hash, user_id, client_id, step, state, "
+        "failed_attempts, expires_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        {r.pool_id, r.handle_hash, r.user_id, r.client_id, r.step, r.state_sealed,
+         std::int64_t{r.failed_attempts}, to_unix(r.expires_at), to_unix(r.created_at)}));
+  }
+
+  result<std::optional<auth_session_record>> find_session(const std::string& pool_id,
+                                                          const std::string& handle_hash) override {
+    return first_of(db_.query("SELECT pool_id, handle_hash, user_id, client_id, step, state, "
+                              "failed_attempts, expires_at, created_at FROM auth_sessions "
+                              "WHERE pool_id = ?1 AND handle_hash = ?2",
+                              {pool_id, handle_hash}),
+                    session_from);
+  }
+
+  result<void> update_session_attempts(const std::string& pool_id, const std::string& handle_hash,
+                                       int attempts) override {
+    return done(db_.run("UPDATE auth_sessions SET failed_attempts = ?3 "
+                        "WHERE pool_id = ?1 AND handle_hash = ?2",
+                        {pool_id, handle_hash, std::int64_t{attempts}}));
+  }
+
+  result<void> delete_session(const std::string& pool_id, const std::string& handle_hash) override {
+    return done(db_.run("DELETE FROM auth_sessions WHERE pool_id = ?1 AND handle_hash = ?2",
+                        {pool_id, handle_hash}));
+  }
+
+  result<void> insert_refresh_token(const refresh_token_record& r) override {
+    return done(db_.run(
+        "INSERT INTO refresh_tokens (token_hash, pool_id, user_id, client_id, origin_jti, "
+        "auth_time, expires_at, revoked, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        {r.token_hash, r.pool_id, r.user_id, r.client_id, r.origin_jti, to_unix(r.auth_time),
+         to_unix(r.expires_at), std::int64_t{r.revoked ? 1 : 0}, to_unix(r.created_at)}));
+  }
+
+  result<std::optional<refresh_token_record>> find_refresh_token(
+      const std::string& pool_id, const std::string& token_hash) override {
+    return first_of(db_.query("SELECT token_hash, pool_id, user_id, client_id, origin_jti, "
+                              "auth_time, expires_at, revoked, created_at FROM refresh_tokens "
+                              "WHERE pool_id = ?1 AND token_hash = ?2",
+                              {pool_id, token_hash}),
+                    refresh_from);
+  }
+
+  result<bool> family_revoked(const std::string& pool_id, const std::string& origin_jti) override {
+    auto rows = db_.query(
+        "SELECT 1 FROM refresh_tokens WHERE pool_id = ?1 AND origin_jti = ?2 AND revoked = 1 "
+        "LIMIT 1",
+        {pool_id, origin_jti});
+    if (!rows) {
+      return rows.error();
+    }
+    return !rows->empty();
+  }
+
+  result<void> revoke_family(const std::string& pool_id, const std::string& origin_jti) override {
+    return done(db_.run(
+        "UPDATE refresh_tokens SET revoked = 1 WHERE pool_id = ?1 AND origin_jti = ?2",
+        {pool_id, origin_jti}));
+  }
+
+  result<void> revoke_user_tokens(const std::string& pool_id, const std::string& user_id) override {
+    return done(db_.run("UPDATE refresh_tokens SET revoked = 1 WHERE pool_id = ?1 AND user_id = ?2",
+                        {pool_id, user_id}));
+  }
+
+  result<void> insert_signing_key(const signing_key_record& k) override {
+    return done(db_.run(
+        "INSERT INTO signing_keys (kid, pool_id, private_pem, active, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)",
+        {k.kid, k.pool_id, k.private_pem_sealed, std::int64_t{k.active ? 1 : 0},
+         to_unix(k.created_at)}));
+  }
+
+  result<std::vector<signing_key_record>> signing_keys(const std::string& pool_id) override {
+    auto rows = db_.query("SELECT kid, pool_id, private_pem, active, created_at FROM signing_keys "
+                          "WHERE pool_id = ?1 ORDER BY created_at, kid",
+                          {pool_id});
+    if (!rows) {
+      return rows.error();
+    }
+    std::vector<signing_key_record> out;
+    for (const auto& r : *rows) {
+      out.push_back({r.text(0), r.text(1), r.text(2), r.integer(3) != 0, from_unix(r.integer(4))});
+    }
+    return out;
+  }
+
  private:
   static client_record client_from(const row& r) {
     return client_record{r.text(0), r.text(1), r.text(2), from_unix(r.integer(3))};
@@ -251,7 +378,14 @@ class sqlite_transaction final : public transaction {
             u.srp_salt_hex,
             u.srp_verifier_sealed,
             to_unix(u.created_at),
-            to_unix(u.updated_at)};
+            to_unix(u.updated_at),
+            std::int64_t{u.failed_sign_ins},
+            to_unix(u.locked_until),
+            u.totp_secret_sealed,
+            u.totp_pending_sealed,
+            std::int64_t{u.totp_enabled ? 1 : 0},
+            std::int64_t{u.totp_preferred ? 1 : 0},
+            u.totp_last_step};
   }
 
   sqlite::connection& db_;

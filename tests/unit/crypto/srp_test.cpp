@@ -27,6 +27,37 @@ TEST(Srp, VerifierMatchesSharedTestVector) {
             field(v, "v_hex"));
 }
 
+TEST(Srp, ServerSideMatchesSharedTestVector) {
+  auto v = vector();
+  EXPECT_EQ(srp_server_B(field(v, "v_hex"), field(v, "b_hex")), field(v, "B_hex"));
+  auto key = srp_session_key(field(v, "A_hex"), field(v, "B_hex"), field(v, "b_hex"),
+                             field(v, "v_hex"));
+  EXPECT_EQ(hex_encode(key), field(v, "hkdf_hex"));
+  auto block = base64_decode(field(v, "secret_block"));
+  ASSERT_TRUE(block);
+  EXPECT_EQ(srp_claim_signature(key, field(v, "poolName"), field(v, "user"), *block,
+                                field(v, "timestamp")),
+            field(v, "signature"));
+}
+
+TEST(Srp, RefusesADegenerateClientValue) {
+  auto v = vector();
+  EXPECT_TRUE(srp_session_key("0", field(v, "B_hex"), field(v, "b_hex"), field(v, "v_hex")).empty());
+  EXPECT_TRUE(srp_session_key(std::string(srp_n_hex()), field(v, "B_hex"), field(v, "b_hex"),
+                              field(v, "v_hex"))
+                  .empty());
+  EXPECT_TRUE(srp_session_key("not hex", field(v, "B_hex"), field(v, "b_hex"), field(v, "v_hex"))
+                  .empty());
+}
+
+TEST(Srp, FreshServerEphemeralsDiffer) {
+  auto v = vector();
+  auto one = srp_server_start(field(v, "v_hex"));
+  auto two = srp_server_start(field(v, "v_hex"));
+  EXPECT_NE(one.B_hex, two.B_hex);
+  EXPECT_EQ(srp_server_B(field(v, "v_hex"), one.b_hex), one.B_hex);
+}
+
 TEST(Srp, PadUsesMinimalTwosComplement) {
   EXPECT_EQ(srp_pad_hex("2"), (bytes{0x02}));
   EXPECT_EQ(srp_pad_hex("80"), (bytes{0x00, 0x80}));

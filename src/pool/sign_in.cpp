@@ -1,0 +1,958 @@
+#include "pool/sign_in.h"
+
+#include "common/random.h"
+#include "crypto/hmac.h"
+#include "crypto/srp.h"
+#include "mfa/totp.h"
+#include "pool/email_address.h"
+#include "pool/srp_timestamp.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace cognate::pool {
+namespace {
+
+constexpr std::string_view step_password_verifier = "PASSWORD_VERIFIER";
+constexpr std::string_view step_software_token_mfa = "SOFTWARE_TOKEN_MFA";
+constexpr std::string_view step_mfa_setup_associate = "MFA_SETUP:associate";
+constexpr std::string_view step_mfa_setup_verify = "MFA_SETUP:verify";
+constexpr std::string_view step_mfa_setup_done = "MFA_SETUP:done";
+
+failure wrong_password() {
+  return fail(errc::not_authorized, "Incorrect username or password.");
+}
+failure invalid_session() { return fail(errc::not_authorized, "Invalid session for the user."); }
+failure expired_session() {
+  return fail(errc::not_authorized, "Invalid session for the user, session is expired.");
+}
+failure wrong_mfa_code() {
+  return fail(errc::code_mismatch, "Invalid code or auth state for the user.");
+}
+
+std::string sha256_hex(std::string_view text) {
+  return hex_encode(crypto::sha256(as_bytes(text)));
+}
+
+// Random handles for Sessions and refresh tokens: URL-safe, never starting with '-' (the AWS
+// CLI would read "--session -x…" as an option).
+std::string new_handle(std::string_view prefix) {
+  return std::string(prefix) + base64url_encode(random_bytes(32));
+}
+
+std::string uuid_from(std::span<const unsigned char> b) {
+  std::string hex = hex_encode(b.first(16));
+  return fmt::format("{}-{}-4{}-a{}-{}", hex.substr(0, 8), hex.substr(8, 4), hex.substr(13, 3),
+                     hex.substr(17, 3), hex.substr(20, 12));
+}
+
+std::string text_of(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::string param(const string_map& m, const std::string& key) {
+  auto it = m.find(key);
+  return it == m.end() ? std::string() : it->second;
+}
+
+string_map parse_attributes(const std::string& json) {
+  string_map out;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(json, ec);
+  if (!ec && v.is_object()) {
+    for (const auto& [k, value] : v.as_object()) {
+      if (value.is_string()) {
+        out.emplace(k, value.as_string());
+      }
+    }
+  }
+  return out;
+}
+
+result<std::optional<store::user_record>> find_user(store::transaction& tx,
+                                                    const std::string& pool_id,
+                                                    const std::string& username) {
+  if (username.find('@') != std::string::npos) {
+    return tx.find_user_by_email(pool_id, email_key(username));
+  }
+  return tx.find_user_by_id(pool_id, username);
+}
+
+}  // namespace
+
+struct sign_in::session_row {
+  store::auth_session_record record;
+  boost::json::object state;
+};
+
+sign_in::sign_in(store::store& store, const crypto::sealer& sealer, const clock& clock,
+                 const live_settings& settings, const pool_options& pool, sign_in_options options,
+                 const token::keyring& keys)
+    : store_(store),
+      sealer_(sealer),
+      clock_(clock),
+      settings_(settings),
+      pool_(pool),
+      options_(std::move(options)),
+      keys_(keys),
+      fake_key_(sealer.key().derive("fake-srp-user")) {}
+
+bool sign_in::totp_allowed() const {
+  auto s = settings_.get();
+  return s->mfa != mfa_mode::off && s->totp_enabled;
+}
+
+failure sign_in::totp_not_enabled() const {
+  return fail(errc::software_token_mfa_not_found,
+              "Software Token MFA has not been enabled by the userPool.");
+}
+
+// ---- sessions -------------------------------------------------------------------------------
+
+result<std::string> sign_in::new_session(const std::string& user_id, const std::string& client_id,
+                                         const std::string& step, const std::string& state) {
+  return store::in_transaction(store_, [&](store::transaction& tx) -> result<std::string> {
+    const auto now = clock_.now();
+    std::string handle = new_handle("cg");
+    std::string hash = sha256_hex(handle);
+    store::auth_session_record r{pool_.pool_id,
+                                 hash,
+                                 user_id,
+                                 client_id,
+                                 step,
+                                 sealer_.seal(as_bytes(state), "session:" + hash),
+                                 0,
+                                 now + options_.session_lifetime,
+                                 now};
+    if (auto ok = tx.insert_session(r); !ok) {
+      return ok.error();
+    }
+    return handle;
+  });
+}
+
+// Loads and removes a Session (single use) after checking it belongs to `client_id` (empty: any
+// client) and continues with `expected_step`.
+result<sign_in::session_row> sign_in::take_session(const std::string& client_id,
+                                                   const std::string& session,
+                                                   std::string_view expected_step) {
+  const auto hash = sha256_hex(session);
+  const auto now = clock_.now();
+  auto row = store::in_transaction(store_, [&](store::transaction& tx) -> result<session_row> {
+    auto found = tx.find_session(pool_.pool_id, hash);
+    if (!found) {
+      return found.error();
+    }
+    if (!*found) {
+      return invalid_session();
+    }
+    auto record = std::move(**found);
+    if (now >= record.expires_at) {
+      (void)tx.delete_session(pool_.pool_id, hash);
+      return session_row{record, {}};  // committed deletion; reported below
+    }
+    if ((!client_id.empty() && record.client_id != client_id) || record.step != expected_step ||
+        record.failed_attempts >= options_.max_mfa_attempts) {
+      return invalid_session();
+    }
+    if (record.step != step_software_token_mfa && record.step != step_mfa_setup_verify) {
+      // Steps without a code to retry are single use.
+      if (auto ok = tx.delete_session(pool_.pool_id, hash); !ok) {
+        return ok.error();
+      }
+    }
+    auto plain = sealer_.open(record.state_sealed, "session:" + hash);
+    if (!plain) {
+      return plain.error();
+    }
+    boost::system::error_code ec;
+    auto state = boost::json::parse(
+        std::string_view(reinterpret_cast<const char*>(plain->data()), plain->size()), ec);
+    if (ec || !state.is_object()) {
+      return internal_failure("session state is not a JSON object");
+    }
+    return session_row{std::move(record), std::move(state.as_object())};
+  });
+  if (row && now >= row->record.expires_at) {
+    return expired_session();
+  }
+  return row;
+}
+
+result<void> sign_in::count_wrong_code(const session_row& s) {
+  return store_.transact([&](store::transaction& tx) {
+    return tx.update_session_attempts(pool_.pool_id, s.record.handle_hash,
+                                      s.record.failed_attempts + 1);
+  });
+}
+
+// ---- users ----------------------------------------------------------------------------------
+
+result<store::user_record> sign_in::load_user(const std::string& user_id) {
+  auto user = store::in_transaction(store_, [&](store::transaction& tx) {
+    return tx.find_user_by_id(pool_.pool_id, user_id);
+  });
+  if (!user) {
+    return user.error();
+  }
+  if (!*user) {
+    return fail(errc::not_authorized, "User does not exist.");
+  }
+  return std::move(**user);
+}
+
+result<store::user_record> sign_in::reserve_attempt(const std::string& user_id) {
+  const auto now = clock_.now();
+  return store::in_transaction(store_, [&](store::transaction& tx) -> result<store::user_record> {
+    auto found = tx.find_user_by_id(pool_.pool_id, user_id);
+    if (!found) {
+      return found.error();
+    }
+    if (!*found) {
+      return wrong_password();
+    }
+    auto user = std::move(**found);
+    if (user.failed_sign_ins >= options_.lockout_threshold && now < user.locked_until) {
+      return fail(errc::not_authorized, "Password attempts exceeded");
+    }
+    ++user.failed_sign_ins;
+    if (user.failed_sign_ins >= options_.lockout_threshold) {
+      const int doublings = std::min(user.failed_sign_ins - options_.lockout_threshold, 20);
+      user.locked_until =
+          now + std::min<std::chrono::seconds>(options_.max_lockout,
+                                               options_.first_lockout * (1LL << doublings));
+    }
+    if (auto ok = tx.update_user(user); !ok) {
+      return ok.error();
+    }
+    return user;
+  });
+}
+
+result<auth_step> sign_in::finish_password(const std::string& client_id, bool correct,
+                                           const store::user_record& user) {
+  if (!correct) {
+    return wrong_password();
+  }
+  auto reset = store::in_transaction(store_, [&](store::transaction& tx) -> result<store::user_record> {
+    auto found = tx.find_user_by_id(pool_.pool_id, user.id);
+    if (!found) {
+      return found.error();
+    }
+    if (!*found) {
+      return wrong_password();
+    }
+    auto fresh = std::move(**found);
+    fresh.failed_sign_ins = 0;
+    fresh.locked_until = time_point{};
+    if (auto ok = tx.update_user(fresh); !ok) {
+      return ok.error();
+    }
+    return fresh;
+  });
+  if (!reset) {
+    return reset.error();
+  }
+  if (reset->status != store::user_status::confirmed) {
+    return fail(errc::user_not_confirmed, "User is not confirmed.");
+  }
+  if (!reset->enabled) {
+    return fail(errc::not_authorized, "User is disabled.");
+  }
+  return after_first_factor(client_id, *reset);
+}
+
+result<auth_step> sign_in::after_first_factor(const std::string& client_id,
+                                              const store::user_record& user) {
+  const auto settings = settings_.get();
+  if (settings->mfa == mfa_mode::off) {
+    return issue_tokens(client_id, user);
+  }
+  if (user.totp_enabled && !user.totp_secret_sealed.empty()) {
+    auto session = new_session(user.id, client_id, std::string(step_software_token_mfa), "{}");
+    if (!session) {
+      return session.error();
+    }
+    return auth_step{std::string(step_software_token_mfa), *session, {}, std::nullopt};
+  }
+  if (settings->mfa == mfa_mode::required) {
+    auto session = new_session(user.id, client_id, std::string(step_mfa_setup_associate), "{}");
+    if (!session) {
+      return session.error();
+    }
+    return auth_step{"MFA_SETUP", *session,
+                     {{"MFAS_CAN_SETUP", R"(["SOFTWARE_TOKEN_MFA"])"}}, std::nullopt};
+  }
+  return issue_tokens(client_id, user);
+}
+
+// ---- tokens ---------------------------------------------------------------------------------
+
+result<token_set> sign_in::mint(const store::user_record& user, const std::string& client_id,
+                                const std::string& origin_jti, time_point auth_time) {
+  const auto now = clock_.now();
+  const auto iat = to_unix(now);
+  const auto exp = to_unix(now + options_.token_lifetime);
+  const std::string event_id = random_uuid();
+  auto attributes = parse_attributes(user.attributes_json);
+
+  boost::json::object access{{"sub", user.id},
+                             {"iss", options_.issuer},
+                             {"client_id", client_id},
+                             {"origin_jti", origin_jti},
+                             {"event_id", event_id},
+                             {"token_use", "access"},
+                             {"scope", "aws.cognito.signin.user.admin"},
+                             {"auth_time", to_unix(auth_time)},
+                             {"exp", exp},
+                             {"iat", iat},
+                             {"jti", random_uuid()},
+                             {"username", user.id}};
+  boost::json::object id{{"sub", user.id}};
+  for (const auto& [name, value] : attributes) {
+    if (name == "email_verified" || name == "phone_number_verified") {
+      id[name] = value == "true";
+    } else if (name != "sub") {
+      id[name] = value;
+    }
+  }
+  id["iss"] = options_.issuer;
+  id["cognito:username"] = user.id;
+  id["origin_jti"] = origin_jti;
+  id["aud"] = client_id;
+  id["event_id"] = event_id;
+  id["token_use"] = "id";
+  id["auth_time"] = to_unix(auth_time);
+  id["exp"] = exp;
+  id["iat"] = iat;
+  id["jti"] = random_uuid();
+  return token_set{keys_.sign(access), keys_.sign(id), "",
+                   static_cast<int>(options_.token_lifetime.count())};
+}
+
+result<auth_step> sign_in::issue_tokens(const std::string& client_id,
+                                        const store::user_record& user) {
+  const auto now = clock_.now();
+  const std::string origin_jti = random_uuid();
+  auto tokens = mint(user, client_id, origin_jti, now);
+  if (!tokens) {
+    return tokens.error();
+  }
+  tokens->refresh_token = new_handle("cr");
+  store::refresh_token_record row{sha256_hex(tokens->refresh_token),
+                                  pool_.pool_id,
+                                  user.id,
+                                  client_id,
+                                  origin_jti,
+                                  now,
+                                  now + options_.refresh_lifetime,
+                                  false,
+                                  now};
+  auto stored = store_.transact([&](store::transaction& tx) -> result<void> {
+    if (auto ok = tx.insert_refresh_token(row); !ok) {
+      return ok;
+    }
+    return tx.audit({pool_.pool_id, user.id, "sign_in", "{}", now});
+  });
+  if (!stored) {
+    return stored.error();
+  }
+  return auth_step{"", "", {}, std::move(*tokens)};
+}
+
+result<store::user_record> sign_in::user_from_access_token(const std::string& access_token) {
+  auto invalid = [] { return fail(errc::not_authorized, "Invalid Access Token"); };
+  auto jwt = keys_.verify(access_token);
+  if (!jwt) {
+    return invalid();
+  }
+  const auto& claims = jwt->payload;
+  const auto* exp = claims.if_contains("exp");
+  if (text_of(claims, "token_use") != "access" || text_of(claims, "iss") != options_.issuer ||
+      exp == nullptr || !exp->is_int64()) {
+    return invalid();
+  }
+  if (to_unix(clock_.now()) >= exp->as_int64()) {
+    return fail(errc::not_authorized, "Access Token has expired");
+  }
+  const auto origin_jti = text_of(claims, "origin_jti");
+  auto checked = store::in_transaction(store_, [&](store::transaction& tx)
+                                                   -> result<store::user_record> {
+    auto revoked = tx.family_revoked(pool_.pool_id, origin_jti);
+    if (!revoked) {
+      return revoked.error();
+    }
+    if (*revoked) {
+      return fail(errc::not_authorized, "Access Token has been revoked");
+    }
+    auto user = tx.find_user_by_id(pool_.pool_id, text_of(claims, "sub"));
+    if (!user) {
+      return user.error();
+    }
+    if (!*user) {
+      return fail(errc::not_authorized, "User does not exist.");
+    }
+    if (!(*user)->enabled) {
+      return fail(errc::not_authorized, "User is disabled.");
+    }
+    return std::move(**user);
+  });
+  return checked;
+}
+
+// ---- first factor ---------------------------------------------------------------------------
+
+result<auth_step> sign_in::initiate_auth(const std::string& client_id, const std::string& flow,
+                                         const string_map& parameters) {
+  if (client_id != pool_.client_id) {
+    return fail(errc::resource_not_found,
+                fmt::format("User pool client {} does not exist.", client_id));
+  }
+  if (flow == "USER_SRP_AUTH") {
+    return start_srp(client_id, parameters);
+  }
+  if (flow == "USER_PASSWORD_AUTH") {
+    if (!pool_.allow_user_password_auth) {
+      return fail(errc::invalid_parameter, "USER_PASSWORD_AUTH flow not enabled for this client");
+    }
+    return password_auth(client_id, parameters);
+  }
+  if (flow == "REFRESH_TOKEN_AUTH" || flow == "REFRESH_TOKEN") {
+    return refresh_auth(client_id, parameters);
+  }
+  if (flow == "ADMIN_NO_SRP_AUTH" || flow == "ADMIN_USER_PASSWORD_AUTH") {
+    return fail(errc::invalid_parameter, fmt::format("{} is only valid for AdminInitiateAuth.", flow));
+  }
+  return fail(errc::invalid_parameter, fmt::format("{} flow not enabled for this client", flow));
+}
+
+result<auth_step> sign_in::start_srp(const std::string& client_id, const string_map& parameters) {
+  const auto username = param(parameters, "USERNAME");
+  const auto a_hex = param(parameters, "SRP_A");
+  if (username.empty() || a_hex.empty()) {
+    return fail(errc::invalid_parameter, "Missing required parameter USERNAME or SRP_A");
+  }
+  if (a_hex.size() > 2048 || !std::all_of(a_hex.begin(), a_hex.end(), ::isxdigit)) {
+    return fail(errc::invalid_parameter, "SRP_A must be a hexadecimal number.");
+  }
+  auto found = store::in_transaction(store_, [&](store::transaction& tx) {
+    return find_user(tx, pool_.pool_id, username);
+  });
+  if (!found) {
+    return found.error();
+  }
+  std::string user_id, salt_hex, verifier_hex;
+  bool fake = !*found;
+  if (fake) {
+    // Unknown user: a challenge that looks the same every time for this name, then a proof that
+    // always fails (PreventUserExistenceErrors).
+    auto key = email_key(username);
+    user_id = uuid_from(crypto::hmac_sha256(fake_key_, as_bytes("id:" + key)));
+    auto salt = crypto::hmac_sha256(fake_key_, as_bytes("salt:" + key));
+    salt_hex = crypto::srp_minimal_hex(std::span(salt).first(16));
+    verifier_hex = crypto::srp_verifier_hex(
+        pool_.pool_id, user_id, hex_encode(crypto::hmac_sha256(fake_key_, as_bytes(key))), salt_hex);
+  } else {
+    const auto& user = **found;
+    user_id = user.id;
+    salt_hex = user.srp_salt_hex;
+    auto v = sealer_.open(user.srp_verifier_sealed, fmt::format("user:{}:verifier", user.id));
+    if (!v) {
+      return v.error();
+    }
+    verifier_hex.assign(v->begin(), v->end());
+  }
+  auto ephemeral = crypto::srp_server_start(verifier_hex);
+  const std::string block = base64_encode(random_bytes(64));
+  boost::json::object state{{"b", ephemeral.b_hex},
+                            {"B", ephemeral.B_hex},
+                            {"A", a_hex},
+                            {"block", block},
+                            {"fake", fake}};
+  if (fake) {
+    state["v"] = verifier_hex;
+  }
+  auto session = new_session(user_id, client_id, std::string(step_password_verifier),
+                             boost::json::serialize(state));
+  if (!session) {
+    return session.error();
+  }
+  return auth_step{std::string(step_password_verifier),
+                   *session,
+                   {{"SALT", salt_hex},
+                    {"SRP_B", ephemeral.B_hex},
+                    {"SECRET_BLOCK", block},
+                    {"USER_ID_FOR_SRP", user_id},
+                    {"USERNAME", user_id}},
+                   std::nullopt};
+}
+
+result<auth_step> sign_in::password_verifier(const std::string& client_id, const session_row& s,
+                                             const string_map& responses) {
+  const auto& state = s.state;
+  const bool fake = state.if_contains("fake") && state.at("fake").is_bool() &&
+                    state.at("fake").as_bool();
+  const auto block_text = param(responses, "PASSWORD_CLAIM_SECRET_BLOCK");
+  const auto signature = param(responses, "PASSWORD_CLAIM_SIGNATURE");
+  const auto timestamp_text = param(responses, "TIMESTAMP");
+  const auto username = param(responses, "USERNAME");
+
+  std::string verifier_hex = text_of(state, "v");
+  store::user_record user;
+  if (!fake) {
+    auto reserved = reserve_attempt(s.record.user_id);
+    if (!reserved) {
+      return reserved.error();
+    }
+    user = std::move(*reserved);
+    auto v = sealer_.open(user.srp_verifier_sealed, fmt::format("user:{}:verifier", user.id));
+    if (!v) {
+      return v.error();
+    }
+    verifier_hex.assign(v->begin(), v->end());
+  }
+  const bool same_user = username == s.record.user_id ||
+                         (!fake && email_key(username) == user.email_key);
+  const auto expected_block = text_of(state, "block");
+  const bool same_block = crypto::constant_time_equal(as_bytes(block_text), as_bytes(expected_block));
+  auto timestamp = parse_srp_timestamp(timestamp_text);
+  const auto now = clock_.now();
+  const bool fresh = timestamp && *timestamp <= now + options_.timestamp_skew &&
+                     now - options_.timestamp_skew <= *timestamp;
+  bool correct = false;
+  auto block_bytes = base64_decode(block_text);
+  auto key = crypto::srp_session_key(text_of(state, "A"), text_of(state, "B"), text_of(state, "b"),
+                                     verifier_hex);
+  if (!key.empty() && block_bytes) {
+    auto pool_name = pool_.pool_id.substr(pool_.pool_id.find('_') + 1);
+    auto expected = crypto::srp_claim_signature(key, pool_name, s.record.user_id, *block_bytes,
+                                                timestamp_text);
+    correct = crypto::constant_time_equal(as_bytes(expected), as_bytes(signature));
+  }
+  if (fake) {
+    return wrong_password();
+  }
+  return finish_password(client_id, correct && same_user && same_block && fresh, user);
+}
+
+result<auth_step> sign_in::password_auth(const std::string& client_id,
+                                         const string_map& parameters) {
+  const auto username = param(parameters, "USERNAME");
+  const auto password = param(parameters, "PASSWORD");
+  if (username.empty() || password.empty()) {
+    return fail(errc::invalid_parameter, "Missing required parameter USERNAME or PASSWORD");
+  }
+  auto found = store::in_transaction(store_, [&](store::transaction& tx) {
+    return find_user(tx, pool_.pool_id, username);
+  });
+  if (!found) {
+    return found.error();
+  }
+  if (!*found) {
+    // Same work as a real check, so timing does not tell unknown users apart.
+    (void)crypto::srp_verifier_hex(pool_.pool_id, "unknown", password, "1");
+    return wrong_password();
+  }
+  auto reserved = reserve_attempt((*found)->id);
+  if (!reserved) {
+    return reserved.error();
+  }
+  const auto& user = *reserved;
+  auto v = sealer_.open(user.srp_verifier_sealed, fmt::format("user:{}:verifier", user.id));
+  if (!v) {
+    return v.error();
+  }
+  auto pool_name = pool_.pool_id.substr(pool_.pool_id.find('_') + 1);
+  auto offered = crypto::srp_verifier_hex(pool_name, user.id, password, user.srp_salt_hex);
+  const bool correct = crypto::constant_time_equal(as_bytes(offered), *v);
+  return finish_password(client_id, correct, user);
+}
+
+result<auth_step> sign_in::refresh_auth(const std::string& client_id,
+                                        const string_map& parameters) {
+  auto tokens = refresh(client_id, param(parameters, "REFRESH_TOKEN"));
+  if (!tokens) {
+    return tokens.error();
+  }
+  return auth_step{"", "", {}, std::move(*tokens)};
+}
+
+// ---- challenges -----------------------------------------------------------------------------
+
+result<auth_step> sign_in::respond_to_auth_challenge(const std::string& client_id,
+                                                     const std::string& challenge_name,
+                                                     const std::string& session,
+                                                     const string_map& responses) {
+  if (client_id != pool_.client_id) {
+    return fail(errc::resource_not_found,
+                fmt::format("User pool client {} does not exist.", client_id));
+  }
+  if (session.empty()) {
+    return invalid_session();
+  }
+  if (challenge_name == step_password_verifier) {
+    auto s = take_session(client_id, session, step_password_verifier);
+    if (!s) {
+      return s.error();
+    }
+    return password_verifier(client_id, *s, responses);
+  }
+  if (challenge_name == step_software_token_mfa) {
+    auto s = take_session(client_id, session, step_software_token_mfa);
+    if (!s) {
+      return s.error();
+    }
+    return software_token_mfa(client_id, *s, responses);
+  }
+  if (challenge_name == "MFA_SETUP") {
+    auto s = take_session(client_id, session, step_mfa_setup_done);
+    if (!s) {
+      return s.error();
+    }
+    return mfa_setup(client_id, *s);
+  }
+  return fail(errc::invalid_parameter,
+              fmt::format("Challenge {} is not supported by this user pool.",
+                          challenge_name.substr(0, 64)));
+}
+
+result<bool> sign_in::accept_totp(const std::string& user_id, const std::string& code,
+                                  bool from_pending) {
+  const auto now = clock_.now();
+  return store::in_transaction(store_, [&](store::transaction& tx) -> result<bool> {
+    auto found = tx.find_user_by_id(pool_.pool_id, user_id);
+    if (!found) {
+      return found.error();
+    }
+    if (!*found) {
+      return false;
+    }
+    auto user = std::move(**found);
+    const auto& sealed = from_pending ? user.totp_pending_sealed : user.totp_secret_sealed;
+    if (sealed.empty()) {
+      return false;
+    }
+    auto secret = sealer_.open(sealed, fmt::format("user:{}:totp", user.id));
+    if (!secret) {
+      return secret.error();
+    }
+    auto step = mfa::match_totp(*secret, code, now);
+    // Compare-and-set inside the transaction: a code is accepted once, and never one older than
+    // the last accepted.
+    if (!step || *step <= user.totp_last_step) {
+      return false;
+    }
+    user.totp_last_step = *step;
+    if (from_pending) {
+      user.totp_secret_sealed = user.totp_pending_sealed;
+      user.totp_pending_sealed.clear();
+      user.totp_enabled = true;
+      user.totp_preferred = true;
+    }
+    if (auto ok = tx.update_user(user); !ok) {
+      return ok.error();
+    }
+    if (from_pending) {
+      if (auto ok = tx.audit({pool_.pool_id, user.id, "totp_enabled", "{}", now}); !ok) {
+        return ok.error();
+      }
+    }
+    return true;
+  });
+}
+
+result<auth_step> sign_in::software_token_mfa(const std::string& client_id, const session_row& s,
+                                              const string_map& responses) {
+  auto accepted = accept_totp(s.record.user_id, param(responses, "SOFTWARE_TOKEN_MFA_CODE"), false);
+  if (!accepted) {
+    return accepted.error();
+  }
+  if (!*accepted) {
+    if (auto ok = count_wrong_code(s); !ok) {
+      return ok.error();
+    }
+    return wrong_mfa_code();
+  }
+  (void)store_.transact([&](store::transaction& tx) {
+    return tx.delete_session(pool_.pool_id, s.record.handle_hash);
+  });
+  auto user = load_user(s.record.user_id);
+  if (!user) {
+    return user.error();
+  }
+  return issue_tokens(client_id, *user);
+}
+
+result<auth_step> sign_in::mfa_setup(const std::string& client_id, const session_row& s) {
+  auto user = load_user(s.record.user_id);
+  if (!user) {
+    return user.error();
+  }
+  return issue_tokens(client_id, *user);
+}
+
+// ---- TOTP enrolment -------------------------------------------------------------------------
+
+result<associate_result> sign_in::associate_software_token(const token_or_session& who) {
+  if (!totp_allowed()) {
+    return totp_not_enabled();
+  }
+  std::string user_id;
+  std::string client_id;
+  if (who.access_token) {
+    auto user = user_from_access_token(*who.access_token);
+    if (!user) {
+      return user.error();
+    }
+    user_id = user->id;
+  } else {
+    // The setup chain: MFA_SETUP → Associate (may be repeated before Verify) → Verify.
+    auto s = take_session("", *who.session, step_mfa_setup_associate);
+    if (!s && s.error().message == "Invalid session for the user.") {
+      s = take_session("", *who.session, step_mfa_setup_verify);
+    }
+    if (!s) {
+      return s.error();
+    }
+    if (s->record.step == step_mfa_setup_verify) {
+      (void)store_.transact([&](store::transaction& tx) {
+        return tx.delete_session(pool_.pool_id, s->record.handle_hash);
+      });
+    }
+    user_id = s->record.user_id;
+    client_id = s->record.client_id;
+  }
+  const auto secret = mfa::new_totp_secret();
+  auto stored = store_.transact([&](store::transaction& tx) -> result<void> {
+    auto found = tx.find_user_by_id(pool_.pool_id, user_id);
+    if (!found) {
+      return found.error();
+    }
+    if (!*found) {
+      return invalid_session();
+    }
+    auto user = std::move(**found);
+    user.totp_pending_sealed = sealer_.seal(secret, fmt::format("user:{}:totp", user.id));
+    return tx.update_user(user);
+  });
+  if (!stored) {
+    return stored.error();
+  }
+  associate_result out{base32_encode(secret), ""};
+  if (who.session) {
+    auto next = new_session(user_id, client_id, std::string(step_mfa_setup_verify), "{}");
+    if (!next) {
+      return next.error();
+    }
+    out.session = *next;
+  }
+  return out;
+}
+
+result<verify_result> sign_in::verify_software_token(const token_or_session& who,
+                                                     const std::string& user_code) {
+  if (!totp_allowed()) {
+    return totp_not_enabled();
+  }
+  auto mismatch = [] {
+    return fail(errc::enable_software_token_mfa,
+                "Code mismatch and fail enable Software Token MFA");
+  };
+  if (who.access_token) {
+    auto user = user_from_access_token(*who.access_token);
+    if (!user) {
+      return user.error();
+    }
+    if (user->totp_pending_sealed.empty()) {
+      return fail(errc::software_token_mfa_not_found,
+                  "No software token is associated with this user; call AssociateSoftwareToken first.");
+    }
+    auto accepted = accept_totp(user->id, user_code, true);
+    if (!accepted) {
+      return accepted.error();
+    }
+    if (!*accepted) {
+      return mismatch();
+    }
+    return verify_result{};
+  }
+  auto s = take_session("", *who.session, step_mfa_setup_verify);
+  if (!s) {
+    return s.error();
+  }
+  auto accepted = accept_totp(s->record.user_id, user_code, true);
+  if (!accepted) {
+    return accepted.error();
+  }
+  if (!*accepted) {
+    if (auto ok = count_wrong_code(*s); !ok) {
+      return ok.error();
+    }
+    return mismatch();
+  }
+  (void)store_.transact([&](store::transaction& tx) {
+    return tx.delete_session(pool_.pool_id, s->record.handle_hash);
+  });
+  auto next = new_session(s->record.user_id, s->record.client_id,
+                          std::string(step_mfa_setup_done), "{}");
+  if (!next) {
+    return next.error();
+  }
+  return verify_result{*next};
+}
+
+result<void> sign_in::set_user_mfa_preference(const std::string& access_token,
+                                              const std::optional<mfa_preference>& totp,
+                                              const std::optional<mfa_preference>& sms,
+                                              const std::optional<mfa_preference>& email) {
+  auto user = user_from_access_token(access_token);
+  if (!user) {
+    return user.error();
+  }
+  auto wants = [](const std::optional<mfa_preference>& p) {
+    return p && (p->enabled.value_or(false) || p->preferred.value_or(false));
+  };
+  if (wants(sms)) {
+    return fail(errc::invalid_parameter, "SMS MFA is not supported by this user pool.");
+  }
+  if (wants(email)) {
+    return fail(errc::invalid_parameter, "Email MFA is not supported by this user pool.");
+  }
+  if (!totp) {
+    return {};
+  }
+  if (wants(totp) && !totp_allowed()) {
+    return totp_not_enabled();
+  }
+  if (wants(totp) && user->totp_secret_sealed.empty()) {
+    return fail(errc::invalid_parameter, "User has not set up software token mfa");
+  }
+  return store_.transact([&](store::transaction& tx) -> result<void> {
+    auto found = tx.find_user_by_id(pool_.pool_id, user->id);
+    if (!found) {
+      return found.error();
+    }
+    if (!*found) {
+      return fail(errc::not_authorized, "User does not exist.");
+    }
+    auto fresh = std::move(**found);
+    if (totp->enabled) {
+      fresh.totp_enabled = *totp->enabled;
+    }
+    if (totp->preferred) {
+      fresh.totp_preferred = *totp->preferred;
+      if (*totp->preferred) {
+        fresh.totp_enabled = true;
+      }
+    }
+    if (!fresh.totp_enabled) {
+      fresh.totp_preferred = false;
+    }
+    if (auto ok = tx.update_user(fresh); !ok) {
+      return ok;
+    }
+    return tx.audit({pool_.pool_id, fresh.id, "set_mfa_preference", "{}", clock_.now()});
+  });
+}
+
+// ---- signed-in operations -------------------------------------------------------------------
+
+result<user_profile> sign_in::get_user(const std::string& access_token) {
+  auto user = user_from_access_token(access_token);
+  if (!user) {
+    return user.error();
+  }
+  user_profile out;
+  out.username = user->id;
+  out.attributes = parse_attributes(user->attributes_json);
+  out.attributes["sub"] = user->id;
+  if (user->totp_enabled && !user->totp_secret_sealed.empty()) {
+    out.mfa_settings.push_back("SOFTWARE_TOKEN_MFA");
+    if (user->totp_preferred) {
+      out.preferred_mfa = "SOFTWARE_TOKEN_MFA";
+    }
+  }
+  return out;
+}
+
+result<void> sign_in::global_sign_out(const std::string& access_token) {
+  auto user = user_from_access_token(access_token);
+  if (!user) {
+    return user.error();
+  }
+  return store_.transact([&](store::transaction& tx) -> result<void> {
+    if (auto ok = tx.revoke_user_tokens(pool_.pool_id, user->id); !ok) {
+      return ok;
+    }
+    return tx.audit({pool_.pool_id, user->id, "global_sign_out", "{}", clock_.now()});
+  });
+}
+
+result<void> sign_in::revoke_token(const std::string& client_id, const std::string& token) {
+  if (client_id != pool_.client_id) {
+    return fail(errc::resource_not_found,
+                fmt::format("User pool client {} does not exist.", client_id));
+  }
+  if (std::count(token.begin(), token.end(), '.') == 2) {
+    return fail(errc::unsupported_token_type,
+                "The token type is not supported: pass a refresh token.");
+  }
+  return store_.transact([&](store::transaction& tx) -> result<void> {
+    auto found = tx.find_refresh_token(pool_.pool_id, sha256_hex(token));
+    if (!found) {
+      return found.error();
+    }
+    if (!*found) {
+      return {};  // unknown or already gone: nothing to revoke
+    }
+    if ((*found)->client_id != client_id) {
+      return fail(errc::unauthorized, "The token was not issued to this client.");
+    }
+    return tx.revoke_family(pool_.pool_id, (*found)->origin_jti);
+  });
+}
+
+result<token_set> sign_in::refresh(const std::string& client_id,
+                                   const std::string& refresh_token) {
+  if (client_id != pool_.client_id) {
+    return fail(errc::resource_not_found,
+                fmt::format("User pool client {} does not exist.", client_id));
+  }
+  if (refresh_token.empty()) {
+    return fail(errc::invalid_parameter, "Missing required parameter REFRESH_TOKEN");
+  }
+  const auto now = clock_.now();
+  auto row = store::in_transaction(store_, [&](store::transaction& tx)
+                                               -> result<store::refresh_token_record> {
+    auto found = tx.find_refresh_token(pool_.pool_id, sha256_hex(refresh_token));
+    if (!found) {
+      return found.error();
+    }
+    if (!*found || (*found)->client_id != client_id) {
+      return fail(errc::not_authorized, "Invalid Refresh Token");
+    }
+    if ((*found)->revoked) {
+      return fail(errc::not_authorized, "Refresh Token has been revoked");
+    }
+    if (now >= (*found)->expires_at) {
+      return fail(errc::not_authorized, "Refresh Token has expired");
+    }
+    return std::move(**found);
+  });
+  if (!row) {
+    return row.error();
+  }
+  auto user = load_user(row->user_id);
+  if (!user) {
+    return user.error();
+  }
+  if (!user->enabled) {
+    return fail(errc::not_authorized, "User is disabled.");
+  }
+  return mint(*user, client_id, row->origin_jti, row->auth_time);
+}
+
+}  // namespace cognate::pool
