@@ -35,12 +35,26 @@ std::string email_key(std::string_view address) {
   return key;
 }
 
+namespace {
+
+// The first UTF-8 character of `text` (all of its bytes).
+std::string_view first_character(std::string_view text) {
+  std::size_t n = 1;
+  while (n < text.size() && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) {
+    ++n;
+  }
+  return text.substr(0, n);
+}
+
+}  // namespace
+
 std::string mask_email(std::string_view address) {
   auto at = address.find('@');
   if (at == std::string_view::npos || at == 0 || at + 1 >= address.size()) {
     return "***";
   }
-  return std::string(1, address[0]) + "***@" + std::string(1, address[at + 1]) + "***";
+  return std::string(first_character(address)) + "***@" +
+         std::string(first_character(address.substr(at + 1))) + "***";
 }
 
 }  // namespace cognate::pool

@@ -15,6 +15,7 @@ import {
   cognitoClient,
   listEmails,
   makeTempDir,
+  rawCall,
   removeDir,
   sleep,
   startSandbox,
@@ -135,7 +136,7 @@ describe('sign-up and confirmation (sandbox, SDK v3)', () => {
     const mail = await emailTo(email);
     await confirm(email, mail.code);
     await rejectsWith(signUp(email), 'UsernameExistsException', MSG.exists);
-    const mixed = email[0].toUpperCase() + email.slice(1, -11) + 'EXAMPLE.com';
+    const mixed = email[0].toUpperCase() + email.slice(1).replace('@example.com', '@EXAMPLE.com');
     await rejectsWith(signUp(mixed), 'UsernameExistsException', MSG.exists);
     assert.equal((await listEmails(server.outbox, email)).length, 1, 'rejected sign-ups send no email');
   });
@@ -254,6 +255,23 @@ describe('sign-up and confirmation (sandbox, SDK v3)', () => {
     assertDelivery(res.CodeDeliveryDetails, email);
     await sleep(500);
     assert.deepEqual(await listEmails(server.outbox, email), []);
+  });
+
+  // SERVER BUG (reported to the lead; this test fails until it is fixed): the destination mask
+  // keeps the first *byte* of the address, so an address starting with a multi-byte UTF-8
+  // character yields a response that is not valid UTF-8 ("\xC3***@e***" for "élise@…").
+  it('masks an address that starts with a non-ASCII letter without breaking UTF-8', async () => {
+    const email = `élise-${uniqueEmail('utf8')}`;
+    const signUpRes = await rawCall(server.endpoint, 'SignUp',
+      { ClientId: server.clientId, Username: email, Password: GOOD_PASSWORD });
+    const unknownRes = await rawCall(server.endpoint, 'ResendConfirmationCode',
+      { ClientId: server.clientId, Username: `ß${uniqueEmail('utf8')}` });
+    for (const [res, first] of [[signUpRes, 'é'], [unknownRes, 'ß']]) {
+      assert.doesNotThrow(() => new TextDecoder('utf-8', { fatal: true }).decode(res.bytes),
+        `response is valid UTF-8: ${res.bytes.toString('latin1')}`);
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.json.CodeDeliveryDetails.Destination, `${first}***@e***`);
+    }
   });
 
   it('answers ResourceNotFoundException for an unknown ClientId on every operation', async () => {

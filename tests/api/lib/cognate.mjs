@@ -15,6 +15,9 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 
 const execFileP = promisify(execFile);
 
+// SDK v3 warns on every run that its releases from 2027 on need Node 22; not our concern here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** Absolute path of the server binary: $COGNATE_BIN, else build/cognate of this checkout. */
 export const COGNATE_BIN = process.env.COGNATE_BIN
   ? path.resolve(process.env.COGNATE_BIN)
@@ -36,7 +39,7 @@ const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 5_000;
 
 const live = new Set();
-process.on('exit', () => {
+function killAll() {
   for (const child of live) {
     try {
       child.kill('SIGKILL');
@@ -44,7 +47,15 @@ process.on('exit', () => {
       // already gone
     }
   }
-});
+}
+process.on('exit', killAll);
+// The test runner stops a file's process with SIGTERM (timeouts, Ctrl-C); 'exit' does not run then.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  });
+}
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -84,7 +95,8 @@ export function uniqueEmail(tag = 'user') {
 
 /**
  * Spawns `cognate <args>` and resolves once it logged "listening on http://127.0.0.1:PORT".
- * Resolves to a handle: { proc, endpoint, output(), waitForOutput(re), exited, exitCode(), kill() }.
+ * Resolves to a handle: { proc, endpoint, output(), errorOutput(), waitForOutput(re), exited,
+ * exitInfo() (null while running), kill() }.
  */
 async function spawnListening(args, { cwd, label }) {
   const proc = spawn(COGNATE_BIN, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -121,7 +133,7 @@ async function spawnListening(args, { cwd, label }) {
     endpoint = await waitFor(
       () => {
         if (exitInfo) {
-          throw new Error(`cognate exited early (${JSON.stringify(exitInfo)})\n${describe()}`);
+          throw new Error(`cognate exited early (${JSON.stringify(exitInfo)})`);
         }
         const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
         return m && m[1];
@@ -283,7 +295,7 @@ export function cognitoClient(endpoint) {
 /**
  * POSTs one Cognito JSON request with fetch. `body` is sent as is when it is a string or Buffer,
  * else JSON-encoded. `target` is the action name (prefixed) or null to send no X-Amz-Target.
- * Resolves to { status, headers, text, json } (json is null when the body is not JSON).
+ * Resolves to { status, headers, bytes, text, json } (json is null when the body is not JSON).
  */
 export async function rawCall(endpoint, target, body, { headers = {}, method = 'POST' } = {}) {
   const h = { 'content-type': 'application/x-amz-json-1.1', ...headers };
@@ -299,14 +311,15 @@ export async function rawCall(endpoint, target, body, { headers = {}, method = '
     body: payload,
     signal: AbortSignal.timeout(10_000),
   });
-  const text = await res.text();
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const text = bytes.toString('utf8');
   let json = null;
   try {
     json = JSON.parse(text);
   } catch {
     // not JSON
   }
-  return { status: res.status, headers: res.headers, text, json };
+  return { status: res.status, headers: res.headers, bytes, text, json };
 }
 
 // ---------------------------------------------------------------------------------------------

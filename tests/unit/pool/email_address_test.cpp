@@ -26,6 +26,7 @@ TEST(EmailAddress, KeyIsCaseInsensitive) {
 TEST(EmailAddress, MaskShowsOnlyFirstLetters) {
   EXPECT_EQ(mask_email("alice@example.com"), "a***@e***");
   EXPECT_EQ(mask_email("nonsense"), "***");
+  EXPECT_EQ(mask_email("élise@élan.fr"), "é***@é***");  // whole characters, valid UTF-8
 }
 
 }  // namespace
