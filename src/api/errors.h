@@ -14,6 +14,7 @@ struct reply {
   std::string body;          // JSON text
   std::string error_type;    // set on errors: x-amzn-ErrorType
   std::string error_message; // set on errors: x-amzn-ErrorMessage
+  std::string content_type;  // empty: application/x-amz-json-1.1
 };
 
 unsigned http_status(errc code);

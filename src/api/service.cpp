@@ -1,6 +1,8 @@
 #include "api/service.h"
 
 #include "api/decoder.h"
+#include "mfa/qr_svg.h"
+#include "pool/auth_config.h"
 
 #include <fmt/format.h>
 
@@ -56,12 +58,32 @@ reply service::handle(std::string_view target, std::string_view body) const {
 }
 
 std::optional<reply> service::handle_get(std::string_view path) const {
+  if (path == "/_cognate/config") {
+    const auto& o = ctx_.users.options();
+    auto settings = ctx_.users.settings();
+    reply r;
+    r.content_type = "application/json";
+    r.body = boost::json::serialize(boost::json::object{
+        {"userPoolId", o.pool_id},
+        {"clientId", o.client_id},
+        {"appName", o.app_name},
+        {"mfa", pool::to_string(settings->mfa)},
+        {"totp", settings->totp_enabled},
+        {"passwordPolicy",
+         {{"minLength", settings->password.min_length},
+          {"requireLowercase", settings->password.require_lowercase},
+          {"requireUppercase", settings->password.require_uppercase},
+          {"requireNumbers", settings->password.require_numbers},
+          {"requireSymbols", settings->password.require_symbols}}}});
+    return r;
+  }
   const std::string prefix = "/" + ctx_.users.options().pool_id + "/.well-known/";
   if (!path.starts_with(prefix)) {
     return std::nullopt;
   }
   auto rest = path.substr(prefix.size());
   reply r;
+  r.content_type = "application/json";
   if (rest == "jwks.json") {
     r.body = boost::json::serialize(ctx_.sign_in.keys().jwks());
     return r;
@@ -81,6 +103,20 @@ std::optional<reply> service::handle_get(std::string_view path) const {
     return r;
   }
   return std::nullopt;
+}
+
+reply service::handle_qr(std::string_view body) const {
+  if (!body.starts_with("otpauth://")) {
+    return error_reply(fail(errc::invalid_parameter, "Only otpauth:// URIs are drawn as QR codes."));
+  }
+  auto svg = mfa::qr_svg(body);
+  if (!svg) {
+    return error_reply(svg.error());
+  }
+  reply r;
+  r.content_type = "image/svg+xml";
+  r.body = std::move(*svg);
+  return r;
 }
 
 }  // namespace cognate::api

@@ -28,9 +28,12 @@ class service {
 
   // `target` is the X-Amz-Target header value; `body` the raw request body.
   reply handle(std::string_view target, std::string_view body) const;
-  // GET requests: /{poolId}/.well-known/jwks.json and /{poolId}/.well-known/openid-configuration.
-  // Returns nullopt for any other path.
+  // GET requests: /{poolId}/.well-known/jwks.json, /{poolId}/.well-known/openid-configuration,
+  // and /_cognate/config (what the built-in Authenticator page needs to know about the pool).
+  // Returns nullopt for any other path. Does not block.
   std::optional<reply> handle_get(std::string_view path) const;
+  // POST /_cognate/qr: the body (an otpauth:// URI) as a QR code in SVG.
+  reply handle_qr(std::string_view body) const;
 
  private:
   operation_context ctx_;

@@ -69,6 +69,7 @@ int main(int argc, char** argv) {
   std::string region = "us-east-1";
   std::string code_lifetime = "24h";
   std::string log_level = "info";
+  std::string app_name = std::filesystem::current_path().filename().string();
   auto add_common = [&](CLI::App* cmd) {
     cmd->add_option("--config", config, "auth config (Amplify Gen 2 defineAuth keys)")
         ->capture_default_str();
@@ -79,6 +80,9 @@ int main(int argc, char** argv) {
                     "how long emailed codes stay valid (e.g. 24h; short values are for tests)")
         ->capture_default_str();
     cmd->add_option("--log-level", log_level, "trace, debug, info, warn, error")
+        ->capture_default_str();
+    cmd->add_option("--app-name", app_name,
+                    "name shown in authenticator apps (TOTP issuer); default: this folder's name")
         ->capture_default_str();
   };
 
@@ -135,6 +139,7 @@ int main(int argc, char** argv) {
 
     app::runtime_options o;
     o.config_path = config;
+    o.app_name = app_name.empty() ? "Cognate" : app_name;
     o.region = region;
     o.code_lifetime = parse_duration(code_lifetime);
     if (!parse_listen(listen, o.http)) {

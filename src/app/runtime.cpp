@@ -74,6 +74,7 @@ void write_outputs(const std::filesystem::path& path, const pool::pool_settings&
 void print_banner(const runtime_options& o, const pool_ids& ids, const std::string& endpoint) {
   fmt::print("\nCognate {} is running\n", o.mode);
   fmt::print("  endpoint      {}\n", endpoint);
+  fmt::print("  try it        {}/  (the built-in Authenticator page)\n", endpoint);
   fmt::print("  user pool     {} ({})\n", ids.pool_id, ids.created ? "created" : "reused");
   fmt::print("  app client    {}\n", ids.client_id);
   fmt::print("  config        {}{}\n", o.config_path.string(),
@@ -151,6 +152,7 @@ int run(runtime_options o) {
     pool::pool_options pool_options;
     pool_options.pool_id = ids.pool_id;
     pool_options.client_id = ids.client_id;
+    pool_options.app_name = o.app_name;
     pool_options.allow_user_password_auth = o.allow_user_password_auth;
     pool_options.default_from = o.default_from;
     pool_options.code_lifetime = o.code_lifetime;

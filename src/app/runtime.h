@@ -24,6 +24,7 @@ struct runtime_options {
   http::server_options http;
   std::string region = "us-east-1";
   std::string pool_name = "cognate";
+  std::string app_name = "Cognate";  // TOTP issuer on the built-in page
   std::string public_url;  // advertised endpoint; default http://<listen>
   std::string issuer;      // token "iss"; default <public_url>/<pool id>
   bool allow_user_password_auth = false;

@@ -1,6 +1,7 @@
 #include "http/server.h"
 
 #include "common/random.h"
+#include "ui/assets.h"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -71,7 +72,7 @@ void add_cors(response& res, const request& req) {
 
 response make_reply(const request& req, const api::reply& r, const std::string& request_id) {
   response res{static_cast<bhttp::status>(r.status), req.version()};
-  res.set(bhttp::field::content_type, json_type);
+  res.set(bhttp::field::content_type, r.content_type.empty() ? json_type : r.content_type);
   res.set("x-amzn-RequestId", request_id);
   if (!r.error_type.empty()) {
     res.set("x-amzn-ErrorType", r.error_type);
@@ -99,6 +100,45 @@ response preflight(const request& req) {
   return res;
 }
 
+// The built-in Authenticator page: "/" and its files under /ui/.
+std::optional<response> static_page(const request& req, std::string_view path,
+                                    const std::string& request_id) {
+  std::string_view name;
+  if (path == "/" || path == "/index.html") {
+    name = "index.html";
+  } else if (path.starts_with("/ui/")) {
+    name = path.substr(4);
+  } else {
+    return std::nullopt;
+  }
+  const auto& all = ui::assets();
+  auto it = all.find(name);
+  if (it == all.end()) {
+    return std::nullopt;
+  }
+  std::string_view type = "application/octet-stream";
+  if (name.ends_with(".html")) type = "text/html; charset=utf-8";
+  else if (name.ends_with(".js")) type = "text/javascript; charset=utf-8";
+  else if (name.ends_with(".css")) type = "text/css; charset=utf-8";
+  else if (name.ends_with(".svg")) type = "image/svg+xml";
+  response res{bhttp::status::ok, req.version()};
+  res.set(bhttp::field::content_type, type);
+  res.set("x-amzn-RequestId", request_id);
+  res.set(bhttp::field::cache_control, "no-cache");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  res.set("X-Frame-Options", "DENY");
+  res.set("Content-Security-Policy",
+          "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+          "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+  res.keep_alive(req.keep_alive());
+  if (req.method() != bhttp::verb::head) {
+    res.body() = std::string(it->second);
+  }
+  res.prepare_payload();
+  return res;
+}
+
 // Runs on a worker thread: the API call blocks on the store and on CPU work.
 asio::awaitable<api::reply> call_api(state_ptr st, std::string target, std::string body) {
   co_return st->api->handle(target, body);
@@ -111,14 +151,20 @@ asio::awaitable<response> route(request req, state_ptr st) {
   }
   const auto path = std::string_view(req.target()).substr(0, req.target().find('?'));
   if (req.method() == bhttp::verb::get || req.method() == bhttp::verb::head) {
-    auto found = path == "/health" ? std::optional(api::reply{200, R"({"status":"ok"})", "", ""})
-                                   : st->api->handle_get(path);
+    if (auto page = static_page(req, path, request_id)) {
+      co_return std::move(*page);
+    }
+    auto found = path == "/health"
+                     ? std::optional(api::reply{200, R"({"status":"ok"})", "", "", "application/json"})
+                     : st->api->handle_get(path);
     if (found) {
       auto res = make_reply(req, *found, request_id);
-      res.set(bhttp::field::content_type, "application/json");
-      res.set(bhttp::field::cache_control, "max-age=300");
+      res.set(bhttp::field::cache_control, "no-cache");
       co_return res;
     }
+  }
+  if (req.method() == bhttp::verb::post && path == "/_cognate/qr") {
+    co_return make_reply(req, st->api->handle_qr(req.body()), request_id);
   }
   if (req.method() != bhttp::verb::post) {
     auto r = api::error_reply(fail(errc::resource_not_found,

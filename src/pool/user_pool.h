@@ -23,6 +23,7 @@ namespace cognate::pool {
 struct pool_options {
   std::string pool_id;    // "us-east-1_AbC123xyZ"
   std::string client_id;  // the one public app client
+  std::string app_name = "Cognate";  // TOTP issuer shown in authenticator apps
   bool allow_user_password_auth = false;  // the sandbox allows it; serve follows Gen 2
   std::string default_from = "Cognate <no-reply@cognate.localhost>";
   std::chrono::seconds code_lifetime = std::chrono::hours(24);
@@ -57,6 +58,7 @@ class user_pool {
             std::function<void()> mail_queued);
 
   const pool_options& options() const { return options_; }
+  std::shared_ptr<const pool_settings> settings() const { return settings_.get(); }
   // The part of the pool id after '_': hashed into every SRP proof.
   std::string pool_name() const;
 
