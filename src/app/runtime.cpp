@@ -179,11 +179,19 @@ int run(runtime_options o) {
     std::string last_text = *config_text;
     pool::pool_settings current = *parsed;
     timespec poll_interval{0, 300'000'000};
+    auto next_sweep = std::chrono::steady_clock::now();
     for (;;) {
       int sig = sigtimedwait(&stop_signals, nullptr, &poll_interval);
       if (sig == SIGINT || sig == SIGTERM) {
         spdlog::info("stopping on signal {}", sig);
         break;
+      }
+      if (std::chrono::steady_clock::now() >= next_sweep) {
+        next_sweep += std::chrono::minutes(1);
+        (void)store.transact([&](store::transaction& tx) -> result<void> {
+          auto swept = tx.delete_expired_sessions(clock.now());
+          return swept ? result<void>{} : result<void>(swept.error());
+        });
       }
       if (!o.watch_config) {
         continue;

@@ -76,6 +76,9 @@ class transaction {
   virtual result<void> revoke_user_tokens(const std::string& pool_id,
                                           const std::string& user_id) = 0;
 
+  // Drops sessions that expired before `now`; returns how many.
+  virtual result<int> delete_expired_sessions(time_point now) = 0;
+
   virtual result<void> insert_signing_key(const signing_key_record& k) = 0;
   virtual result<std::vector<signing_key_record>> signing_keys(const std::string& pool_id) = 0;
 };

@@ -340,6 +340,10 @@ class sqlite_transaction final : public transaction {
                         {pool_id, user_id}));
   }
 
+  result<int> delete_expired_sessions(time_point now) override {
+    return db_.run("DELETE FROM auth_sessions WHERE expires_at < ?1", {to_unix(now)});
+  }
+
   result<void> insert_signing_key(const signing_key_record& k) override {
     return done(db_.run(
         "INSERT INTO signing_keys (kid, pool_id, private_pem, active, created_at) "

@@ -100,5 +100,23 @@ TEST_F(SqliteStoreTest, OutboxClaimsDueMailOnceUntilTheLeaseEnds) {
   EXPECT_EQ(*in_transaction(s, [](transaction& tx) { return tx.count_pending_mail(); }), 0);
 }
 
+TEST_F(SqliteStoreTest, SweepsOnlyExpiredSessions) {
+  sqlite_store s(dir_ / "db");
+  auto session = [](std::string hash, std::int64_t expires) {
+    return auth_session_record{"p", std::move(hash), "u", "c", "STEP", "", 0, from_unix(expires),
+                               from_unix(0)};
+  };
+  ASSERT_TRUE(s.transact([&](transaction& tx) -> result<void> {
+    if (auto r = tx.insert_session(session("old", 100)); !r) {
+      return r;
+    }
+    return tx.insert_session(session("new", 300));
+  }));
+  auto swept = in_transaction(s, [](transaction& tx) { return tx.delete_expired_sessions(from_unix(200)); });
+  EXPECT_EQ(*swept, 1);
+  auto left = in_transaction(s, [](transaction& tx) { return tx.find_session("p", "new"); });
+  EXPECT_TRUE(*left);
+}
+
 }  // namespace
 }  // namespace cognate::store
