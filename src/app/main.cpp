@@ -70,6 +70,8 @@ int main(int argc, char** argv) {
   std::string code_lifetime = "24h";
   std::string log_level = "info";
   std::string app_name = std::filesystem::current_path().filename().string();
+  int workers = 2;
+  int max_in_flight = 256;
   auto add_common = [&](CLI::App* cmd) {
     cmd->add_option("--config", config, "auth config (Amplify Gen 2 defineAuth keys)")
         ->capture_default_str();
@@ -80,6 +82,13 @@ int main(int argc, char** argv) {
                     "how long emailed codes stay valid (e.g. 24h; short values are for tests)")
         ->capture_default_str();
     cmd->add_option("--log-level", log_level, "trace, debug, info, warn, error")
+        ->capture_default_str();
+    cmd->add_option("--workers", workers, "threads running API calls")
+        ->check(CLI::Range(1, 256))
+        ->capture_default_str();
+    cmd->add_option("--max-in-flight", max_in_flight,
+                    "API calls running or queued before new ones get TooManyRequestsException")
+        ->check(CLI::Range(1, 100000))
         ->capture_default_str();
     cmd->add_option("--app-name", app_name,
                     "name shown in authenticator apps (TOTP issuer); default: this folder's name")
@@ -140,6 +149,8 @@ int main(int argc, char** argv) {
     app::runtime_options o;
     o.config_path = config;
     o.app_name = app_name.empty() ? "Cognate" : app_name;
+    o.http.workers = workers;
+    o.http.max_in_flight = max_in_flight;
     o.region = region;
     o.code_lifetime = parse_duration(code_lifetime);
     if (!parse_listen(listen, o.http)) {

@@ -134,11 +134,9 @@ result<std::string> sign_in::new_session(const std::string& user_id, const std::
   });
 }
 
-// Loads and removes a Session (single use) after checking it belongs to `client_id` (empty: any
-// client) and continues with `expected_step`.
-result<sign_in::session_row> sign_in::take_session(const std::string& client_id,
-                                                   const std::string& session,
-                                                   std::string_view expected_step) {
+result<sign_in::session_row> sign_in::take_session(
+    const std::string& client_id, const std::string& session,
+    std::initializer_list<std::string_view> steps) {
   const auto hash = sha256_hex(session);
   const auto now = clock_.now();
   auto row = store::in_transaction(store_, [&](store::transaction& tx) -> result<session_row> {
@@ -154,12 +152,14 @@ result<sign_in::session_row> sign_in::take_session(const std::string& client_id,
       (void)tx.delete_session(pool_.pool_id, hash);
       return session_row{record, {}};  // committed deletion; reported below
     }
-    if ((!client_id.empty() && record.client_id != client_id) || record.step != expected_step ||
+    const bool expected = std::find(steps.begin(), steps.end(), record.step) != steps.end();
+    if ((!client_id.empty() && record.client_id != client_id) || !expected ||
         record.failed_attempts >= options_.max_mfa_attempts) {
       return invalid_session();
     }
-    if (record.step != step_software_token_mfa && record.step != step_mfa_setup_verify) {
-      // Steps without a code to retry are single use.
+    if (record.step != step_software_token_mfa &&
+        !(record.step == step_mfa_setup_verify && steps.size() == 1)) {
+      // Steps without a code to retry are single use (Associate again replaces a verify step).
       if (auto ok = tx.delete_session(pool_.pool_id, hash); !ok) {
         return ok.error();
       }
@@ -594,21 +594,21 @@ result<auth_step> sign_in::respond_to_auth_challenge(const std::string& client_i
     return invalid_session();
   }
   if (challenge_name == step_password_verifier) {
-    auto s = take_session(client_id, session, step_password_verifier);
+    auto s = take_session(client_id, session, {step_password_verifier});
     if (!s) {
       return s.error();
     }
     return password_verifier(client_id, *s, responses);
   }
   if (challenge_name == step_software_token_mfa) {
-    auto s = take_session(client_id, session, step_software_token_mfa);
+    auto s = take_session(client_id, session, {step_software_token_mfa});
     if (!s) {
       return s.error();
     }
     return software_token_mfa(client_id, *s, responses);
   }
   if (challenge_name == "MFA_SETUP") {
-    auto s = take_session(client_id, session, step_mfa_setup_done);
+    auto s = take_session(client_id, session, {step_mfa_setup_done});
     if (!s) {
       return s.error();
     }
@@ -710,17 +710,9 @@ result<associate_result> sign_in::associate_software_token(const token_or_sessio
     user_id = user->id;
   } else {
     // The setup chain: MFA_SETUP → Associate (may be repeated before Verify) → Verify.
-    auto s = take_session("", *who.session, step_mfa_setup_associate);
-    if (!s && s.error().message == "Invalid session for the user.") {
-      s = take_session("", *who.session, step_mfa_setup_verify);
-    }
+    auto s = take_session("", *who.session, {step_mfa_setup_associate, step_mfa_setup_verify});
     if (!s) {
       return s.error();
-    }
-    if (s->record.step == step_mfa_setup_verify) {
-      (void)store_.transact([&](store::transaction& tx) {
-        return tx.delete_session(pool_.pool_id, s->record.handle_hash);
-      });
     }
     user_id = s->record.user_id;
     client_id = s->record.client_id;
@@ -779,7 +771,7 @@ result<verify_result> sign_in::verify_software_token(const token_or_session& who
     }
     return verify_result{};
   }
-  auto s = take_session("", *who.session, step_mfa_setup_verify);
+  auto s = take_session("", *who.session, {step_mfa_setup_verify});
   if (!s) {
     return s.error();
   }

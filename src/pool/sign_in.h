@@ -138,8 +138,10 @@ class sign_in {
 
   result<std::string> new_session(const std::string& user_id, const std::string& client_id,
                                   const std::string& step, const std::string& state);
+  // Loads a Session after checking it belongs to `client_id` (empty: any) and continues with one
+  // of `steps`; steps without a code to retry consume it.
   result<session_row> take_session(const std::string& client_id, const std::string& session,
-                                   std::string_view expected_step);
+                                   std::initializer_list<std::string_view> steps);
   result<void> count_wrong_code(const session_row& s);
   result<store::user_record> user_from_access_token(const std::string& access_token);
   result<store::user_record> load_user(const std::string& user_id);
