@@ -92,7 +92,7 @@ std::optional<reply> service::handle_get(std::string_view path) const {
     const auto& issuer = ctx_.sign_in.issuer();
     r.body = boost::json::serialize(boost::json::object{
         {"issuer", issuer},
-        {"jwks_uri", issuer + "/.well-known/jwks.json"},
+        {"jwks_uri", ctx_.sign_in.pool_url() + "/.well-known/jwks.json"},
         {"response_types_supported", boost::json::array{"code", "token"}},
         {"subject_types_supported", boost::json::array{"public"}},
         {"id_token_signing_alg_values_supported", boost::json::array{"RS256"}},

@@ -164,7 +164,8 @@ int run(runtime_options o) {
     const std::string endpoint =
         o.public_url.empty() ? fmt::format("http://{}:{}", o.http.host, port) : o.public_url;
     pool::sign_in_options sign_in_options;
-    sign_in_options.issuer = o.issuer.empty() ? endpoint + "/" + ids.pool_id : o.issuer;
+    sign_in_options.pool_url = endpoint + "/" + ids.pool_id;
+    sign_in_options.issuer = o.issuer.empty() ? sign_in_options.pool_url : o.issuer;
     pool::sign_in sign_in(store, sealer, clock, settings, pool.options(), sign_in_options, keys);
     api::service api({pool, sign_in});
     server.start(api);

@@ -49,6 +49,7 @@ struct auth_step {
 
 struct sign_in_options {
   std::string issuer;  // "iss" of every token, e.g. "http://127.0.0.1:9339/us-east-1_AbC"
+  std::string pool_url;  // where this pool's .well-known documents are served (may differ from issuer)
   std::chrono::seconds session_lifetime = std::chrono::minutes(3);
   std::chrono::seconds token_lifetime = std::chrono::hours(1);
   std::chrono::seconds refresh_lifetime = std::chrono::hours(24 * 30);
@@ -114,6 +115,7 @@ class sign_in {
 
   const token::keyring& keys() const { return keys_; }
   const std::string& issuer() const { return options_.issuer; }
+  const std::string& pool_url() const { return options_.pool_url; }
 
  private:
   struct session_row;

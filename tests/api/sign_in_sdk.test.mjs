@@ -8,6 +8,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -271,6 +272,27 @@ describe('sign-in failures, MFA REQUIRED (sandbox, SDK v3)', () => {
     assert.equal((await passwordAuth(client, server, email)).ChallengeName, 'MFA_SETUP');
   });
 
+  it('answers USER_SRP_AUTH for an unknown user with a stable simulated PASSWORD_VERIFIER challenge', async () => {
+    const srp = (USERNAME) => client.send(new InitiateAuthCommand({
+      ClientId: server.clientId,
+      AuthFlow: 'USER_SRP_AUTH',
+      AuthParameters: { USERNAME, SRP_A: crypto.randomBytes(384).toString('hex') },
+    }));
+    const ghost = uniqueEmail('ghost');
+    const first = await srp(ghost);
+    const again = await srp(ghost.toUpperCase());
+    assert.equal(first.ChallengeName, 'PASSWORD_VERIFIER');
+    const params = first.ChallengeParameters;
+    assert.deepEqual(Object.keys(params).sort(), ['SALT', 'SECRET_BLOCK', 'SRP_B', 'USERNAME', 'USER_ID_FOR_SRP']);
+    assert.match(params.USER_ID_FOR_SRP, UUID);
+    assert.equal(params.USERNAME, params.USER_ID_FOR_SRP);
+    assert.equal(again.ChallengeParameters.USER_ID_FOR_SRP, params.USER_ID_FOR_SRP, 'same name, same fake user id');
+    assert.equal(again.ChallengeParameters.SALT, params.SALT, 'same name, same salt');
+    assert.notEqual(again.ChallengeParameters.SRP_B, params.SRP_B, 'a fresh B each time');
+    const other = await srp(uniqueEmail('ghost'));
+    assert.notEqual(other.ChallengeParameters.USER_ID_FOR_SRP, params.USER_ID_FOR_SRP);
+  });
+
   it('refuses an unconfirmed user who gives the right password with UserNotConfirmedException', async () => {
     const email = uniqueEmail('unconfirmed');
     await client.send(new SignUpCommand({ ClientId: server.clientId, Username: email, Password: GOOD_PASSWORD }));
@@ -312,6 +334,16 @@ describe('sign-in failures, MFA REQUIRED (sandbox, SDK v3)', () => {
     const second = await passwordAuth(client, server, email);
     assert.equal(second.ChallengeName, 'SOFTWARE_TOKEN_MFA');
     await rejectsWith(answerTotp(client, server, second, email, code), 'CodeMismatchException', MSG.badMfaCode);
+  });
+
+  it('binds a challenge Session to its user, whatever USERNAME the answer names', async () => {
+    const alice = await enrolledUser(client, server, 'alice');
+    const bob = await enrolledUser(client, server, 'bob');
+    const challenge = await passwordAuth(client, server, bob.email);
+    const result = await answerTotp(client, server, challenge, alice.email, await bob.device.next());
+    const auth = assertTokens(result);
+    assert.equal(decodeJwt(auth.AccessToken).payload.sub, bob.sub, "Bob's Session gives Bob's tokens");
+    assert.equal(decodeJwt(auth.IdToken).payload.email, bob.email);
   });
 
   it('ends a challenge Session after 5 wrong TOTP codes', async () => {
@@ -472,7 +504,7 @@ describe('MFA OFF (sandbox, SDK v3)', () => {
     await removeDir(dir);
   });
 
-  it('answers tokens after the password and refuses TOTP operations', async () => {
+  it('answers tokens after the password, refuses TOTP operations; sign-in works right after GlobalSignOut', async () => {
     const email = uniqueEmail('off');
     await signUpConfirmed(client, server, email);
     const tokens = assertTokens(await passwordAuth(client, server, email));
@@ -482,7 +514,19 @@ describe('MFA OFF (sandbox, SDK v3)', () => {
       'SoftwareTokenMFANotFoundException', MSG.totpOff);
     await rejectsWith(client.send(new VerifySoftwareTokenCommand({ AccessToken: tokens.AccessToken, UserCode: '123456' })),
       'SoftwareTokenMFANotFoundException', MSG.totpOff);
-    assertTokens(await passwordAuth(client, server, email));
+
+    // GlobalSignOut revokes what was issued before it, not a sign-in right after it.
+    const other = assertTokens(await passwordAuth(client, server, email));
+    await client.send(new GlobalSignOutCommand({ AccessToken: tokens.AccessToken }));
+    await rejectsWith(client.send(new GetUserCommand({ AccessToken: other.AccessToken })),
+      'NotAuthorizedException', MSG.accessRevoked);
+    const fresh = assertTokens(await passwordAuth(client, server, email));
+    assert.equal((await client.send(new GetUserCommand({ AccessToken: fresh.AccessToken }))).Username, res.Username);
+    const refreshed = await client.send(new GetTokensFromRefreshTokenCommand({
+      ClientId: server.clientId,
+      RefreshToken: fresh.RefreshToken,
+    }));
+    assertTokens(refreshed, { refresh: true });
   });
 });
 
