@@ -19,11 +19,15 @@ build: deps $(BUILD_DIR)/build.ninja
 sandbox: build
 	$(BUILD_DIR)/cognate sandbox
 
-tests/api/node_modules/.package-lock.json: tests/api/package-lock.json
-	cd tests/api && npm ci --no-audit --no-fund
+# npm ci only when a lock file changed since the last install.
+NPM_DIRS = tests/api tests/browser examples/react-authenticator
+NPM_STAMPS = $(addsuffix /node_modules/.package-lock.json,$(NPM_DIRS))
+
+%/node_modules/.package-lock.json: %/package-lock.json
+	cd $* && npm ci --no-audit --no-fund
 	touch $@
 
-test: build tests/api/node_modules/.package-lock.json
+test: build $(NPM_STAMPS)
 	scripts/run-tests $(BUILD_DIR)
 
 clean:

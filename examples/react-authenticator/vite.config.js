@@ -19,7 +19,7 @@ function cognateRuntimeConfig() {
   const endpoint = process.env.COGNATE_ENDPOINT ?? 'http://127.0.0.1:9339';
   const middleware = (req, res, next) => {
     const url = (req.url ?? '').split('?')[0];
-    if (url.endsWith('/amplify_outputs.json') && !fs.existsSync(path.join(here, 'public/amplify_outputs.json'))) {
+    if (url === '/amplify_outputs.json' && !fs.existsSync(path.join(here, 'public/amplify_outputs.json'))) {
       let body;
       try {
         body = fs.readFileSync(outputsFile);
@@ -33,7 +33,7 @@ function cognateRuntimeConfig() {
       res.end(body);
       return;
     }
-    if (url.endsWith('/cognate.json') && !fs.existsSync(path.join(here, 'public/cognate.json'))) {
+    if (url === '/cognate.json' && !fs.existsSync(path.join(here, 'public/cognate.json'))) {
       res.setHeader('content-type', 'application/json');
       res.setHeader('cache-control', 'no-store');
       res.end(JSON.stringify({ endpoint }));
