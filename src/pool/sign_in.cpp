@@ -221,9 +221,14 @@ result<store::user_record> sign_in::reserve_attempt(const std::string& user_id) 
     ++user.failed_sign_ins;
     if (user.failed_sign_ins >= options_.lockout_threshold) {
       const int doublings = std::min(user.failed_sign_ins - options_.lockout_threshold, 20);
-      user.locked_until =
-          now + std::min<std::chrono::seconds>(options_.max_lockout,
-                                               options_.first_lockout * (1LL << doublings));
+      const auto lock = std::min<std::chrono::seconds>(
+          options_.max_lockout, options_.first_lockout * (1LL << doublings));
+      user.locked_until = now + lock;
+      auto audited = tx.audit({pool_.pool_id, user.id, "lockout",
+                               fmt::format(R"({{"seconds":{}}})", lock.count()), now});
+      if (!audited) {
+        return audited.error();
+      }
     }
     if (auto ok = tx.update_user(user); !ok) {
       return ok.error();
