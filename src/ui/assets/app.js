@@ -138,14 +138,29 @@ const passwordRules = {
   'Password must have symbol characters': () => 'Add a symbol, such as ! or #.',
 };
 
+// Every rule of the policy `password` breaks, as one sentence ("" when none is broken here).
+function missingRules(p, password) {
+  const chars = [...password];
+  if (chars.length < p.minLength) return `Use at least ${p.minLength} characters.`;
+  const needs = [];
+  if (p.requireLowercase && !/[a-z]/.test(password)) needs.push('a lower-case letter');
+  if (p.requireUppercase && !/[A-Z]/.test(password)) needs.push('an upper-case letter');
+  if (p.requireNumbers && !/[0-9]/.test(password)) needs.push('a number');
+  if (p.requireSymbols && !/[\^$*.\[\]{}()?"!@#%&/\\,><':;|_~`=+\- ]/.test(password)) needs.push('a symbol, such as ! or #');
+  if (!needs.length) return '';
+  const list = needs.length === 1 ? needs[0] : `${needs.slice(0, -1).join(', ')} and ${needs[needs.length - 1]}`;
+  return `Add ${list}.`;
+}
+
 function friendly(error, where) {
   const m = error.message || '';
   switch (error.type) {
     case 'UsernameExistsException':
       return 'An account with this email already exists. Sign in instead.';
     case 'InvalidPasswordException': {
-      const rule = m.split('policy: ')[1];
-      const fix = passwordRules[rule];
+      const missing = missingRules(state.config.passwordPolicy, state.attemptedPassword || '');
+      if (missing.length) return `That password is too weak. ${missing}`;
+      const fix = passwordRules[m.split('policy: ')[1]];
       return `That password is too weak. ${fix ? fix(state.config) : m}`;
     }
     case 'CodeMismatchException':
@@ -155,7 +170,7 @@ function friendly(error, where) {
     case 'EnableSoftwareTokenMFAException':
       return 'That code didn’t match. Make sure your phone’s clock is right and enter the current code.';
     case 'ExpiredCodeException':
-      return 'That code has expired or was replaced by a newer one. Use “Resend code” to get a new one.';
+      return 'That code has expired or was replaced by a newer one. Use the code from the latest email, or choose “Resend code”.';
     case 'NotAuthorizedException':
       if (m.includes('attempts exceeded')) return 'Too many failed attempts. Wait a few minutes, then try again.';
       if (m.includes('session')) return 'This sign-in took too long. Please sign in again.';
@@ -178,13 +193,22 @@ function friendly(error, where) {
 
 // ---- screens --------------------------------------------------------------------------------
 
-function show(view, { tabs = false } = {}) {
+function show(view, { tabs = false, focus = true } = {}) {
   for (const v of views) $(v).hidden = v !== view;
   $('tabs').hidden = !tabs;
-  $('tab-sign-in').setAttribute('aria-selected', String(view === 'view-sign-in'));
-  $('tab-sign-up').setAttribute('aria-selected', String(view === 'view-sign-up'));
+  for (const [tab, panel] of [['tab-sign-in', 'view-sign-in'], ['tab-sign-up', 'view-sign-up']]) {
+    $(tab).setAttribute('aria-selected', String(view === panel));
+    $(tab).tabIndex = view === panel || (!tabs && tab === 'tab-sign-in') ? 0 : -1;
+  }
   const first = $(view).querySelector('input');
-  if (first) first.focus();
+  if (focus && first) first.focus();
+}
+
+// The visible screen's first input: where the user fixes what an error is about.
+function focusField(selector = 'input') {
+  const view = views.map($).find((v) => !v.hidden);
+  const field = view && (view.querySelector(selector) || view.querySelector('input'));
+  if (field) { field.focus(); field.select(); }
 }
 
 function message(kind, text) {
@@ -192,6 +216,10 @@ function message(kind, text) {
   $(other).hidden = true;
   $(kind).textContent = text || '';
   $(kind).hidden = !text;
+  // Show it where the user is looking: just above the visible screen's main button.
+  const view = views.map($).find((v) => !v.hidden);
+  const anchor = view && view.querySelector('button.primary');
+  if (text && anchor) anchor.before($(kind));
 }
 const clearMessages = () => { message('error', ''); message('info', ''); };
 
@@ -204,10 +232,11 @@ async function busy(form, action, where) {
     await action();
   } catch (e) {
     if (e instanceof ApiError) {
-      message('error', friendly(e, where));
       if (e.type === 'NotAuthorizedException' && (e.message || '').includes('session')) {
         show('view-sign-in', { tabs: true });
       }
+      message('error', friendly(e, where));
+      focusField(e.type === 'InvalidPasswordException' ? 'input[type="password"]' : 'input');
     } else {
       message('error', 'Something went wrong. Please try again.');
       console.error(e);
@@ -306,11 +335,15 @@ function wire() {
   $('tab-sign-in').addEventListener('click', () => { clearMessages(); show('view-sign-in', { tabs: true }); });
   $('tab-sign-up').addEventListener('click', () => { clearMessages(); show('view-sign-up', { tabs: true }); });
   $('tabs').addEventListener('keydown', (e) => {
-    if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-      const target = document.activeElement === $('tab-sign-in') ? $('tab-sign-up') : $('tab-sign-in');
-      target.focus();
-      target.click();
-    }
+    const keys = { ArrowRight: 'next', ArrowLeft: 'next', Home: 'tab-sign-in', End: 'tab-sign-up' };
+    if (!keys[e.key]) return;
+    e.preventDefault();
+    const id = keys[e.key] === 'next'
+      ? (document.activeElement === $('tab-sign-in') ? 'tab-sign-up' : 'tab-sign-in')
+      : keys[e.key];
+    clearMessages();
+    show(id === 'tab-sign-in' ? 'view-sign-in' : 'view-sign-up', { tabs: true, focus: false });
+    $(id).focus();
   });
   for (const b of document.querySelectorAll('.back-to-sign-in')) {
     b.addEventListener('click', () => { clearMessages(); show('view-sign-in', { tabs: true }); });
@@ -331,6 +364,7 @@ function wire() {
     }
     busy(form, async () => {
       const email = form.email.value.trim();
+      state.attemptedPassword = form.password.value;
       const created = await call('SignUp', {
         ClientId: state.config.clientId, Username: email, Password: form.password.value,
         UserAttributes: [{ Name: 'email', Value: email }],

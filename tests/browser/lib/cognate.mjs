@@ -82,9 +82,10 @@ export function uniqueEmail(tag = 'user') {
 /**
  * Starts `cognate sandbox` in a new temp folder (removed by stop()) with a copy of the seed config.
  * Resolves once it printed "listening on http://127.0.0.1:PORT".
+ * `extraArgs` (optional) are appended to the command line, e.g. ['--app-name', 'Workshop App'].
  * Returns { endpoint, dir, outbox, outputsFile, outputs, poolId, clientId, output(), stop() }.
  */
-export async function startSandbox() {
+export async function startSandbox({ extraArgs = [] } = {}) {
   const dir = await makeTempDir();
   const configFile = path.join(dir, 'auth.json');
   await fs.copyFile(SEED_CONFIG, configFile);
@@ -96,6 +97,7 @@ export async function startSandbox() {
     '--dir', dataDir,
     '--listen', '127.0.0.1:0',
     '--outputs', outputsFile,
+    ...extraArgs,
   ];
   const proc = spawn(COGNATE_BIN, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   killOnExit(proc);
