@@ -6,6 +6,8 @@
 
 #include "app/provision.h"
 #include "app/runtime.h"
+#include "pool/signing_keys.h"
+#include "store/postgres/pg_store.h"
 #include "mail/file_mailer.h"
 #include "mail/smtp_mailer.h"
 
@@ -114,7 +116,12 @@ int main(int argc, char** argv) {
   std::string from = "Cognate <no-reply@cognate.localhost>";
   std::string public_url;
   bool password_auth = false;
-  serve->add_option("--database", database, "sqlite:PATH")->required();
+  int db_pool = 4;
+  serve->add_option("--database", database, "sqlite:PATH or postgresql://user:pass@host:port/db")
+      ->required();
+  serve->add_option("--db-pool-size", db_pool, "PostgreSQL connections per node")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   serve->add_option("--master-key-file", key_file, "file with the master key (cognate keygen)")
       ->required();
   auto* smtp_opt = serve->add_option("--smtp-url", smtp_url,
@@ -132,6 +139,19 @@ int main(int argc, char** argv) {
   serve->add_flag("--allow-user-password-auth", password_auth,
                   "let the app client use USER_PASSWORD_AUTH (Gen 2 allows SRP only)");
 
+  auto* migrate = cli.add_subcommand("migrate", "apply database migrations (PostgreSQL)");
+  std::string migrate_db;
+  migrate->add_option("--database", migrate_db, "postgresql://… (or sqlite:PATH)")->required();
+
+  auto* keys = cli.add_subcommand("keys", "manage token-signing keys");
+  auto* rotate = keys->add_subcommand("rotate", "add a new signing key; the old one keeps "
+                                                 "verifying until its tokens expire");
+  keys->require_subcommand(1);
+  std::string rotate_db;
+  std::string rotate_key_file;
+  rotate->add_option("--database", rotate_db, "sqlite:PATH or postgresql://…")->required();
+  rotate->add_option("--master-key-file", rotate_key_file, "the master key file")->required();
+
   auto* keygen = cli.add_subcommand("keygen", "write a new master key file (mode 0600)");
   std::string key_out;
   keygen->add_option("--out", key_out, "file to create")->required();
@@ -140,6 +160,34 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(log_level));
 
   try {
+    if (migrate->parsed()) {
+      if (migrate_db.starts_with("sqlite:")) {
+        app::open_store(migrate_db, 1);  // SQLite migrates on open
+        fmt::print("database {} is up to date\n", migrate_db.substr(7));
+        return 0;
+      }
+      int version = store::pg_store::migrate(migrate_db);
+      fmt::print("database is at schema version {}\n", version);
+      return 0;
+    }
+    if (rotate->parsed()) {
+      auto store = app::open_store(rotate_db, 1);
+      crypto::sealer sealer(crypto::master_key::load(rotate_key_file));
+      const system_clock clock;
+      auto pool = store::in_transaction(*store, [](store::transaction& tx) { return tx.first_pool(); });
+      if (!pool || !*pool) {
+        fmt::print(stderr, "cognate: the database has no user pool yet (start cognate once)\n");
+        return 1;
+      }
+      auto kid = pool::signing_keys::rotate(*store, sealer, (*pool)->id, clock);
+      if (!kid) {
+        fmt::print(stderr, "cognate: {}\n", kid.error().message);
+        return 1;
+      }
+      fmt::print("new signing key {} for {}; every node signs with it within 30 s\n", *kid,
+                 (*pool)->id);
+      return 0;
+    }
     if (keygen->parsed()) {
       crypto::master_key::create(key_out);
       fmt::print("wrote a new master key to {}\n", key_out);
@@ -166,7 +214,7 @@ int main(int argc, char** argv) {
     if (sandbox->parsed()) {
       std::filesystem::path base(dir);
       o.mode = "sandbox";
-      o.database_path = base / "cognate.db";
+      o.database = "sqlite:" + (base / "cognate.db").string();
       o.key = crypto::master_key::load_or_create(base / "master.key");
       o.outbox_dir = base / "outbox";
       o.mailer = std::make_unique<mail::file_mailer>(o.outbox_dir, stdout, ::isatty(1) != 0);
@@ -179,11 +227,8 @@ int main(int argc, char** argv) {
     }
 
     o.mode = "server";
-    if (!database.starts_with("sqlite:")) {
-      fmt::print(stderr, "cognate: --database expects sqlite:PATH, got \"{}\"\n", database);
-      return 1;
-    }
-    o.database_path = database.substr(7);
+    o.database = database;
+    o.database_pool_size = db_pool;
     o.key = crypto::master_key::load(key_file);
     if (!smtp_url.empty()) {
       auto smtp = mail::smtp_mailer::parse_smtp_url(smtp_url);

@@ -8,6 +8,7 @@
 #include "pool/sign_in.h"
 #include "pool/signing_keys.h"
 #include "pool/user_pool.h"
+#include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 #include <boost/json.hpp>
@@ -79,7 +80,8 @@ void print_banner(const runtime_options& o, const pool_ids& ids, const std::stri
   fmt::print("  app client    {}\n", ids.client_id);
   fmt::print("  config        {}{}\n", o.config_path.string(),
              o.watch_config ? " (watching: edits apply live)" : "");
-  fmt::print("  database      {}\n", o.database_path.string());
+  fmt::print("  database      {}\n", o.database.starts_with("sqlite:") ? o.database.substr(7)
+                                                                      : std::string("PostgreSQL"));
   if (!o.outbox_dir.empty()) {
     fmt::print("  outbox        {}/ (every email lands here and below)\n", o.outbox_dir.string());
   }
@@ -118,6 +120,20 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
   std::filesystem::rename(tmp, path);
 }
 
+std::unique_ptr<store::store> open_store(const std::string& database, int pool_size) {
+  if (database.starts_with("sqlite:")) {
+    std::filesystem::path path = database.substr(7);
+    if (path.has_parent_path()) {
+      std::filesystem::create_directories(path.parent_path());
+    }
+    return std::make_unique<store::sqlite_store>(path);
+  }
+  if (database.starts_with("postgresql://") || database.starts_with("postgres://")) {
+    return std::make_unique<store::pg_store>(database, pool_size);
+  }
+  throw std::runtime_error("--database expects sqlite:PATH or postgresql://user:pass@host:port/db");
+}
+
 int run(runtime_options o) {
   // Signals are taken synchronously by the main thread; block them before any thread starts.
   sigset_t stop_signals;
@@ -139,10 +155,8 @@ int run(runtime_options o) {
   }
 
   try {
-    if (o.database_path.has_parent_path()) {
-      std::filesystem::create_directories(o.database_path.parent_path());
-    }
-    store::sqlite_store store(o.database_path);
+    auto store_ptr = open_store(o.database, o.database_pool_size);
+    auto& store = *store_ptr;
     crypto::sealer sealer(std::move(*o.key));
     const system_clock clock;
     auto ids = ensure_pool(store, o.region, o.pool_name);
@@ -158,12 +172,12 @@ int run(runtime_options o) {
     pool_options.code_lifetime = o.code_lifetime;
     pool::user_pool pool(store, sealer, clock, settings, pool_options,
                          [&mail_worker] { mail_worker.notify(); });
-    auto keys = pool::load_signing_keys(store, sealer, ids.pool_id, clock);
+    pool::sign_in_options sign_in_options;
+    pool::signing_keys keys(store, sealer, ids.pool_id, clock, sign_in_options.token_lifetime);
     http::server server(o.http);
     const auto port = server.listen();
     const std::string endpoint =
         o.public_url.empty() ? fmt::format("http://{}:{}", o.http.host, port) : o.public_url;
-    pool::sign_in_options sign_in_options;
     sign_in_options.pool_url = endpoint + "/" + ids.pool_id;
     sign_in_options.issuer = o.issuer.empty() ? sign_in_options.pool_url : o.issuer;
     pool::sign_in sign_in(store, sealer, clock, settings, pool.options(), sign_in_options, keys);
@@ -188,7 +202,8 @@ int run(runtime_options o) {
         break;
       }
       if (std::chrono::steady_clock::now() >= next_sweep) {
-        next_sweep += std::chrono::minutes(1);
+        next_sweep += std::chrono::seconds(30);
+        keys.reload();  // picks up rotations made on other nodes
         (void)store.transact([&](store::transaction& tx) -> result<void> {
           auto swept = tx.delete_expired_sessions(clock.now());
           return swept ? result<void>{} : result<void>(swept.error());

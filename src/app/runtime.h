@@ -5,6 +5,7 @@
 #include "crypto/sealer.h"
 #include "http/server.h"
 #include "mail/mailer.h"
+#include "store/store.h"
 
 #include <chrono>
 #include <filesystem>
@@ -17,7 +18,8 @@ namespace cognate::app {
 struct runtime_options {
   std::string mode;  // "sandbox" or "serve", for messages
   std::filesystem::path config_path;
-  std::filesystem::path database_path;
+  std::string database;  // "sqlite:PATH" or "postgresql://…"
+  int database_pool_size = 4;  // PostgreSQL connections
   std::optional<crypto::master_key> key;
   std::unique_ptr<mail::mailer> mailer;
   std::string default_from;
@@ -37,6 +39,10 @@ struct runtime_options {
 // Blocks until a stop signal; returns the process exit code. Start-up problems (bad config,
 // unusable database, port taken) print one clear line to stderr and return 1.
 int run(runtime_options options);
+
+// Opens the store named by `database` ("sqlite:PATH", migrating it; or "postgresql://…", which
+// must already be migrated). Throws std::runtime_error with a helpful message.
+std::unique_ptr<store::store> open_store(const std::string& database, int pool_size);
 
 // Writes `text` to `path` atomically (temporary file in the same folder, fsync, rename).
 void write_file_atomically(const std::filesystem::path& path, const std::string& text);

@@ -90,7 +90,7 @@ struct sign_in::session_row {
 
 sign_in::sign_in(store::store& store, const crypto::sealer& sealer, const clock& clock,
                  const live_settings& settings, const pool_options& pool, sign_in_options options,
-                 const token::keyring& keys)
+                 signing_keys& keys)
     : store_(store),
       sealer_(sealer),
       clock_(clock),

@@ -21,7 +21,7 @@
 #include "pool/live_settings.h"
 #include "pool/user_pool.h"
 #include "store/store.h"
-#include "token/keyring.h"
+#include "pool/signing_keys.h"
 
 #include <map>
 #include <optional>
@@ -91,7 +91,7 @@ class sign_in {
  public:
   sign_in(store::store& store, const crypto::sealer& sealer, const clock& clock,
           const live_settings& settings, const pool_options& pool, sign_in_options options,
-          const token::keyring& keys);
+          signing_keys& keys);
 
   result<auth_step> initiate_auth(const std::string& client_id, const std::string& flow,
                                   const string_map& parameters);
@@ -113,7 +113,7 @@ class sign_in {
   result<void> revoke_token(const std::string& client_id, const std::string& token);
   result<token_set> refresh(const std::string& client_id, const std::string& refresh_token);
 
-  const token::keyring& keys() const { return keys_; }
+  const signing_keys& keys() const { return keys_; }
   const std::string& issuer() const { return options_.issuer; }
   const std::string& pool_url() const { return options_.pool_url; }
 
@@ -158,7 +158,7 @@ class sign_in {
   const live_settings& settings_;
   const pool_options& pool_;
   sign_in_options options_;
-  const token::keyring& keys_;
+  signing_keys& keys_;
   bytes fake_key_;
 };
 

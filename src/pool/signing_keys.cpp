@@ -1,23 +1,68 @@
 #include "pool/signing_keys.h"
 
+#include "common/encoding.h"
+
+#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <stdexcept>
 
 namespace cognate::pool {
+namespace {
 
-token::keyring load_signing_keys(store::store& store, const crypto::sealer& sealer,
-                                 const std::string& pool_id, const clock& clock) {
-  auto rows = store::in_transaction(store, [&](store::transaction& tx)
-                                               -> result<std::vector<store::signing_key_record>> {
-    auto existing = tx.signing_keys(pool_id);
-    if (!existing || !existing->empty()) {
+store::signing_key_record sealed_row(const token::rsa_key& key, const crypto::sealer& sealer,
+                                     const std::string& pool_id, time_point now) {
+  return store::signing_key_record{
+      key.kid(), pool_id, sealer.seal(as_bytes(key.private_pem()), "signing-key:" + key.kid()),
+      true, now};
+}
+
+// The kid named in a compact JWS header, or "" when it cannot be read.
+std::string kid_of(std::string_view token) {
+  auto dot = token.find('.');
+  if (dot == std::string_view::npos || dot > 4096) {
+    return {};
+  }
+  auto header = base64url_decode(token.substr(0, dot));
+  if (!header) {
+    return {};
+  }
+  boost::system::error_code ec;
+  auto v = boost::json::parse(
+      std::string_view(reinterpret_cast<const char*>(header->data()), header->size()), ec);
+  if (ec || !v.is_object()) {
+    return {};
+  }
+  const auto* kid = v.as_object().if_contains("kid");
+  return kid && kid->is_string() ? std::string(kid->as_string()) : std::string();
+}
+
+}  // namespace
+
+signing_keys::signing_keys(store::store& store, const crypto::sealer& sealer, std::string pool_id,
+                           const clock& clock, std::chrono::seconds token_lifetime)
+    : store_(store),
+      sealer_(sealer),
+      pool_id_(std::move(pool_id)),
+      clock_(clock),
+      keep_after_retirement_(token_lifetime + std::chrono::minutes(5)) {
+  auto ring = load(true);
+  if (!ring) {
+    throw std::runtime_error("cannot load signing keys: " + ring.error().message);
+  }
+  ring_ = *ring;
+  last_reload_ = clock_.now();
+}
+
+result<std::shared_ptr<const token::keyring>> signing_keys::load(bool create_if_empty) {
+  auto rows = store::in_transaction(store_, [&](store::transaction& tx)
+                                                -> result<std::vector<store::signing_key_record>> {
+    auto existing = tx.signing_keys(pool_id_);
+    if (!existing || !existing->empty() || !create_if_empty) {
       return existing;
     }
     auto key = token::rsa_key::generate();
-    store::signing_key_record row{key.kid(), pool_id,
-                                  sealer.seal(as_bytes(key.private_pem()), "signing-key:" + key.kid()),
-                                  true, clock.now()};
+    auto row = sealed_row(key, sealer_, pool_id_, clock_.now());
     if (auto ok = tx.insert_signing_key(row); !ok) {
       return ok.error();
     }
@@ -25,23 +70,98 @@ token::keyring load_signing_keys(store::store& store, const crypto::sealer& seal
     return std::vector<store::signing_key_record>{row};
   });
   if (!rows) {
-    throw std::runtime_error("cannot load signing keys: " + rows.error().message);
+    return rows.error();
   }
+  if (rows->empty()) {
+    return internal_failure("the pool has no signing key");
+  }
+  // rows are oldest first; a key retired when its successor was created is kept for a while.
+  const auto now = clock_.now();
   std::vector<token::rsa_key> keys;
-  for (const auto& row : *rows) {
-    auto pem = sealer.open(row.private_pem_sealed, "signing-key:" + row.kid);
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    const auto& row = (*rows)[i];
+    const bool newest = i + 1 == rows->size();
+    if (!newest && now - (*rows)[i + 1].created_at > keep_after_retirement_) {
+      continue;
+    }
+    auto pem = sealer_.open(row.private_pem_sealed, "signing-key:" + row.kid);
     if (!pem) {
-      throw std::runtime_error("cannot open signing key " + row.kid +
-                               " (was the database created with another master key?)");
+      return internal_failure("cannot open signing key " + row.kid +
+                              " (was the database created with another master key?)");
     }
     auto key = token::rsa_key::from_private_pem(
         std::string_view(reinterpret_cast<const char*>(pem->data()), pem->size()));
     if (!key) {
-      throw std::runtime_error("stored signing key " + row.kid + " is not a valid RSA key");
+      return internal_failure("stored signing key " + row.kid + " is not a valid RSA key");
     }
     keys.push_back(std::move(*key));
   }
-  return token::keyring(std::move(keys));
+  return std::make_shared<const token::keyring>(std::move(keys));
+}
+
+std::shared_ptr<const token::keyring> signing_keys::current() const {
+  std::lock_guard lock(mutex_);
+  return ring_;
+}
+
+std::string signing_keys::sign(const boost::json::object& payload) const {
+  return current()->sign(payload);
+}
+
+boost::json::object signing_keys::jwks() const { return current()->jwks(); }
+
+void signing_keys::reload() {
+  auto ring = load(false);
+  std::lock_guard lock(mutex_);
+  last_reload_ = clock_.now();
+  if (ring) {
+    ring_ = *ring;
+  }
+}
+
+result<token::verified_jwt> signing_keys::verify(std::string_view token) {
+  auto ring = current();
+  auto verified = ring->verify(token);
+  if (verified) {
+    return verified;
+  }
+  const auto kid = kid_of(token);
+  if (kid.empty() || ring->has_kid(kid)) {
+    return verified;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (clock_.now() - last_reload_ < std::chrono::seconds(1)) {
+      return verified;
+    }
+  }
+  reload();
+  return current()->verify(token);
+}
+
+result<std::string> signing_keys::rotate(store::store& store, const crypto::sealer& sealer,
+                                         const std::string& pool_id, const clock& clock) {
+  auto key = token::rsa_key::generate();
+  auto row = sealed_row(key, sealer, pool_id, clock.now());
+  auto inserted = store.transact([&](store::transaction& tx) -> result<void> {
+    // Keys are ordered by creation time (whole seconds): the new one must come strictly last.
+    auto existing = tx.signing_keys(pool_id);
+    if (!existing) {
+      return existing.error();
+    }
+    if (!existing->empty() && to_unix(row.created_at) <= to_unix(existing->back().created_at)) {
+      row.created_at = existing->back().created_at + std::chrono::seconds(1);
+    }
+    if (auto ok = tx.insert_signing_key(row); !ok) {
+      return ok;
+    }
+    return tx.audit({pool_id, "", "signing_key_rotated", R"({"kid":")" + key.kid() + "\"}",
+                     clock.now()});
+  });
+  if (!inserted) {
+    return inserted.error();
+  }
+  return key.kid();
 }
 
 }  // namespace cognate::pool

@@ -25,6 +25,15 @@ result<verified_jwt> keyring::verify(std::string_view token) const {
   });
 }
 
+bool keyring::has_kid(std::string_view kid) const {
+  for (const auto& k : keys_) {
+    if (k.kid() == kid) {
+      return true;
+    }
+  }
+  return false;
+}
+
 boost::json::object keyring::jwks() const {
   std::vector<const rsa_key*> all;
   for (const auto& k : keys_) {

@@ -21,6 +21,7 @@ class keyring {
   // Signature and header checks only (see verify_jwt); claims are the caller's business.
   result<verified_jwt> verify(std::string_view token) const;
   boost::json::object jwks() const;
+  bool has_kid(std::string_view kid) const;
 
  private:
   std::vector<rsa_key> keys_;

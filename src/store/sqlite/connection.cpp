@@ -6,21 +6,6 @@
 
 namespace cognate::store::sqlite {
 
-std::int64_t row::integer(std::size_t i) const {
-  const auto* v = std::get_if<std::int64_t>(&columns.at(i));
-  return v ? *v : 0;
-}
-
-const std::string& row::text(std::size_t i) const {
-  static const std::string empty;
-  const auto* v = std::get_if<std::string>(&columns.at(i));
-  return v ? *v : empty;
-}
-
-bool row::is_null(std::size_t i) const {
-  return std::holds_alternative<std::nullptr_t>(columns.at(i));
-}
-
 connection::connection(const std::filesystem::path& file) {
   int rc = sqlite3_open_v2(file.c_str(), &db_,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,

@@ -4,6 +4,7 @@
 // Not thread-safe: one thread (or one holder of an outer mutex) at a time.
 
 #include "common/error.h"
+#include "store/sql/executor.h"
 
 #include <sqlite3.h>
 
@@ -19,31 +20,25 @@
 
 namespace cognate::store::sqlite {
 
-using value = std::variant<std::nullptr_t, std::int64_t, std::string>;
+using sql::row;
+using sql::value;
 
-// One result row: columns by position.
-struct row {
-  std::vector<value> columns;
-  std::int64_t integer(std::size_t i) const;
-  const std::string& text(std::size_t i) const;
-  bool is_null(std::size_t i) const;
-};
-
-class connection {
+class connection final : public sql::executor {
  public:
   // Opens (creating if needed) the database file. Throws std::runtime_error on failure
   // (start-up only).
   explicit connection(const std::filesystem::path& file);
-  ~connection();
+  ~connection() override;
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
 
   // Runs one or more statements without parameters (schema, pragmas).
   result<void> exec(std::string_view sql);
   // Runs one statement with positional parameters (?1, ?2, …) and returns every row.
-  result<std::vector<row>> query(std::string_view sql, const std::vector<value>& params = {});
+  result<std::vector<row>> query(std::string_view sql,
+                                 const std::vector<value>& params = {}) override;
   // As query(), for statements that return no rows; returns sqlite3_changes().
-  result<int> run(std::string_view sql, const std::vector<value>& params = {});
+  result<int> run(std::string_view sql, const std::vector<value>& params = {}) override;
 
   std::int64_t last_insert_rowid() const;
   // The extended error code of the last failed call (e.g. SQLITE_CONSTRAINT_UNIQUE).

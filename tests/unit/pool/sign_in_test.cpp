@@ -20,15 +20,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const token::keyring& test_keys() {
-  static const token::keyring keys([] {
-    std::vector<token::rsa_key> k;
-    k.push_back(token::rsa_key::generate());
-    return k;
-  }());
-  return keys;
-}
-
 class SignInTest : public ::testing::Test {
  protected:
   SignInTest()
@@ -37,8 +28,11 @@ class SignInTest : public ::testing::Test {
         sealer_(crypto::master_key::from_bytes(random_bytes(32))),
         settings_(mode_settings(mfa_mode::required)),
         users_(store_, sealer_, clock_, settings_, options(), [] {}),
-        sign_in_(store_, sealer_, clock_, settings_, users_.options(), sign_in_opts(),
-                 test_keys()) {
+        pool_ready_(insert_pool()),
+        keys_(store_, sealer_, "us-east-1_TestPool1", clock_, std::chrono::hours(1)),
+        sign_in_(store_, sealer_, clock_, settings_, users_.options(), sign_in_opts(), keys_) {}
+
+  bool insert_pool() {
     clock_.set(std::chrono::system_clock::now());
     auto ok = store_.transact([](store::transaction& tx) -> result<void> {
       if (auto r = tx.insert_pool({"us-east-1_TestPool1", "test", from_unix(0)}); !r) {
@@ -47,6 +41,7 @@ class SignInTest : public ::testing::Test {
       return tx.insert_client({"client1", "us-east-1_TestPool1", "c", from_unix(0)});
     });
     EXPECT_TRUE(ok);
+    return true;
   }
   ~SignInTest() override { std::filesystem::remove_all(dir_); }
 
@@ -128,6 +123,8 @@ class SignInTest : public ::testing::Test {
   crypto::sealer sealer_;
   live_settings settings_;
   user_pool users_;
+  bool pool_ready_;
+  signing_keys keys_;
   sign_in sign_in_;
 };
 
@@ -357,8 +354,8 @@ TEST_F(SignInTest, TokensCarryCognitosClaims) {
   settings_.set(mode_settings(mfa_mode::off));
   auto id = confirmed_user("alice@example.com");
   auto tokens = *password("alice@example.com")->tokens;
-  auto access = test_keys().verify(tokens.access_token)->payload;
-  auto id_token = test_keys().verify(tokens.id_token)->payload;
+  auto access = keys_.verify(tokens.access_token)->payload;
+  auto id_token = keys_.verify(tokens.id_token)->payload;
   EXPECT_EQ(access.at("token_use").as_string(), "access");
   EXPECT_EQ(access.at("client_id").as_string(), "client1");
   EXPECT_EQ(access.at("username").as_string(), id);
@@ -380,8 +377,8 @@ TEST_F(SignInTest, RefreshKeepsTheFamilyAndRevokeEndsIt) {
   auto refreshed = sign_in_.refresh("client1", tokens.refresh_token);
   ASSERT_TRUE(refreshed);
   EXPECT_TRUE(refreshed->refresh_token.empty());
-  auto claims = test_keys().verify(refreshed->access_token)->payload;
-  auto original = test_keys().verify(tokens.access_token)->payload;
+  auto claims = keys_.verify(refreshed->access_token)->payload;
+  auto original = keys_.verify(tokens.access_token)->payload;
   EXPECT_EQ(claims.at("origin_jti"), original.at("origin_jti"));
   EXPECT_EQ(claims.at("auth_time"), original.at("auth_time"));
 
@@ -420,6 +417,33 @@ TEST_F(SignInTest, ExpiredOrTamperedAccessTokensAreRefused) {
   clock_.advance(30 * 24h);
   EXPECT_EQ(sign_in_.refresh("client1", tokens.refresh_token).error().message,
             "Refresh Token has expired");
+}
+
+TEST_F(SignInTest, RotatedKeysSignNewTokensWhileOldTokensStayValidUntilTheyExpire) {
+  settings_.set(mode_settings(mfa_mode::off));
+  confirmed_user("alice@example.com");
+  auto before = *password("alice@example.com")->tokens;
+  auto old_kid = keys_.current()->jwks().at("keys").as_array()[0].at("kid");
+  auto rotated = signing_keys::rotate(store_, sealer_, "us-east-1_TestPool1", clock_);
+  ASSERT_TRUE(rotated);
+
+  // Another node's view: this node has not reloaded yet, but a token signed by the new key makes
+  // it reload at once.
+  signing_keys other(store_, sealer_, "us-east-1_TestPool1", clock_, std::chrono::hours(1));
+  auto fresh = other.sign({{"sub", "x"}});
+  clock_.advance(2s);
+  EXPECT_TRUE(keys_.verify(fresh));
+  EXPECT_EQ(keys_.jwks().at("keys").as_array().size(), 2u);
+  EXPECT_TRUE(sign_in_.get_user(before.access_token));  // the old key still verifies
+
+  auto after = *password("alice@example.com")->tokens;
+  EXPECT_EQ(keys_.verify(after.access_token)->header.at("kid").as_string(), *rotated);
+
+  clock_.advance(1h + 6min);  // every token of the old key has expired
+  keys_.reload();
+  auto jwks = keys_.jwks().at("keys").as_array();
+  ASSERT_EQ(jwks.size(), 1u);
+  EXPECT_NE(jwks[0].at("kid"), old_kid);
 }
 
 TEST(SrpTimestamp, ParsesCognitosFormatStrictly) {

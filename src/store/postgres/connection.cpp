@@ -1,0 +1,174 @@
+#include "store/postgres/connection.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <cctype>
+
+namespace cognate::store::postgres {
+namespace {
+
+struct result_free {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using result_ptr = std::unique_ptr<PGresult, result_free>;
+
+// "?1" → "$1" outside string literals.
+std::string dollar_placeholders(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (c == '\'') {
+      in_string = !in_string;
+    }
+    if (!in_string && c == '?' && i + 1 < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
+      out.push_back('$');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+PGconn* open(const std::string& url) {
+  const char* keys[] = {"dbname", "connect_timeout", nullptr};
+  const char* values[] = {url.c_str(), "3", nullptr};
+  // expand_dbname = 1: `dbname` holds the whole URL; parameters in the URL win over ours.
+  return PQconnectdbParams(keys, values, 1);
+}
+
+}  // namespace
+
+connection::connection(const std::string& url) : url_(url), conn_(open(url)) {
+  if (ok()) {
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  }
+}
+
+connection::~connection() { PQfinish(conn_); }
+
+bool connection::ok() const { return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK; }
+
+bool connection::ensure_connected() {
+  if (ok()) {
+    return true;
+  }
+  prepared_.clear();
+  PQfinish(conn_);
+  conn_ = open(url_);
+  if (ok()) {
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    spdlog::info("reconnected to PostgreSQL");
+    return true;
+  }
+  return false;
+}
+
+std::string connection::error_message() const {
+  std::string m = conn_ ? PQerrorMessage(conn_) : "out of memory";
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) {
+    m.pop_back();
+  }
+  return m;
+}
+
+bool connection::last_failure_retryable() const {
+  return last_sqlstate_ == "40001" || last_sqlstate_ == "40P01";
+}
+
+failure connection::error(PGresult* result, std::string_view what) {
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  last_sqlstate_ = state ? state : (ok() ? "XX000" : "08006");
+  if (last_failure_retryable()) {
+    return failure{errc::internal, "transaction conflict; retry"};
+  }
+  const char* message = result ? PQresultErrorMessage(result) : nullptr;
+  return internal_failure(fmt::format("postgresql {}: {} (SQLSTATE {})", what,
+                                      message && *message ? message : error_message(),
+                                      last_sqlstate_));
+}
+
+result<void> connection::exec(std::string_view sql) {
+  result_ptr r(PQexec(conn_, std::string(sql).c_str()));
+  auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    return error(r.get(), "exec");
+  }
+  last_sqlstate_.clear();
+  return {};
+}
+
+// Prepares `sql` once per connection, then runs it; the result is a command or rows.
+result<std::shared_ptr<PGresult>> connection::execute(std::string_view sql,
+                                                      const std::vector<sql::value>& params) {
+  auto found = prepared_.find(sql);
+  if (found == prepared_.end()) {
+    std::string name = fmt::format("s{}", prepared_.size());
+    result_ptr r(PQprepare(conn_, name.c_str(), dollar_placeholders(sql).c_str(), 0, nullptr));
+    if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+      return error(r.get(), "prepare");
+    }
+    found = prepared_.emplace(std::string(sql), std::move(name)).first;
+  }
+  std::vector<std::string> texts(params.size());
+  std::vector<const char*> values(params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    if (const auto* n = std::get_if<std::int64_t>(&params[i])) {
+      texts[i] = std::to_string(*n);
+      values[i] = texts[i].c_str();
+    } else if (const auto* s = std::get_if<std::string>(&params[i])) {
+      values[i] = s->c_str();
+    } else {
+      values[i] = nullptr;
+    }
+  }
+  std::shared_ptr<PGresult> r(PQexecPrepared(conn_, found->second.c_str(),
+                                             static_cast<int>(values.size()), values.data(),
+                                             nullptr, nullptr, 0),
+                              PQclear);
+  auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+    return error(r.get(), "query");
+  }
+  last_sqlstate_.clear();
+  return r;
+}
+
+result<std::vector<sql::row>> connection::query(std::string_view sql,
+                                                const std::vector<sql::value>& params) {
+  auto r = execute(sql, params);
+  if (!r) {
+    return r.error();
+  }
+  PGresult* res = r->get();
+  std::vector<sql::row> rows;
+  const int n = PQntuples(res);
+  const int cols = PQnfields(res);
+  rows.reserve(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    sql::row row;
+    row.columns.reserve(static_cast<std::size_t>(cols));
+    for (int c = 0; c < cols; ++c) {
+      if (PQgetisnull(res, i, c)) {
+        row.columns.emplace_back(nullptr);
+      } else {
+        row.columns.emplace_back(
+            std::string(PQgetvalue(res, i, c), static_cast<std::size_t>(PQgetlength(res, i, c))));
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+result<int> connection::run(std::string_view sql, const std::vector<sql::value>& params) {
+  auto r = execute(sql, params);
+  if (!r) {
+    return r.error();
+  }
+  return std::atoi(PQcmdTuples(r->get()));
+}
+
+}  // namespace cognate::store::postgres

@@ -1,0 +1,120 @@
+#include "store/postgres/migrations.h"
+
+#include <array>
+
+namespace cognate::store::postgres {
+namespace {
+
+constexpr std::string_view v1 = R"sql(
+CREATE TABLE pools (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE app_clients (
+  id TEXT PRIMARY KEY,
+  pool_id TEXT NOT NULL REFERENCES pools(id),
+  name TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE users (
+  pool_id TEXT NOT NULL REFERENCES pools(id),
+  id TEXT NOT NULL,
+  email TEXT NOT NULL,
+  email_key TEXT NOT NULL,
+  status TEXT NOT NULL,
+  enabled BIGINT NOT NULL,
+  attributes TEXT NOT NULL,
+  srp_salt TEXT NOT NULL,
+  srp_verifier TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (pool_id, id),
+  UNIQUE (pool_id, email_key)
+);
+CREATE TABLE codes (
+  pool_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  code_hash TEXT NOT NULL,
+  superseded_hash TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  failed_attempts BIGINT NOT NULL,
+  sent_in_window BIGINT NOT NULL,
+  window_start BIGINT NOT NULL,
+  PRIMARY KEY (pool_id, user_id, purpose),
+  FOREIGN KEY (pool_id, user_id) REFERENCES users(pool_id, id) ON DELETE CASCADE
+);
+CREATE TABLE outbox (
+  id BIGSERIAL PRIMARY KEY,
+  recipient TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts BIGINT NOT NULL,
+  next_attempt_at BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  sent_at BIGINT,
+  last_error TEXT NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+CREATE TABLE audit (
+  id BIGSERIAL PRIMARY KEY,
+  pool_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  event TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+)sql";
+
+constexpr std::string_view v2 = R"sql(
+ALTER TABLE users ADD COLUMN failed_sign_ins BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN locked_until BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN totp_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN totp_pending TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN totp_enabled BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN totp_preferred BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN totp_last_step BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE auth_sessions (
+  pool_id TEXT NOT NULL,
+  handle_hash TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  step TEXT NOT NULL,
+  state TEXT NOT NULL,
+  failed_attempts BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (pool_id, handle_hash)
+);
+CREATE INDEX auth_sessions_expiry ON auth_sessions (expires_at);
+CREATE TABLE refresh_tokens (
+  pool_id TEXT NOT NULL,
+  token_hash TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  origin_jti TEXT NOT NULL,
+  auth_time BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  revoked BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (pool_id, token_hash)
+);
+CREATE INDEX refresh_tokens_family ON refresh_tokens (pool_id, origin_jti);
+CREATE INDEX refresh_tokens_user ON refresh_tokens (pool_id, user_id);
+CREATE TABLE signing_keys (
+  kid TEXT PRIMARY KEY,
+  pool_id TEXT NOT NULL,
+  private_pem TEXT NOT NULL,
+  active BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 2> all = {v1, v2};
+
+}  // namespace
+
+std::span<const std::string_view> migrations() { return all; }
+
+}  // namespace cognate::store::postgres
