@@ -184,8 +184,9 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "cognate: {}\n", kid.error().message);
         return 1;
       }
-      fmt::print("new signing key {} for {}; every node signs with it within 30 s\n", *kid,
-                 (*pool)->id);
+      fmt::print("new signing key {} for {}: every node publishes it in its JWKS within 30 s and "
+                 "signs with it after 60 s\n",
+                 *kid, (*pool)->id);
       return 0;
     }
     if (keygen->parsed()) {

@@ -75,14 +75,22 @@ result<std::shared_ptr<const token::keyring>> signing_keys::load(bool create_if_
   if (rows->empty()) {
     return internal_failure("the pool has no signing key");
   }
-  // rows are oldest first; a key retired when its successor was created is kept for a while.
+  // rows are oldest first. The signer is the newest key published for publish_delay (or the
+  // first key, which signs from the start); a key that stopped signing is kept while tokens it
+  // signed can still be valid.
   const auto now = clock_.now();
+  std::size_t signer = 0;
+  for (std::size_t i = 1; i < rows->size(); ++i) {
+    if (now - (*rows)[i].created_at >= publish_delay) {
+      signer = i;
+    }
+  }
   std::vector<token::rsa_key> keys;
+  std::optional<std::size_t> signer_index;
   for (std::size_t i = 0; i < rows->size(); ++i) {
     const auto& row = (*rows)[i];
-    const bool newest = i + 1 == rows->size();
-    if (!newest && now - (*rows)[i + 1].created_at > keep_after_retirement_) {
-      continue;
+    if (i < signer && now - ((*rows)[i + 1].created_at + publish_delay) > keep_after_retirement_) {
+      continue;  // retired long enough ago that nothing it signed is still valid
     }
     auto pem = sealer_.open(row.private_pem_sealed, "signing-key:" + row.kid);
     if (!pem) {
@@ -94,9 +102,12 @@ result<std::shared_ptr<const token::keyring>> signing_keys::load(bool create_if_
     if (!key) {
       return internal_failure("stored signing key " + row.kid + " is not a valid RSA key");
     }
+    if (i == signer) {
+      signer_index = keys.size();
+    }
     keys.push_back(std::move(*key));
   }
-  return std::make_shared<const token::keyring>(std::move(keys));
+  return std::make_shared<const token::keyring>(std::move(keys), signer_index);
 }
 
 std::shared_ptr<const token::keyring> signing_keys::current() const {

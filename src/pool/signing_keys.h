@@ -1,11 +1,12 @@
 #pragma once
 // The pool's token-signing keys, kept sealed in the store and shared by every node.
 //
-// The newest key signs. Older keys keep verifying (and stay in the JWKS) until every token they
-// signed has expired: a key retired by a rotation at time R is kept until R + token lifetime +
-// 5 minutes. Each node reloads the keys from the store every `refresh` and, at once, when it sees
-// a token signed by a key it does not know (another node rotated), so all nodes agree within
-// seconds. Safe for concurrent use.
+// A new key (cognate keys rotate) is published first and signs only once it is `publish_delay`
+// (60 s) old: every node reloads the keys every 30 s, so by then every node's JWKS lists it and no
+// verifier meets a token signed by a key it could not fetch. The newest published key signs;
+// older keys keep verifying (and stay in the JWKS) until every token they signed has expired:
+// token lifetime + 5 minutes after they stopped signing. A node that meets a token signed by a
+// key it does not know reloads at once (at most once a second). Safe for concurrent use.
 
 #include "common/clock.h"
 #include "crypto/sealer.h"
@@ -35,6 +36,8 @@ class signing_keys {
   void reload();
 
   // Adds a new key that signs from now on (every node picks it up); returns its kid. Blocks.
+  static constexpr std::chrono::seconds publish_delay{60};
+
   static result<std::string> rotate(store::store& store, const crypto::sealer& sealer,
                                     const std::string& pool_id, const clock& clock);
 

@@ -4,14 +4,15 @@
 
 namespace cognate::token {
 
-keyring::keyring(std::vector<rsa_key> keys) : keys_(std::move(keys)) {
-  if (keys_.empty()) {
-    throw std::invalid_argument("a keyring needs at least one key");
+keyring::keyring(std::vector<rsa_key> keys, std::optional<std::size_t> signer)
+    : keys_(std::move(keys)), signer_(signer.value_or(keys_.empty() ? 0 : keys_.size() - 1)) {
+  if (keys_.empty() || signer_ >= keys_.size()) {
+    throw std::invalid_argument("a keyring needs at least one key and a signer among them");
   }
 }
 
 std::string keyring::sign(const boost::json::object& payload) const {
-  return sign_jwt(keys_.back(), payload);
+  return sign_jwt(keys_[signer_], payload);
 }
 
 result<verified_jwt> keyring::verify(std::string_view token) const {

@@ -1,6 +1,6 @@
 #pragma once
-// The pool's token-signing keys: the newest active key signs; every key listed verifies and
-// appears in the JWKS (so tokens signed before a rotation stay valid until they expire).
+// The pool's token-signing keys: one of them signs; every key listed verifies and appears in the
+// JWKS (so tokens signed before a rotation stay valid until they expire).
 // Immutable after construction; safe for concurrent use.
 
 #include "token/jws.h"
@@ -8,14 +8,15 @@
 
 #include <boost/json.hpp>
 
+#include <optional>
 #include <vector>
 
 namespace cognate::token {
 
 class keyring {
  public:
-  // `keys` oldest first; the last one signs. Must not be empty.
-  explicit keyring(std::vector<rsa_key> keys);
+  // `keys` oldest first; keys[signer] signs (default: the last). Must not be empty.
+  explicit keyring(std::vector<rsa_key> keys, std::optional<std::size_t> signer = std::nullopt);
 
   std::string sign(const boost::json::object& payload) const;
   // Signature and header checks only (see verify_jwt); claims are the caller's business.
@@ -25,6 +26,7 @@ class keyring {
 
  private:
   std::vector<rsa_key> keys_;
+  std::size_t signer_;
 };
 
 }  // namespace cognate::token

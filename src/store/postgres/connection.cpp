@@ -34,7 +34,7 @@ std::string dollar_placeholders(std::string_view sql) {
 
 PGconn* open(const std::string& url) {
   const char* keys[] = {"dbname", "connect_timeout", nullptr};
-  const char* values[] = {url.c_str(), "3", nullptr};
+  const char* values[] = {url.c_str(), "2", nullptr};
   // expand_dbname = 1: `dbname` holds the whole URL; parameters in the URL win over ours.
   return PQconnectdbParams(keys, values, 1);
 }

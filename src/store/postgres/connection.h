@@ -16,7 +16,7 @@ namespace cognate::store::postgres {
 
 class connection final : public sql::executor {
  public:
-  // Connects to `url` (postgresql://user:pass@host:port/db, with a 3 s connect timeout unless
+  // Connects to `url` (postgresql://user:pass@host:port/db, with a 2 s connect timeout unless
   // the URL sets one). Never throws; check ok().
   explicit connection(const std::string& url);
   ~connection() override;

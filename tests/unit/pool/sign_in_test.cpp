@@ -419,31 +419,37 @@ TEST_F(SignInTest, ExpiredOrTamperedAccessTokensAreRefused) {
             "Refresh Token has expired");
 }
 
-TEST_F(SignInTest, RotatedKeysSignNewTokensWhileOldTokensStayValidUntilTheyExpire) {
+TEST_F(SignInTest, RotatedKeyIsPublishedFirstSignsAfterADelayAndTheOldOneLingers) {
   settings_.set(mode_settings(mfa_mode::off));
   confirmed_user("alice@example.com");
   auto before = *password("alice@example.com")->tokens;
-  auto old_kid = keys_.current()->jwks().at("keys").as_array()[0].at("kid");
+  auto old_kid = std::string(keys_.verify(before.access_token)->header.at("kid").as_string());
   auto rotated = signing_keys::rotate(store_, sealer_, "us-east-1_TestPool1", clock_);
   ASSERT_TRUE(rotated);
 
-  // Another node's view: this node has not reloaded yet, but a token signed by the new key makes
-  // it reload at once.
-  signing_keys other(store_, sealer_, "us-east-1_TestPool1", clock_, std::chrono::hours(1));
-  auto fresh = other.sign({{"sub", "x"}});
+  // Published at once (every node's JWKS lists it after its next reload) but not signing yet.
   clock_.advance(2s);
-  EXPECT_TRUE(keys_.verify(fresh));
+  keys_.reload();
   EXPECT_EQ(keys_.jwks().at("keys").as_array().size(), 2u);
-  EXPECT_TRUE(sign_in_.get_user(before.access_token));  // the old key still verifies
+  auto during = *password("alice@example.com")->tokens;
+  EXPECT_EQ(keys_.verify(during.access_token)->header.at("kid").as_string(), old_kid);
 
+  // After the publish delay the new key signs; tokens of the old key stay valid.
+  clock_.advance(signing_keys::publish_delay);
+  keys_.reload();
   auto after = *password("alice@example.com")->tokens;
   EXPECT_EQ(keys_.verify(after.access_token)->header.at("kid").as_string(), *rotated);
+  EXPECT_TRUE(sign_in_.get_user(during.access_token));
+
+  // A node that has not reloaded yet verifies a token of the new key by reloading at once.
+  signing_keys stale(store_, sealer_, "us-east-1_TestPool1", clock_, std::chrono::hours(1));
+  EXPECT_TRUE(stale.verify(after.access_token));
 
   clock_.advance(1h + 6min);  // every token of the old key has expired
   keys_.reload();
   auto jwks = keys_.jwks().at("keys").as_array();
   ASSERT_EQ(jwks.size(), 1u);
-  EXPECT_NE(jwks[0].at("kid"), old_kid);
+  EXPECT_EQ(jwks[0].at("kid").as_string(), *rotated);
 }
 
 TEST(SrpTimestamp, ParsesCognitosFormatStrictly) {
