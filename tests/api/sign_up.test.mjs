@@ -257,9 +257,8 @@ describe('sign-up and confirmation (sandbox, SDK v3)', () => {
     assert.deepEqual(await listEmails(server.outbox, email), []);
   });
 
-  // SERVER BUG (reported to the lead; this test fails until it is fixed): the destination mask
-  // keeps the first *byte* of the address, so an address starting with a multi-byte UTF-8
-  // character yields a response that is not valid UTF-8 ("\xC3***@e***" for "élise@…").
+  // Regression: the destination mask keeps whole UTF-8 characters (it once kept the first byte,
+  // which made the response invalid UTF-8: "\xC3***@e***" for "élise@…").
   it('masks an address that starts with a non-ASCII letter without breaking UTF-8', async () => {
     const email = `élise-${uniqueEmail('utf8')}`;
     const signUpRes = await rawCall(server.endpoint, 'SignUp',

@@ -85,6 +85,11 @@ failure connection::error(PGresult* result, std::string_view what) {
     return failure{errc::internal, "transaction conflict; retry"};
   }
   const char* message = result ? PQresultErrorMessage(result) : nullptr;
+  if (!ok()) {
+    // A lost connection: the caller reconnects; say so once, without an error-level line.
+    spdlog::warn("postgresql connection lost during {}: {}", what, error_message());
+    return failure{errc::internal, "An internal error occurred."};
+  }
   return internal_failure(fmt::format("postgresql {}: {} (SQLSTATE {})", what,
                                       message && *message ? message : error_message(),
                                       last_sqlstate_));

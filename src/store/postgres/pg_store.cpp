@@ -130,7 +130,13 @@ result<void> pg_store::transact(const std::function<result<void>(transaction&)>&
     return internal_failure("PostgreSQL is unreachable: " + c->error_message());
   }
   for (int attempt = 1;; ++attempt) {
-    if (auto begun = c->exec("BEGIN ISOLATION LEVEL SERIALIZABLE"); !begun) {
+    auto begun = c->exec("BEGIN ISOLATION LEVEL SERIALIZABLE");
+    if (!begun && !c->ok() && c->ensure_connected()) {
+      // The server closed this idle connection (e.g. PostgreSQL restarted) and libpq only
+      // notices on use. Nothing has run yet, so begin again on the fresh connection.
+      begun = c->exec("BEGIN ISOLATION LEVEL SERIALIZABLE");
+    }
+    if (!begun) {
       return begun;
     }
     auto tx = make_sql_transaction(*c);
