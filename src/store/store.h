@@ -3,9 +3,10 @@
 //
 // All reads and writes happen inside `store::transact`: the function runs in one database
 // transaction that commits when it returns a value and rolls back when it returns a failure. So
-// a domain change, its audit row and its queued email either all happen or none does. Rows read
-// inside a transaction are protected against concurrent writers until it ends (SQLite: BEGIN
-// IMMEDIATE; PostgreSQL: SELECT … FOR UPDATE), so read-modify-write is atomic.
+// a domain change, its audit row and its queued email either all happen or none does.
+// Read-modify-write inside a transaction is atomic against concurrent transactions (SQLite: one
+// writer, BEGIN IMMEDIATE; PostgreSQL: SERIALIZABLE isolation, the whole transaction re-run on a
+// conflict — so `work` must be safe to run more than once).
 
 #include "common/error.h"
 #include "store/records.h"

@@ -18,7 +18,9 @@ constexpr int max_attempts = 12;
 constexpr auto acquire_timeout = std::chrono::seconds(5);
 
 int read_version(postgres::connection& c) {
-  auto exists = c.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'schema_version'");
+  auto exists = c.query(
+      "SELECT 1 FROM information_schema.tables "
+      "WHERE table_name = 'schema_version' AND table_schema = current_schema()");
   if (!exists) {
     throw std::runtime_error("cannot read the schema version: " + c.error_message());
   }
