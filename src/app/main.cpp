@@ -132,6 +132,11 @@ int main(int argc, char** argv) {
   serve->add_option("--from", from, "From: address of emails (auth.json senders.email overrides)")
       ->capture_default_str();
   serve->add_option("--public-url", public_url, "the URL clients use to reach this server");
+  int keys_reload = 30;
+  serve->add_option("--keys-reload-interval", keys_reload,
+                    "seconds between re-reading the signing keys (rotations by other nodes)")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
   std::string issuer;
   serve->add_option("--issuer", issuer,
                     "token issuer (iss); default <public-url>/<pool id>. Use "
@@ -230,6 +235,7 @@ int main(int argc, char** argv) {
     o.mode = "server";
     o.database = database;
     o.database_pool_size = db_pool;
+    o.keys_reload_interval = std::chrono::seconds(keys_reload);
     o.key = crypto::master_key::load(key_file);
     if (!smtp_url.empty()) {
       auto smtp = mail::smtp_mailer::parse_smtp_url(smtp_url);

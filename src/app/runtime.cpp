@@ -194,16 +194,20 @@ int run(runtime_options o) {
     std::string last_text = *config_text;
     pool::pool_settings current = *parsed;
     timespec poll_interval{0, 300'000'000};
-    auto next_sweep = std::chrono::steady_clock::now();
+    auto next_sweep = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+    auto next_key_reload = std::chrono::steady_clock::now() + o.keys_reload_interval;
     for (;;) {
       int sig = sigtimedwait(&stop_signals, nullptr, &poll_interval);
       if (sig == SIGINT || sig == SIGTERM) {
         spdlog::info("stopping on signal {}", sig);
         break;
       }
+      if (std::chrono::steady_clock::now() >= next_key_reload) {
+        next_key_reload = std::chrono::steady_clock::now() + o.keys_reload_interval;
+        keys.reload();  // picks up rotations made by `cognate keys rotate`
+      }
       if (std::chrono::steady_clock::now() >= next_sweep) {
-        next_sweep += std::chrono::seconds(30);
-        keys.reload();  // picks up rotations made on other nodes
+        next_sweep += std::chrono::minutes(1);
         (void)store.transact([&](store::transaction& tx) -> result<void> {
           auto swept = tx.delete_expired_sessions(clock.now());
           return swept ? result<void>{} : result<void>(swept.error());

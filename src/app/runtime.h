@@ -33,6 +33,7 @@ struct runtime_options {
   std::chrono::seconds code_lifetime = std::chrono::hours(24);
   std::optional<std::filesystem::path> outputs_path;  // write amplify_outputs.json here
   bool watch_config = false;
+  std::chrono::seconds keys_reload_interval{30};  // how often signing keys are re-read
   std::filesystem::path outbox_dir;  // shown in the sandbox banner
 };
 
