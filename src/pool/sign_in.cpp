@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace cognate::pool {
 namespace {
@@ -440,7 +441,8 @@ result<auth_step> sign_in::start_srp(const std::string& client_id, const string_
   if (username.empty() || a_hex.empty()) {
     return fail(errc::invalid_parameter, "Missing required parameter USERNAME or SRP_A");
   }
-  if (a_hex.size() > 2048 || !std::all_of(a_hex.begin(), a_hex.end(), ::isxdigit)) {
+  if (a_hex.size() > 2048 || !std::all_of(a_hex.begin(), a_hex.end(),
+                                              [](unsigned char c) { return std::isxdigit(c) != 0; })) {
     return fail(errc::invalid_parameter, "SRP_A must be a hexadecimal number.");
   }
   auto found = store::in_transaction(store_, [&](store::transaction& tx) {
