@@ -288,8 +288,11 @@ std::pair<mfa_mode, bool> read_multifactor(const node& n) {
 attribute_spec read_standard_attribute(const node& n, std::string_view key) {
   const auto known = std::ranges::find(standard_attributes, key, &attribute_key::first);
   if (known == standard_attributes.end()) {
-    reject(n, fmt::format("unknown attribute (accepted: {}, custom:<name>)",
-                          fmt::join(standard_attributes | std::views::keys, ", ")));
+    std::string accepted;
+    for (const auto& [gen2_name, cognito_name] : standard_attributes) {
+      accepted.append(gen2_name).append(", ");
+    }
+    reject(n, fmt::format("unknown attribute (accepted: {}custom:<name>)", accepted));
   }
   check_keys(n, {"required", "mutable"});
   attribute_spec attribute;

@@ -65,7 +65,11 @@ std::optional<time_point> parse_srp_timestamp(std::string_view text) {
   auto ss = number(text, 2);
   if (!ss || !literal(text, " UTC ")) return std::nullopt;
   auto yyyy = number(text, 4);
-  if (!yyyy || !text.empty() || *hh > 23 || *mm > 59 || *ss > 59) return std::nullopt;
+  // Years outside 1970–2200 are never a fresh claim, and beyond 2262 the clock type overflows.
+  if (!yyyy || !text.empty() || *hh > 23 || *mm > 59 || *ss > 59 || *yyyy < 1970 ||
+      *yyyy > 2200) {
+    return std::nullopt;
+  }
 
   year_month_day date{year{*yyyy}, std::chrono::month{static_cast<unsigned>(*month + 1)},
                       std::chrono::day{static_cast<unsigned>(*day)}};

@@ -464,6 +464,9 @@ TEST(SrpTimestamp, ParsesCognitosFormatStrictly) {
   EXPECT_FALSE(parse_srp_timestamp("Tue Mar 5 09:04:01 GMT 2024"));
   EXPECT_FALSE(parse_srp_timestamp("Tue Mar 5 09:04:01 UTC 2024 "));
   EXPECT_FALSE(parse_srp_timestamp(""));
+  // Found by fuzz/text_parsers_fuzz: a far-future year overflowed the clock type.
+  EXPECT_FALSE(parse_srp_timestamp("Tue Mar 5 09:04:01 UTC 6024"));
+  EXPECT_FALSE(parse_srp_timestamp("Thu Jan 1 00:00:00 UTC 1000"));
 }
 
 }  // namespace
