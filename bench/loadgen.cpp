@@ -14,7 +14,7 @@
 // Exit status: 0 when every timed request succeeded, 1 when any failed, 2 on bad usage/setup.
 
 #include "http_client.h"
-#include "srp_client.h"
+#include "support/srp_client.h"
 
 #include "common/encoding.h"
 #include "common/random.h"
@@ -140,7 +140,7 @@ void enrol_totp(http_client& client, const options& o, user& u) {
 
 // The seed sign-in: USER_SRP_AUTH → PASSWORD_VERIFIER → SOFTWARE_TOKEN_MFA → tokens.
 void srp_mfa_sign_in(http_client& client, const options& o, user& u) {
-  srp_client srp;
+  testing::srp_client srp;
   json::object verifier =
       call(client, "InitiateAuth",
            {{"ClientId", o.client_id},
