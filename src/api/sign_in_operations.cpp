@@ -13,7 +13,7 @@ constexpr string_rule token_rule{1, 8192, true};
 constexpr string_rule session_rule{20, 2048, true};
 
 // AuthParameters / ChallengeResponses: a map of strings; null values count as absent.
-pool::string_map string_map(decoder& in, const boost::json::object& body, std::string_view member,
+pool::string_map string_map(const boost::json::object& body, std::string_view member,
                             std::optional<failure>& error) {
   pool::string_map out;
   const auto* v = body.if_contains(member);
@@ -36,7 +36,6 @@ pool::string_map string_map(decoder& in, const boost::json::object& body, std::s
     }
     out.emplace(std::string(key), std::string(value.as_string()));
   }
-  (void)in;
   return out;
 }
 
@@ -111,7 +110,7 @@ result<boost::json::object> initiate_auth(const operation_context& ctx,
   auto client_id = in.required_string("ClientId", client_id_rule);
   auto flow = in.required_string("AuthFlow", {1, 64, true});
   std::optional<failure> error;
-  auto parameters = string_map(in, body, "AuthParameters", error);
+  auto parameters = string_map(body, "AuthParameters", error);
   if (in.error()) {
     return *in.error();
   }
@@ -132,7 +131,7 @@ result<boost::json::object> respond_to_auth_challenge(const operation_context& c
   auto name = in.required_string("ChallengeName", {1, 64, true});
   auto session = in.optional_string("Session", session_rule).value_or("");
   std::optional<failure> error;
-  auto responses = string_map(in, body, "ChallengeResponses", error);
+  auto responses = string_map(body, "ChallengeResponses", error);
   if (in.error()) {
     return *in.error();
   }

@@ -150,8 +150,11 @@ result<sign_in::session_row> sign_in::take_session(
     }
     auto record = std::move(**found);
     if (now >= record.expires_at) {
-      (void)tx.delete_session(pool_.pool_id, hash);
-      return session_row{record, {}};  // committed deletion; reported below
+      // Delete it (committed: the transaction returns a value) and report the expiry below.
+      if (auto ok = tx.delete_session(pool_.pool_id, hash); !ok) {
+        return ok.error();
+      }
+      return session_row{std::move(record), {}};
     }
     const bool expected = std::find(steps.begin(), steps.end(), record.step) != steps.end();
     if ((!client_id.empty() && record.client_id != client_id) || !expected ||
