@@ -3,8 +3,6 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { ConfirmSignUpCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import {
@@ -16,68 +14,9 @@ import {
   sleep,
   startServe,
   uniqueEmail,
-  waitFor,
   waitForEmail,
 } from './lib/cognate.mjs';
-
-// Debian's python3 has aiosmtpd (python3-aiosmtpd); a python3 earlier on PATH may not.
-const PYTHON = process.env.COGNATE_TEST_PYTHON ?? '/usr/bin/python3';
-
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-async function freePort() {
-  const srv = net.createServer();
-  await new Promise((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = srv.address();
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
-
-function canConnect(port) {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-/** Starts aiosmtpd with a Maildir handler on `port`; resolves once it accepts connections. */
-async function startSmtpServer(port, maildir) {
-  const proc = spawn(
-    PYTHON,
-    ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '-c', 'aiosmtpd.handlers.Mailbox', maildir],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let log = '';
-  proc.stdout.on('data', (d) => { log += d; });
-  proc.stderr.on('data', (d) => { log += d; });
-  let exited = null;
-  proc.on('exit', (code, signal) => { exited = { code, signal }; });
-  await waitFor(async () => {
-    if (exited) {
-      throw new Error(`aiosmtpd exited (${JSON.stringify(exited)}):\n${log}`);
-    }
-    return canConnect(port);
-  }, { timeoutMs: 10_000, intervalMs: 100, what: `aiosmtpd on port ${port}` });
-  return {
-    proc,
-    async stop() {
-      if (exited) {
-        return;
-      }
-      const gone = new Promise((resolve) => proc.once('exit', resolve));
-      proc.kill('SIGTERM');
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 3_000);
-      await gone;
-      clearTimeout(timer);
-    },
-  };
-}
+import { freePort, startSmtpServer } from './lib/cluster.mjs';
 
 describe('serve with SMTP (aiosmtpd)', () => {
   let server;
