@@ -1,5 +1,6 @@
 #include "pool/attributes.h"
 
+#include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -96,6 +97,28 @@ result<attribute_map> check_client_attributes(const pool_settings& settings,
     auto it = out.find(spec.name);
     if (spec.required && (it == out.end() || it->second.empty())) {
       return schema_error(spec.name, fmt::format("The attribute {} is required", spec.name));
+    }
+  }
+  return out;
+}
+
+std::string attributes_to_json(const attribute_map& attributes) {
+  boost::json::object o;
+  for (const auto& [name, value] : attributes) {
+    o[name] = value;
+  }
+  return boost::json::serialize(o);
+}
+
+attribute_map attributes_from_json(std::string_view json) {
+  attribute_map out;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(json, ec);
+  if (!ec && v.is_object()) {
+    for (const auto& [name, value] : v.as_object()) {
+      if (value.is_string()) {
+        out.emplace(name, value.as_string());
+      }
     }
   }
   return out;

@@ -25,4 +25,9 @@ result<attribute_map> check_client_attributes(const pool_settings& settings,
                                               const attribute_list& given,
                                               const attribute_map& implied);
 
+// The JSON object text a user's attributes are stored as, and back. Values that are not strings
+// are skipped when reading; malformed text reads as no attributes.
+std::string attributes_to_json(const attribute_map& attributes);
+attribute_map attributes_from_json(std::string_view json);
+
 }  // namespace cognate::pool

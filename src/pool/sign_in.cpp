@@ -59,29 +59,6 @@ std::string param(const string_map& m, const std::string& key) {
   return it == m.end() ? std::string() : it->second;
 }
 
-string_map parse_attributes(const std::string& json) {
-  string_map out;
-  boost::system::error_code ec;
-  auto v = boost::json::parse(json, ec);
-  if (!ec && v.is_object()) {
-    for (const auto& [k, value] : v.as_object()) {
-      if (value.is_string()) {
-        out.emplace(k, value.as_string());
-      }
-    }
-  }
-  return out;
-}
-
-result<std::optional<store::user_record>> find_user(store::transaction& tx,
-                                                    const std::string& pool_id,
-                                                    const std::string& username) {
-  if (username.find('@') != std::string::npos) {
-    return tx.find_user_by_email(pool_id, email_key(username));
-  }
-  return tx.find_user_by_id(pool_id, username);
-}
-
 }  // namespace
 
 struct sign_in::session_row {
@@ -306,7 +283,7 @@ result<token_set> sign_in::mint(const store::user_record& user, const std::strin
   const auto iat = to_unix(now);
   const auto exp = to_unix(now + options_.token_lifetime);
   const std::string event_id = random_uuid();
-  auto attributes = parse_attributes(user.attributes_json);
+  auto attributes = attributes_from_json(user.attributes_json);
 
   boost::json::object access{{"sub", user.id},
                              {"iss", options_.issuer},
@@ -416,9 +393,8 @@ result<store::user_record> sign_in::user_from_access_token(const std::string& ac
 
 result<auth_step> sign_in::initiate_auth(const std::string& client_id, const std::string& flow,
                                          const string_map& parameters) {
-  if (client_id != pool_.client_id) {
-    return fail(errc::resource_not_found,
-                fmt::format("User pool client {} does not exist.", client_id));
+  if (auto ok = pool_.check_client(client_id); !ok) {
+    return ok.error();
   }
   if (flow == "USER_SRP_AUTH") {
     return start_srp(client_id, parameters);
@@ -449,7 +425,7 @@ result<auth_step> sign_in::start_srp(const std::string& client_id, const string_
     return fail(errc::invalid_parameter, "SRP_A must be a hexadecimal number.");
   }
   auto found = store::in_transaction(store_, [&](store::transaction& tx) {
-    return find_user(tx, pool_.pool_id, username);
+    return find_user_by_name(tx, pool_.pool_id, username);
   });
   if (!found) {
     return found.error();
@@ -537,8 +513,7 @@ result<auth_step> sign_in::password_verifier(const std::string& client_id, const
   auto key = crypto::srp_session_key(text_of(state, "A"), text_of(state, "B"), text_of(state, "b"),
                                      verifier_hex);
   if (!key.empty() && block_bytes) {
-    auto pool_name = pool_.pool_id.substr(pool_.pool_id.find('_') + 1);
-    auto expected = crypto::srp_claim_signature(key, pool_name, s.record.user_id, *block_bytes,
+    auto expected = crypto::srp_claim_signature(key, pool_.pool_name(), s.record.user_id, *block_bytes,
                                                 timestamp_text);
     correct = crypto::constant_time_equal(as_bytes(expected), as_bytes(signature));
   }
@@ -556,7 +531,7 @@ result<auth_step> sign_in::password_auth(const std::string& client_id,
     return fail(errc::invalid_parameter, "Missing required parameter USERNAME or PASSWORD");
   }
   auto found = store::in_transaction(store_, [&](store::transaction& tx) {
-    return find_user(tx, pool_.pool_id, username);
+    return find_user_by_name(tx, pool_.pool_id, username);
   });
   if (!found) {
     return found.error();
@@ -575,8 +550,7 @@ result<auth_step> sign_in::password_auth(const std::string& client_id,
   if (!v) {
     return v.error();
   }
-  auto pool_name = pool_.pool_id.substr(pool_.pool_id.find('_') + 1);
-  auto offered = crypto::srp_verifier_hex(pool_name, user.id, password, user.srp_salt_hex);
+  auto offered = crypto::srp_verifier_hex(pool_.pool_name(), user.id, password, user.srp_salt_hex);
   const bool correct = crypto::constant_time_equal(as_bytes(offered), *v);
   return finish_password(client_id, correct, user);
 }
@@ -596,9 +570,8 @@ result<auth_step> sign_in::respond_to_auth_challenge(const std::string& client_i
                                                      const std::string& challenge_name,
                                                      const std::string& session,
                                                      const string_map& responses) {
-  if (client_id != pool_.client_id) {
-    return fail(errc::resource_not_found,
-                fmt::format("User pool client {} does not exist.", client_id));
+  if (auto ok = pool_.check_client(client_id); !ok) {
+    return ok.error();
   }
   if (session.empty()) {
     return invalid_session();
@@ -869,7 +842,7 @@ result<user_profile> sign_in::get_user(const std::string& access_token) {
   }
   user_profile out;
   out.username = user->id;
-  out.attributes = parse_attributes(user->attributes_json);
+  out.attributes = attributes_from_json(user->attributes_json);
   out.attributes["sub"] = user->id;
   if (user->totp_enabled && !user->totp_secret_sealed.empty()) {
     out.mfa_settings.push_back("SOFTWARE_TOKEN_MFA");
@@ -894,9 +867,8 @@ result<void> sign_in::global_sign_out(const std::string& access_token) {
 }
 
 result<void> sign_in::revoke_token(const std::string& client_id, const std::string& token) {
-  if (client_id != pool_.client_id) {
-    return fail(errc::resource_not_found,
-                fmt::format("User pool client {} does not exist.", client_id));
+  if (auto ok = pool_.check_client(client_id); !ok) {
+    return ok.error();
   }
   if (std::count(token.begin(), token.end(), '.') == 2) {
     return fail(errc::unsupported_token_type,
@@ -919,9 +891,8 @@ result<void> sign_in::revoke_token(const std::string& client_id, const std::stri
 
 result<token_set> sign_in::refresh(const std::string& client_id,
                                    const std::string& refresh_token) {
-  if (client_id != pool_.client_id) {
-    return fail(errc::resource_not_found,
-                fmt::format("User pool client {} does not exist.", client_id));
+  if (auto ok = pool_.check_client(client_id); !ok) {
+    return ok.error();
   }
   if (refresh_token.empty()) {
     return fail(errc::invalid_parameter, "Missing required parameter REFRESH_TOKEN");

@@ -8,35 +8,12 @@
 #include "pool/email_address.h"
 #include "pool/password_check.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
 namespace cognate::pool {
 namespace {
 
 constexpr std::string_view signup_purpose = "signup";
-
-std::string attributes_to_json(const attribute_map& attributes) {
-  boost::json::object o;
-  for (const auto& [name, value] : attributes) {
-    o[name] = value;
-  }
-  return boost::json::serialize(o);
-}
-
-attribute_map attributes_from_json(const std::string& text) {
-  attribute_map out;
-  boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec);
-  if (!ec && v.is_object()) {
-    for (const auto& [name, value] : v.as_object()) {
-      if (value.is_string()) {
-        out.emplace(name, value.as_string());
-      }
-    }
-  }
-  return out;
-}
 
 std::string from_header(const pool_settings& s, const pool_options& o) {
   if (s.sender.from_email.empty()) {
@@ -53,16 +30,6 @@ std::string domain_of(std::string_view from) {
   }
   auto domain = from.substr(at + 1);
   return std::string(domain.substr(0, domain.find('>')));
-}
-
-// Looks a user up by the name a client sends: the email alias or the UUID user name.
-result<std::optional<store::user_record>> find_user(store::transaction& tx,
-                                                    const std::string& pool_id,
-                                                    const std::string& username) {
-  if (username.find('@') != std::string::npos) {
-    return tx.find_user_by_email(pool_id, email_key(username));
-  }
-  return tx.find_user_by_id(pool_id, username);
 }
 
 store::audit_record audit_of(const store::user_record& u, std::string event, time_point at) {
@@ -82,18 +49,25 @@ user_pool::user_pool(store::store& store, const crypto::sealer& sealer, const cl
       mail_queued_(std::move(mail_queued)),
       code_key_(sealer.key().derive("code-hash")) {}
 
-std::string user_pool::pool_name() const {
-  auto underscore = options_.pool_id.find('_');
-  return underscore == std::string::npos ? options_.pool_id
-                                         : options_.pool_id.substr(underscore + 1);
+std::string pool_options::pool_name() const {
+  auto underscore = pool_id.find('_');
+  return underscore == std::string::npos ? pool_id : pool_id.substr(underscore + 1);
 }
 
-result<void> user_pool::check_client(const std::string& client_id) const {
-  if (client_id != options_.client_id) {
-    return fail(errc::resource_not_found,
-                fmt::format("User pool client {} does not exist.", client_id));
+result<void> pool_options::check_client(const std::string& id) const {
+  if (id != client_id) {
+    return fail(errc::resource_not_found, fmt::format("User pool client {} does not exist.", id));
   }
   return {};
+}
+
+result<std::optional<store::user_record>> find_user_by_name(store::transaction& tx,
+                                                            const std::string& pool_id,
+                                                            const std::string& username) {
+  if (username.find('@') != std::string::npos) {
+    return tx.find_user_by_email(pool_id, email_key(username));
+  }
+  return tx.find_user_by_id(pool_id, username);
 }
 
 result<void> user_pool::send_code(store::transaction& tx, const store::user_record& user,
@@ -134,7 +108,7 @@ result<void> user_pool::send_code(store::transaction& tx, const store::user_reco
 }
 
 result<sign_up_result> user_pool::sign_up(const sign_up_request& request) {
-  if (auto ok = check_client(request.client_id); !ok) {
+  if (auto ok = options_.check_client(request.client_id); !ok) {
     return ok.error();
   }
   if (!looks_like_email(request.username)) {
@@ -163,7 +137,7 @@ result<sign_up_result> user_pool::sign_up(const sign_up_request& request) {
   user.email = request.username;
   user.email_key = email_key(request.username);
   user.attributes_json = attributes_to_json(*attributes);
-  auto verifier = crypto::make_srp_verifier(pool_name(), user.id, request.password);
+  auto verifier = crypto::make_srp_verifier(options_.pool_name(), user.id, request.password);
   user.srp_salt_hex = verifier.salt_hex;
   user.srp_verifier_sealed =
       sealer_.seal(as_bytes(verifier.verifier_hex), fmt::format("user:{}:verifier", user.id));
@@ -188,13 +162,13 @@ result<sign_up_result> user_pool::sign_up(const sign_up_request& request) {
 
 result<void> user_pool::confirm_sign_up(const std::string& client_id, const std::string& username,
                                         const std::string& code) {
-  if (auto ok = check_client(client_id); !ok) {
+  if (auto ok = options_.check_client(client_id); !ok) {
     return ok.error();
   }
   enum class outcome { confirmed, mismatch, expired, already_confirmed };
   const auto now = clock_.now();
   auto done = store::in_transaction(store_, [&](store::transaction& tx) -> result<outcome> {
-    auto found = find_user(tx, options_.pool_id, username);
+    auto found = find_user_by_name(tx, options_.pool_id, username);
     if (!found) {
       return found.error();
     }
@@ -259,13 +233,13 @@ result<void> user_pool::confirm_sign_up(const std::string& client_id, const std:
 
 result<code_delivery> user_pool::resend_confirmation_code(const std::string& client_id,
                                                           const std::string& username) {
-  if (auto ok = check_client(client_id); !ok) {
+  if (auto ok = options_.check_client(client_id); !ok) {
     return ok.error();
   }
   const auto settings = settings_.get();
   const auto now = clock_.now();
   auto sent = store::in_transaction(store_, [&](store::transaction& tx) -> result<std::string> {
-    auto found = find_user(tx, options_.pool_id, username);
+    auto found = find_user_by_name(tx, options_.pool_id, username);
     if (!found) {
       return found.error();
     }

@@ -29,7 +29,18 @@ struct pool_options {
   std::chrono::seconds code_lifetime = std::chrono::hours(24);
   int max_code_attempts = 5;          // wrong guesses before a code is burned
   int max_codes_per_hour = 5;         // sign-up + resends per user per hour
+
+  // The part of the pool id after '_': hashed into every SRP proof.
+  std::string pool_name() const;
+  // Success when `id` is this pool's app client, else errc::resource_not_found.
+  result<void> check_client(const std::string& id) const;
 };
+
+// Looks a user up by the name a client sends: the email alias (case-insensitive) or the UUID
+// user name. Inside `tx`; fails only on store errors.
+result<std::optional<store::user_record>> find_user_by_name(store::transaction& tx,
+                                                            const std::string& pool_id,
+                                                            const std::string& username);
 
 struct code_delivery {
   std::string destination;  // masked, e.g. "a***@e***"
@@ -59,8 +70,6 @@ class user_pool {
 
   const pool_options& options() const { return options_; }
   std::shared_ptr<const pool_settings> settings() const { return settings_.get(); }
-  // The part of the pool id after '_': hashed into every SRP proof.
-  std::string pool_name() const;
 
   // Creates an UNCONFIRMED user and emails a code. Failures: resource_not_found (client),
   // invalid_parameter (user name not an email, attributes), invalid_password, username_exists.
@@ -78,7 +87,6 @@ class user_pool {
                                                  const std::string& username);
 
  private:
-  result<void> check_client(const std::string& client_id) const;
   // Writes (or replaces) the sign-up code and queues its email, inside `tx`.
   result<void> send_code(store::transaction& tx, const store::user_record& user,
                          const pool_settings& settings,
