@@ -31,6 +31,7 @@ import {
   signUpConfirmed,
 } from './lib/sign_in.mjs';
 import { outcome, startCluster, tally } from './lib/cluster.mjs';
+import { MemoryStorage, authCallbacks, callback, nodeStyle } from './lib/identity_js.mjs';
 
 const { AuthenticationDetails, CognitoUser, CognitoUserAttribute, CognitoUserPool } = cognito;
 
@@ -306,64 +307,4 @@ describe('cluster: two serve nodes on one PostgreSQL database', { timeout: 75_00
 });
 
 // ---------------------------------------------------------------------------------------------
-// amazon-cognito-identity-js plumbing (as in sign_in_identity_js.test.mjs)
-
-const CALL_TIMEOUT_MS = 10_000;
-
-/** The Storage interface the library uses (window.localStorage-like), kept in memory. */
-class MemoryStorage {
-  constructor() {
-    this.items = new Map();
-  }
-
-  setItem(key, value) {
-    this.items.set(key, String(value));
-    return this.items.get(key);
-  }
-
-  getItem(key) {
-    return this.items.has(key) ? this.items.get(key) : null;
-  }
-
-  removeItem(key) {
-    return this.items.delete(key);
-  }
-
-  clear() {
-    this.items.clear();
-  }
-}
-
-/** Runs `start(settle)`; settle(kind, value) resolves { kind, value }, settle('error', e) rejects. Bounded. */
-function callback(what, start) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what}: no callback within ${CALL_TIMEOUT_MS} ms`)),
-      CALL_TIMEOUT_MS);
-    const settle = (kind, value) => {
-      clearTimeout(timer);
-      if (kind === 'error') {
-        reject(value);
-      } else {
-        resolve({ kind, value });
-      }
-    };
-    try {
-      start(settle);
-    } catch (e) {
-      settle('error', e);
-    }
-  });
-}
-
-const nodeStyle = (settle, kind = 'result') => (err, result) => (err ? settle('error', err) : settle(kind, result));
-
-const authCallbacks = (settle) => ({
-  onSuccess: (session) => settle('onSuccess', session),
-  onFailure: (err) => settle('error', err),
-  mfaSetup: (challengeName, params) => settle('mfaSetup', { challengeName, params }),
-  totpRequired: (challengeName, params) => settle('totpRequired', { challengeName, params }),
-  mfaRequired: (challengeName, params) => settle('mfaRequired', { challengeName, params }),
-  selectMFAType: (challengeName, params) => settle('selectMFAType', { challengeName, params }),
-  newPasswordRequired: (attributes, required) => settle('newPasswordRequired', { attributes, required }),
-  customChallenge: (params) => settle('customChallenge', params),
-});
+// amazon-cognito-identity-js plumbing: lib/identity_js.mjs
