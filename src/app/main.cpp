@@ -6,6 +6,8 @@
 
 #include "app/provision.h"
 #include "app/runtime.h"
+#include "app/seed_command.h"
+#include "pool/seed.h"
 #include "pool/signing_keys.h"
 #include "store/postgres/pg_store.h"
 #include "mail/file_mailer.h"
@@ -16,7 +18,9 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <thread>
 
 namespace {
 
@@ -72,7 +76,9 @@ int main(int argc, char** argv) {
   std::string code_lifetime = "24h";
   std::string log_level = "info";
   std::string app_name = std::filesystem::current_path().filename().string();
-  int workers = 2;
+  // API calls block on fsync (SQLite group commit) or the network (PostgreSQL), so a few
+  // threads per core keep the cores busy while others wait; CPU work is still bounded by cores.
+  int workers = std::max(8, 4 * static_cast<int>(std::thread::hardware_concurrency()));
   int max_in_flight = 256;
   auto add_common = [&](CLI::App* cmd) {
     cmd->add_option("--config", config, "auth config (Amplify Gen 2 defineAuth keys)")
@@ -85,7 +91,7 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     cmd->add_option("--log-level", log_level, "trace, debug, info, warn, error")
         ->capture_default_str();
-    cmd->add_option("--workers", workers, "threads running API calls")
+    cmd->add_option("--workers", workers, "threads running API calls (default: 4 per core, at least 8)")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();
     cmd->add_option("--max-in-flight", max_in_flight,
@@ -157,6 +163,34 @@ int main(int argc, char** argv) {
   rotate->add_option("--database", rotate_db, "sqlite:PATH or postgresql://…")->required();
   rotate->add_option("--master-key-file", rotate_key_file, "the master key file")->required();
 
+  auto* seed = cli.add_subcommand(
+      "seed", "fill the pool with confirmed test users fast, for benchmarks (known password; "
+              "with --totp a TOTP secret anyone can derive from the email): never on real pools");
+  std::string seed_db;
+  std::string seed_key_file;
+  std::string seed_dir;
+  pool::seed_options seed_opts;
+  seed_opts.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  auto* seed_db_opt = seed->add_option("--database", seed_db, "sqlite:PATH or postgresql://…");
+  auto* seed_key_opt = seed->add_option("--master-key-file", seed_key_file, "the master key file");
+  auto* seed_dir_opt =
+      seed->add_option("--dir", seed_dir, "a sandbox folder (its database and dev master key)");
+  seed_dir_opt->excludes(seed_db_opt)->excludes(seed_key_opt);
+  seed_db_opt->needs(seed_key_opt);
+  seed->add_option("--users", seed_opts.users, "how many users (user0@seed.example, user1@…)")
+      ->required()
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000'000}));
+  seed->add_option("--prefix", seed_opts.prefix, "email local part before the number")
+      ->capture_default_str();
+  seed->add_option("--domain", seed_opts.domain, "email domain")->capture_default_str();
+  seed->add_option("--password", seed_opts.password, "every seeded user's password")
+      ->capture_default_str();
+  seed->add_flag("--totp", seed_opts.totp,
+                 "enable SOFTWARE_TOKEN_MFA with a secret derived from the email (bench/)");
+  seed->add_option("--threads", seed_opts.threads, "threads computing SRP verifiers")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+
   auto* keygen = cli.add_subcommand("keygen", "write a new master key file (mode 0600)");
   std::string key_out;
   keygen->add_option("--out", key_out, "file to create")->required();
@@ -179,7 +213,7 @@ int main(int argc, char** argv) {
       auto store = app::open_store(rotate_db, 1);
       crypto::sealer sealer(crypto::master_key::load(rotate_key_file));
       const system_clock clock;
-      auto pool = store::in_transaction(*store, [](store::transaction& tx) { return tx.first_pool(); });
+      auto pool = store::in_read(*store, [](store::transaction& tx) { return tx.first_pool(); });
       if (!pool || !*pool) {
         fmt::print(stderr, "cognate: the database has no user pool yet (start cognate once)\n");
         return 1;
@@ -193,6 +227,18 @@ int main(int argc, char** argv) {
                  "signs with it after 60 s\n",
                  *kid, (*pool)->id);
       return 0;
+    }
+    if (seed->parsed()) {
+      if (seed_dir.empty() && seed_db.empty()) {
+        fmt::print(stderr, "cognate seed: give --dir (a sandbox folder) or --database with "
+                           "--master-key-file\n");
+        return 2;
+      }
+      if (!seed_dir.empty()) {
+        seed_db = "sqlite:" + (std::filesystem::path(seed_dir) / "cognate.db").string();
+        seed_key_file = (std::filesystem::path(seed_dir) / "master.key").string();
+      }
+      return app::run_seed(seed_db, seed_key_file, seed_opts);
     }
     if (keygen->parsed()) {
       crypto::master_key::create(key_out);

@@ -6,6 +6,7 @@
 #include "mfa/totp.h"
 #include "pool/email_address.h"
 #include "pool/srp_timestamp.h"
+#include "pool/verifier_seal.h"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -173,7 +174,7 @@ result<void> sign_in::count_wrong_code(const session_row& s) {
 // ---- users ----------------------------------------------------------------------------------
 
 result<store::user_record> sign_in::load_user(const std::string& user_id) {
-  auto user = store::in_transaction(store_, [&](store::transaction& tx) {
+  auto user = store::in_read(store_, [&](store::transaction& tx) {
     return tx.find_user_by_id(pool_.pool_id, user_id);
   });
   if (!user) {
@@ -365,7 +366,7 @@ result<store::user_record> sign_in::user_from_access_token(const std::string& ac
     return fail(errc::not_authorized, "Access Token has expired");
   }
   const auto origin_jti = text_of(claims, "origin_jti");
-  auto checked = store::in_transaction(store_, [&](store::transaction& tx)
+  auto checked = store::in_read(store_, [&](store::transaction& tx)
                                                    -> result<store::user_record> {
     auto revoked = tx.family_revoked(pool_.pool_id, origin_jti);
     if (!revoked) {
@@ -424,7 +425,7 @@ result<auth_step> sign_in::start_srp(const std::string& client_id, const string_
                                               [](unsigned char c) { return std::isxdigit(c) != 0; })) {
     return fail(errc::invalid_parameter, "SRP_A must be a hexadecimal number.");
   }
-  auto found = store::in_transaction(store_, [&](store::transaction& tx) {
+  auto found = store::in_read(store_, [&](store::transaction& tx) {
     return find_user_by_name(tx, pool_.pool_id, username);
   });
   if (!found) {
@@ -445,11 +446,11 @@ result<auth_step> sign_in::start_srp(const std::string& client_id, const string_
     const auto& user = **found;
     user_id = user.id;
     salt_hex = user.srp_salt_hex;
-    auto v = sealer_.open(user.srp_verifier_sealed, fmt::format("user:{}:verifier", user.id));
+    auto v = open_verifier(sealer_, user);
     if (!v) {
       return v.error();
     }
-    verifier_hex.assign(v->begin(), v->end());
+    verifier_hex = std::move(*v);
   }
   auto ephemeral = crypto::srp_server_start(verifier_hex);
   const std::string block = base64_encode(random_bytes(64));
@@ -494,11 +495,11 @@ result<auth_step> sign_in::password_verifier(const std::string& client_id, const
       return reserved.error();
     }
     user = std::move(*reserved);
-    auto v = sealer_.open(user.srp_verifier_sealed, fmt::format("user:{}:verifier", user.id));
+    auto v = open_verifier(sealer_, user);
     if (!v) {
       return v.error();
     }
-    verifier_hex.assign(v->begin(), v->end());
+    verifier_hex = std::move(*v);
   }
   const bool same_user = username == s.record.user_id ||
                          (!fake && email_key(username) == user.email_key);
@@ -530,7 +531,7 @@ result<auth_step> sign_in::password_auth(const std::string& client_id,
   if (username.empty() || password.empty()) {
     return fail(errc::invalid_parameter, "Missing required parameter USERNAME or PASSWORD");
   }
-  auto found = store::in_transaction(store_, [&](store::transaction& tx) {
+  auto found = store::in_read(store_, [&](store::transaction& tx) {
     return find_user_by_name(tx, pool_.pool_id, username);
   });
   if (!found) {
@@ -546,12 +547,12 @@ result<auth_step> sign_in::password_auth(const std::string& client_id,
     return reserved.error();
   }
   const auto& user = *reserved;
-  auto v = sealer_.open(user.srp_verifier_sealed, fmt::format("user:{}:verifier", user.id));
+  auto v = open_verifier(sealer_, user);
   if (!v) {
     return v.error();
   }
   auto offered = crypto::srp_verifier_hex(pool_.pool_name(), user.id, password, user.srp_salt_hex);
-  const bool correct = crypto::constant_time_equal(as_bytes(offered), *v);
+  const bool correct = crypto::constant_time_equal(as_bytes(offered), as_bytes(*v));
   return finish_password(client_id, correct, user);
 }
 
@@ -898,7 +899,7 @@ result<token_set> sign_in::refresh(const std::string& client_id,
     return fail(errc::invalid_parameter, "Missing required parameter REFRESH_TOKEN");
   }
   const auto now = clock_.now();
-  auto row = store::in_transaction(store_, [&](store::transaction& tx)
+  auto row = store::in_read(store_, [&](store::transaction& tx)
                                                -> result<store::refresh_token_record> {
     auto found = tx.find_refresh_token(pool_.pool_id, sha256_hex(refresh_token));
     if (!found) {

@@ -7,6 +7,7 @@
 #include "pool/codes.h"
 #include "pool/email_address.h"
 #include "pool/password_check.h"
+#include "pool/verifier_seal.h"
 
 #include <fmt/format.h>
 
@@ -139,8 +140,7 @@ result<sign_up_result> user_pool::sign_up(const sign_up_request& request) {
   user.attributes_json = attributes_to_json(*attributes);
   auto verifier = crypto::make_srp_verifier(options_.pool_name(), user.id, request.password);
   user.srp_salt_hex = verifier.salt_hex;
-  user.srp_verifier_sealed =
-      sealer_.seal(as_bytes(verifier.verifier_hex), fmt::format("user:{}:verifier", user.id));
+  user.srp_verifier_sealed = seal_verifier(sealer_, user.id, verifier.verifier_hex);
   user.created_at = now;
   user.updated_at = now;
 

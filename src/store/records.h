@@ -33,7 +33,7 @@ struct user_record {
   bool enabled = true;
   std::string attributes_json;  // JSON object of string values, e.g. {"email":"…","name":"…"}
   std::string srp_salt_hex;
-  std::string srp_verifier_sealed;  // sealed with context "user:<id>:verifier"
+  std::string srp_verifier_sealed;  // pool/verifier_seal.h
   time_point created_at;
   time_point updated_at;
   // Sign-in protection: failed password proofs in a row, and when the current lockout ends.

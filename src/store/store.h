@@ -1,12 +1,13 @@
 #pragma once
 // The persistence seam the domain uses (one interface, one implementation per engine).
 //
-// All reads and writes happen inside `store::transact`: the function runs in one database
-// transaction that commits when it returns a value and rolls back when it returns a failure. So
-// a domain change, its audit row and its queued email either all happen or none does.
-// Read-modify-write inside a transaction is atomic against concurrent transactions (SQLite: one
-// writer, BEGIN IMMEDIATE; PostgreSQL: SERIALIZABLE isolation, the whole transaction re-run on a
-// conflict — so `work` must be safe to run more than once).
+// All writes happen inside `store::transact`: the function runs in one database transaction that
+// commits when it returns a value and rolls back when it returns a failure. So a domain change,
+// its audit row and its queued email either all happen or none does. Read-modify-write inside a
+// transaction is atomic against concurrent transactions (SQLite: one writer, each unit of work
+// in its own savepoint of a group-committed transaction; PostgreSQL: SERIALIZABLE isolation, the
+// whole transaction re-run on a conflict — so `work` must be safe to run more than once).
+// Pure reads go through `store::read`, which engines may run in parallel.
 
 #include "common/error.h"
 #include "store/records.h"
@@ -88,22 +89,32 @@ class transaction {
 class store {
  public:
   virtual ~store() = default;
+  // Runs `work` in a read-write transaction. A success is returned only once the change is
+  // durable (committed and, for SQLite, on disk).
   virtual result<void> transact(const std::function<result<void>(transaction&)>& work) = 0;
+  // Runs `work` in a read-only transaction over one consistent snapshot holding every change
+  // whose transact() has returned. Engines may run reads in parallel with each other and with
+  // writes (SQLite: reader connections beside the writer). `work` must not write: SQLite's reader
+  // connections refuse writes with errc::internal.
+  virtual result<void> read(const std::function<result<void>(transaction&)>& work) {
+    return transact(work);
+  }
 };
 
-// Runs `work` (transaction& → result<T>) in a transaction and returns its result; a commit
-// failure replaces a successful value with the failure.
+namespace detail {
 template <class Work>
-auto in_transaction(store& s, Work&& work) -> decltype(work(std::declval<transaction&>())) {
+auto run_returning(store& s, bool read_only, Work&& work)
+    -> decltype(work(std::declval<transaction&>())) {
   using result_type = decltype(work(std::declval<transaction&>()));
   std::optional<result_type> out;
-  auto committed = s.transact([&](transaction& tx) -> result<void> {
+  auto body = [&](transaction& tx) -> result<void> {
     out.emplace(work(tx));
     if (out->has_error()) {
       return out->error();
     }
     return {};
-  });
+  };
+  auto committed = read_only ? s.read(body) : s.transact(body);
   if (!out) {
     return committed.error();
   }
@@ -111,6 +122,20 @@ auto in_transaction(store& s, Work&& work) -> decltype(work(std::declval<transac
     return committed.error();
   }
   return std::move(*out);
+}
+}  // namespace detail
+
+// Runs `work` (transaction& → result<T>) in a read-write transaction and returns its result; a
+// commit failure replaces a successful value with the failure.
+template <class Work>
+auto in_transaction(store& s, Work&& work) -> decltype(work(std::declval<transaction&>())) {
+  return detail::run_returning(s, false, std::forward<Work>(work));
+}
+
+// As in_transaction(), in a read-only transaction (store::read).
+template <class Work>
+auto in_read(store& s, Work&& work) -> decltype(work(std::declval<transaction&>())) {
+  return detail::run_returning(s, true, std::forward<Work>(work));
 }
 
 }  // namespace cognate::store

@@ -6,11 +6,21 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <exception>
 #include <stdexcept>
 
 namespace cognate::store {
-sqlite_store::sqlite_store(const std::filesystem::path& file) : db_(file) {
-  auto setup = db_.exec(
+
+// One shared BEGIN IMMEDIATE … COMMIT on the writer connection.
+struct sqlite_store::batch {
+  int members = 0;       // units of work that succeeded and wait for this commit
+  bool done = false;     // committed or rolled back; guarded by writer_mutex_
+  result<void> outcome;  // the COMMIT's outcome once done
+};
+
+sqlite_store::sqlite_store(const std::filesystem::path& file, sqlite_options options)
+    : file_(file), options_(options), writer_(file) {
+  auto setup = writer_.exec(
       "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
       "PRAGMA busy_timeout = 5000;");
   if (!setup) {
@@ -25,10 +35,10 @@ sqlite_store::sqlite_store(const std::filesystem::path& file) : db_(file) {
         file.string(), version, known));
   }
   for (; version < known; ++version) {
-    auto applied = db_.exec(fmt::format("BEGIN IMMEDIATE; {} PRAGMA user_version = {}; COMMIT;",
-                                        scripts[static_cast<std::size_t>(version)], version + 1));
+    auto applied = writer_.exec(fmt::format("BEGIN IMMEDIATE; {} PRAGMA user_version = {}; COMMIT;",
+                                            scripts[static_cast<std::size_t>(version)], version + 1));
     if (!applied) {
-      (void)db_.exec("ROLLBACK");
+      (void)writer_.exec("ROLLBACK");
       throw std::runtime_error(
           fmt::format("cannot migrate database {} to schema version {}", file.string(), version + 1));
     }
@@ -36,33 +46,154 @@ sqlite_store::sqlite_store(const std::filesystem::path& file) : db_(file) {
   }
 }
 
+sqlite_store::~sqlite_store() {
+  std::lock_guard lock(writer_mutex_);
+  if (open_batch_) {  // only possible if a caller was interrupted mid-batch; nothing waits on it
+    (void)writer_.exec("ROLLBACK");
+  }
+}
+
 int sqlite_store::schema_version() {
-  auto rows = db_.query("PRAGMA user_version");
+  auto rows = writer_.query("PRAGMA user_version");
   return rows && !rows->empty() ? static_cast<int>(rows->front().integer(0)) : 0;
 }
 
+sqlite_store::commit_stats sqlite_store::stats() {
+  std::lock_guard lock(writer_mutex_);
+  return stats_;
+}
+
+result<void> sqlite_store::finish_batch(std::unique_lock<std::mutex>& lock) {
+  (void)lock;  // held by the caller
+  auto b = std::move(open_batch_);
+  auto committed = writer_.exec("COMMIT");
+  if (!committed) {
+    (void)writer_.exec("ROLLBACK");
+  } else {
+    ++stats_.commits;
+    stats_.units += b->members;
+  }
+  b->outcome = committed;
+  b->done = true;
+  committed_.notify_all();
+  return committed;
+}
+
 result<void> sqlite_store::transact(const std::function<result<void>(transaction&)>& work) {
-  std::lock_guard lock(mutex_);
-  if (auto begun = db_.exec("BEGIN IMMEDIATE"); !begun) {
+  queued_writers_.fetch_add(1);
+  std::unique_lock lock(writer_mutex_);
+  queued_writers_.fetch_sub(1);
+  if (!open_batch_) {
+    if (auto begun = writer_.exec("BEGIN IMMEDIATE"); !begun) {
+      return begun;
+    }
+    open_batch_ = std::make_shared<batch>();
+  }
+  auto mine = open_batch_;
+
+  result<void> outcome = writer_.exec("SAVEPOINT unit");
+  std::exception_ptr thrown;
+  bool intact = outcome.has_value();  // the batch's transaction is still usable
+  if (outcome) {
+    auto tx = make_sql_transaction(writer_);
+    try {
+      outcome = work(*tx);
+    } catch (...) {
+      thrown = std::current_exception();
+    }
+    if (outcome && !thrown) {
+      intact = writer_.exec("RELEASE unit").has_value();
+      if (intact) {
+        ++mine->members;
+      } else {
+        outcome = internal_failure("sqlite: cannot release a savepoint");
+      }
+    } else {
+      // Undo this unit only; SQLite may already have rolled back the whole transaction (I/O
+      // error, disk full), in which case ROLLBACK TO fails and the batch is lost.
+      intact = writer_.exec("ROLLBACK TO unit").has_value() &&
+               writer_.exec("RELEASE unit").has_value();
+    }
+  }
+  if (!intact) {
+    // Earlier members' changes are gone with the transaction: they fail too.
+    (void)writer_.exec("ROLLBACK");
+    auto b = std::move(open_batch_);
+    b->outcome = internal_failure("sqlite: the transaction was rolled back");
+    b->done = true;
+    committed_.notify_all();
+    if (thrown) {
+      std::rethrow_exception(thrown);
+    }
+    return outcome ? b->outcome : outcome;
+  }
+
+  const bool joined = outcome && !thrown;
+  if (queued_writers_.load() == 0 || mine->members >= options_.max_batch) {
+    (void)finish_batch(lock);  // the last writer in line commits for everyone in the batch
+  } else if (joined) {
+    committed_.wait(lock, [&] { return mine->done; });  // a writer queued behind commits
+  }
+  if (thrown) {
+    std::rethrow_exception(thrown);
+  }
+  return joined ? mine->outcome : outcome;
+}
+
+std::unique_ptr<sqlite::connection> sqlite_store::open_reader() {
+  auto c = std::make_unique<sqlite::connection>(file_);
+  if (!c->exec("PRAGMA query_only = ON; PRAGMA busy_timeout = 5000;")) {
+    throw std::runtime_error("cannot configure a reader of database " + file_.string());
+  }
+  return c;
+}
+
+result<void> sqlite_store::read(const std::function<result<void>(transaction&)>& work) {
+  std::unique_ptr<sqlite::connection> c;
+  {
+    std::unique_lock lock(readers_mutex_);
+    reader_free_.wait(lock, [&] { return !idle_readers_.empty() || open_readers_ < options_.readers; });
+    if (!idle_readers_.empty()) {
+      c = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+    } else {
+      ++open_readers_;
+    }
+  }
+  struct give_back {
+    sqlite_store& store;
+    std::unique_ptr<sqlite::connection>& c;
+    ~give_back() {
+      std::lock_guard lock(store.readers_mutex_);
+      if (c) {
+        store.idle_readers_.push_back(std::move(c));
+      } else {
+        --store.open_readers_;
+      }
+      store.reader_free_.notify_one();
+    }
+  } guard{*this, c};
+  if (!c) {
+    try {
+      c = open_reader();
+    } catch (const std::exception& e) {
+      return internal_failure(e.what());
+    }
+  }
+
+  if (auto begun = c->exec("BEGIN"); !begun) {
     return begun;
   }
-  auto tx = make_sql_transaction(db_);
+  auto tx = make_sql_transaction(*c);
   result<void> outcome;
   try {
     outcome = work(*tx);
   } catch (...) {
-    (void)db_.exec("ROLLBACK");
+    (void)c->exec("ROLLBACK");
     throw;
   }
-  if (!outcome) {
-    (void)db_.exec("ROLLBACK");
-    return outcome;
-  }
-  if (auto committed = db_.exec("COMMIT"); !committed) {
-    (void)db_.exec("ROLLBACK");
-    return committed;
-  }
-  return {};
+  (void)c->exec(outcome ? "COMMIT" : "ROLLBACK");
+  return outcome;
 }
 
 }  // namespace cognate::store

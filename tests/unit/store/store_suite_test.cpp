@@ -579,6 +579,46 @@ TEST_P(StoreTest, ConcurrentFailedSignInsAreAllCounted) {
   EXPECT_EQ(u->locked_until, from_unix(1020));
 }
 
+// Many writers at once, half of them failing after they wrote: every successful one is kept,
+// no failed one leaves a trace, whatever batching or retrying the engine does underneath.
+TEST_P(StoreTest, ConcurrentWritersKeepExactlyTheSuccessfulOnes) {
+  on_threads(16, [&](int t) {
+    for (int i = 0; i < 10; ++i) {
+      const std::string id = "u" + std::to_string(t * 100 + i);
+      auto r = db().transact([&](transaction& tx) -> result<void> {
+        if (auto ok = tx.insert_user(user("p1", id, id + "@x.com")); !ok) {
+          return ok;
+        }
+        if (i % 2 == 1) {
+          return fail(errc::invalid_parameter, "odd units change their mind");
+        }
+        return {};
+      });
+      EXPECT_EQ(r.has_value(), i % 2 == 0) << id;
+    }
+  });
+  for (int t = 0; t < 16; ++t) {
+    for (int i = 0; i < 10; ++i) {
+      const std::string id = "u" + std::to_string(t * 100 + i);
+      EXPECT_EQ(find_user("p1", id).has_value(), i % 2 == 0) << id;
+    }
+  }
+}
+
+// A read returns only when it holds a snapshot with every write that returned before it began.
+TEST_P(StoreTest, ReadsSeeEveryWriteThatReturned) {
+  on_threads(8, [&](int t) {
+    for (int i = 0; i < 10; ++i) {
+      const std::string id = "r" + std::to_string(t * 100 + i);
+      auto w = db().transact(
+          [&](transaction& tx) { return tx.insert_user(user("p1", id, id + "@x.com")); });
+      EXPECT_TRUE(w) << w.error().message;
+      auto seen = in_read(db(), [&](transaction& tx) { return tx.find_user_by_id("p1", id); });
+      EXPECT_TRUE(seen && *seen) << id;
+    }
+  });
+}
+
 TEST_P(StoreTest, RevokingAFamilyRevokesItAndNoOtherFamily) {
   ASSERT_TRUE(commits(db(), [](transaction& tx) -> result<void> {
     for (auto t : {token("t1", "u1", "j1"), token("t2", "u1", "j1"), token("t3", "u1", "j2")}) {

@@ -1,0 +1,143 @@
+#include "pool/seed.h"
+
+#include "common/random.h"
+#include "crypto/hmac.h"
+#include "crypto/srp.h"
+#include "pool/attributes.h"
+#include "pool/email_address.h"
+#include "pool/verifier_seal.h"
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace cognate::pool {
+
+std::string seed_email(const seed_options& options, std::int64_t i) {
+  return fmt::format("{}{}@{}", options.prefix, i, options.domain);
+}
+
+bytes seed_totp_secret(const std::string& email) {
+  static constexpr std::string_view label = "cognate-seed-totp";
+  auto mac = crypto::hmac_sha256(as_bytes(label), as_bytes(email_key(email)));
+  return bytes(mac.begin(), mac.begin() + 20);
+}
+
+namespace {
+
+store::user_record seeded_user(const crypto::sealer& sealer, const pool_options& pool,
+                               const seed_options& options, const std::string& email,
+                               time_point now) {
+  store::user_record u;
+  u.pool_id = pool.pool_id;
+  u.id = random_uuid();
+  u.email = email;
+  u.email_key = email_key(email);
+  u.status = store::user_status::confirmed;
+  u.attributes_json = attributes_to_json({{"email", email}, {"email_verified", "true"}});
+  auto verifier = crypto::make_srp_verifier(pool.pool_name(), u.id, options.password);
+  u.srp_salt_hex = verifier.salt_hex;
+  u.srp_verifier_sealed = seal_verifier(sealer, u.id, verifier.verifier_hex);
+  if (options.totp) {
+    u.totp_secret_sealed = sealer.seal(seed_totp_secret(email), fmt::format("user:{}:totp", u.id));
+    u.totp_enabled = true;
+    u.totp_preferred = true;
+  }
+  u.created_at = now;
+  u.updated_at = now;
+  return u;
+}
+
+}  // namespace
+
+result<seed_progress> seed_users(store::store& store, const crypto::sealer& sealer,
+                                 const pool_options& pool, const seed_options& options,
+                                 const std::function<void(const seed_progress&)>& progress) {
+  const std::int64_t batch = std::max(1, options.batch);
+  std::atomic<std::int64_t> next{0};
+  std::mutex mutex;  // guards totals, first_error and progress calls
+  seed_progress totals{0, 0, options.users};
+  std::optional<failure> first_error;
+  const auto now = std::chrono::system_clock::now();
+
+  auto seed_batches = [&] {
+    for (;;) {
+      {
+        std::lock_guard lock(mutex);
+        if (first_error) {
+          return;
+        }
+      }
+      const std::int64_t from = next.fetch_add(batch);
+      if (from >= options.users) {
+        return;
+      }
+      const std::int64_t to = std::min(options.users, from + batch);
+      std::vector<std::string> emails;
+      for (auto i = from; i < to; ++i) {
+        emails.push_back(seed_email(options, i));
+      }
+      // Skip users that exist already (a repeated or resumed run) before paying for verifiers.
+      auto missing = store::in_read(store, [&](store::transaction& tx)
+                                               -> result<std::vector<std::string>> {
+        std::vector<std::string> out;
+        for (const auto& e : emails) {
+          auto found = tx.find_user_by_email(pool.pool_id, email_key(e));
+          if (!found) {
+            return found.error();
+          }
+          if (!*found) {
+            out.push_back(e);
+          }
+        }
+        return out;
+      });
+      result<void> inserted;
+      if (missing && !missing->empty()) {
+        std::vector<store::user_record> users;
+        users.reserve(missing->size());
+        for (const auto& e : *missing) {
+          users.push_back(seeded_user(sealer, pool, options, e, now));
+        }
+        inserted = store.transact([&](store::transaction& tx) -> result<void> {
+          for (const auto& u : users) {
+            if (auto ok = tx.insert_user(u); !ok) {
+              return ok;
+            }
+          }
+          return {};
+        });
+      }
+      std::lock_guard lock(mutex);
+      if (!missing || !inserted) {
+        if (!first_error) {
+          first_error = !missing ? missing.error() : inserted.error();
+        }
+        return;
+      }
+      totals.done += to - from;
+      totals.created += static_cast<std::int64_t>(missing->size());
+      if (progress) {
+        progress(totals);
+      }
+    }
+  };
+
+  std::vector<std::thread> threads;
+  for (int t = 0; t < std::max(1, options.threads); ++t) {
+    threads.emplace_back(seed_batches);
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  if (first_error) {
+    return *first_error;
+  }
+  return totals;
+}
+
+}  // namespace cognate::pool
