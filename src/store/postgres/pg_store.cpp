@@ -118,6 +118,16 @@ void pg_store::release(std::unique_ptr<postgres::connection> c) {
 }
 
 result<void> pg_store::transact(const std::function<result<void>(transaction&)>& work) {
+  return run(work, "BEGIN ISOLATION LEVEL SERIALIZABLE");
+}
+
+// A snapshot that never conflicts: reads need no serialisation checks of their own.
+result<void> pg_store::read(const std::function<result<void>(transaction&)>& work) {
+  return run(work, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+}
+
+result<void> pg_store::run(const std::function<result<void>(transaction&)>& work,
+                           const char* begin) {
   auto c = acquire();
   if (!c) {
     return internal_failure("no PostgreSQL connection became free within 5 s");
@@ -132,11 +142,11 @@ result<void> pg_store::transact(const std::function<result<void>(transaction&)>&
     return internal_failure("PostgreSQL is unreachable: " + c->error_message());
   }
   for (int attempt = 1;; ++attempt) {
-    auto begun = c->exec("BEGIN ISOLATION LEVEL SERIALIZABLE");
+    auto begun = c->exec(begin);
     if (!begun && !c->ok() && c->ensure_connected()) {
       // The server closed this idle connection (e.g. PostgreSQL restarted) and libpq only
       // notices on use. Nothing has run yet, so begin again on the fresh connection.
-      begun = c->exec("BEGIN ISOLATION LEVEL SERIALIZABLE");
+      begun = c->exec(begin);
     }
     if (!begun) {
       return begun;

@@ -28,6 +28,7 @@ class pg_store final : public store {
   pg_store(const std::string& url, int pool_size);
 
   result<void> transact(const std::function<result<void>(transaction&)>& work) override;
+  result<void> read(const std::function<result<void>(transaction&)>& work) override;
 
   // Applies pending migrations (one transaction each, serialised across nodes by an advisory
   // lock) and returns the resulting version. Throws std::runtime_error on failure.
@@ -37,6 +38,7 @@ class pg_store final : public store {
   static int known_schema_version();
 
  private:
+  result<void> run(const std::function<result<void>(transaction&)>& work, const char* begin);
   std::unique_ptr<postgres::connection> acquire();
   void release(std::unique_ptr<postgres::connection> c);
 

@@ -1,6 +1,6 @@
 // What only the SQLite store does: migrating on open, refusing a file from a newer Cognate, group
-// commit and read-only reader connections. The behaviour every engine shares is tested once for
-// all of them in store_suite_test.cpp.
+// commit. The behaviour every engine shares is tested once for all of them in
+// store_suite_test.cpp.
 #include "store/sqlite/sqlite_store.h"
 
 #include "common/random.h"
@@ -115,17 +115,6 @@ TEST_F(SqliteStoreTest, ConcurrentWritersShareCommitsAndFailuresStayTheirOwn) {
   EXPECT_EQ(kept, threads * units / 3);
   // Batching happened: fewer commits (fsyncs) than successful units.
   EXPECT_LT(stats.commits, stats.units);
-}
-
-TEST_F(SqliteStoreTest, ReadsCannotWrite) {
-  sqlite_store s(dir_ / "db");
-  ASSERT_TRUE(s.transact([](transaction& tx) { return tx.insert_pool({"p1", "n", from_unix(1)}); }));
-  auto r = s.read([](transaction& tx) { return tx.insert_user(user("u1")); });
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, errc::internal);
-  auto found = in_read(s, [](transaction& tx) { return tx.find_user_by_id("p1", "u1"); });
-  ASSERT_TRUE(found);
-  EXPECT_FALSE(*found);
 }
 
 }  // namespace

@@ -619,6 +619,13 @@ TEST_P(StoreTest, ReadsSeeEveryWriteThatReturned) {
   });
 }
 
+TEST_P(StoreTest, ReadsCannotWrite) {
+  auto r = db().read([](transaction& tx) { return tx.insert_user(user("p1", "u1", "a@x.com")); });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::internal);
+  EXPECT_FALSE(find_user("p1", "u1"));
+}
+
 TEST_P(StoreTest, RevokingAFamilyRevokesItAndNoOtherFamily) {
   ASSERT_TRUE(commits(db(), [](transaction& tx) -> result<void> {
     for (auto t : {token("t1", "u1", "j1"), token("t2", "u1", "j1"), token("t3", "u1", "j2")}) {
