@@ -91,26 +91,29 @@ failure sign_in::totp_not_enabled() const {
 
 // ---- sessions -------------------------------------------------------------------------------
 
+sign_in::pending_session sign_in::make_session(const std::string& user_id,
+                                               const std::string& client_id,
+                                               const std::string& step,
+                                               const std::string& state) const {
+  const auto now = clock_.now();
+  std::string handle = new_handle("cg");
+  std::string hash = sha256_hex(handle);
+  return {handle,
+          {pool_.pool_id, hash, user_id, client_id, step,
+           sealer_.seal(as_bytes(state), "session:" + hash), 0, now + options_.session_lifetime,
+           now}};
+}
+
 result<std::string> sign_in::new_session(const std::string& user_id, const std::string& client_id,
                                          const std::string& step, const std::string& state) {
-  return store::in_transaction(store_, [&](store::transaction& tx) -> result<std::string> {
-    const auto now = clock_.now();
-    std::string handle = new_handle("cg");
-    std::string hash = sha256_hex(handle);
-    store::auth_session_record r{pool_.pool_id,
-                                 hash,
-                                 user_id,
-                                 client_id,
-                                 step,
-                                 sealer_.seal(as_bytes(state), "session:" + hash),
-                                 0,
-                                 now + options_.session_lifetime,
-                                 now};
-    if (auto ok = tx.insert_session(r); !ok) {
-      return ok.error();
-    }
-    return handle;
-  });
+  auto pending = make_session(user_id, client_id, step, state);
+  if (auto ok = store_.transact([&](store::transaction& tx) {
+        return tx.insert_session(pending.record);
+      });
+      !ok) {
+    return ok.error();
+  }
+  return std::move(pending.handle);
 }
 
 result<sign_in::session_row> sign_in::take_session(
@@ -224,6 +227,30 @@ result<auth_step> sign_in::finish_password(const std::string& client_id, bool co
   if (!correct) {
     return wrong_password();
   }
+  // The next step is prepared from the record reserve_attempt read — tokens minted (RSA) or a
+  // challenge Session made — before the transaction, so the store is not held for the crypto.
+  // One transaction then resets the failure count and stores that step.
+  const auto settings = settings_.get();
+  const bool usable = user.status == store::user_status::confirmed && user.enabled;
+  const bool has_totp = user.totp_enabled && !user.totp_secret_sealed.empty();
+  std::optional<minted> tokens;
+  std::optional<pending_session> challenge;
+  std::string challenge_name;
+  if (usable && (settings->mfa == mfa_mode::off ||
+                 (!has_totp && settings->mfa != mfa_mode::required))) {
+    auto m = mint_sign_in(client_id, user);
+    if (!m) {
+      return m.error();
+    }
+    tokens = std::move(*m);
+  } else if (usable) {
+    challenge_name = has_totp ? std::string(step_software_token_mfa) : "MFA_SETUP";
+    challenge = make_session(user.id, client_id,
+                             std::string(has_totp ? step_software_token_mfa
+                                                  : step_mfa_setup_associate),
+                             "{}");
+  }
+  bool stored = false;
   auto reset = store::in_transaction(store_, [&](store::transaction& tx) -> result<store::user_record> {
     auto found = tx.find_user_by_id(pool_.pool_id, user.id);
     if (!found) {
@@ -238,6 +265,22 @@ result<auth_step> sign_in::finish_password(const std::string& client_id, bool co
     if (auto ok = tx.update_user(fresh); !ok) {
       return ok.error();
     }
+    // Store the prepared step only if the account did not change meanwhile.
+    if (fresh.status != user.status || fresh.enabled != user.enabled ||
+        fresh.totp_enabled != user.totp_enabled) {
+      return fresh;
+    }
+    if (tokens) {
+      if (auto ok = store_sign_in(tx, *tokens); !ok) {
+        return ok.error();
+      }
+      stored = true;
+    } else if (challenge) {
+      if (auto ok = tx.insert_session(challenge->record); !ok) {
+        return ok.error();
+      }
+      stored = true;
+    }
     return fresh;
   });
   if (!reset) {
@@ -249,7 +292,17 @@ result<auth_step> sign_in::finish_password(const std::string& client_id, bool co
   if (!reset->enabled) {
     return fail(errc::not_authorized, "User is disabled.");
   }
-  return after_first_factor(client_id, *reset);
+  if (!stored) {
+    return after_first_factor(client_id, *reset);  // the account changed meanwhile
+  }
+  if (tokens) {
+    return auth_step{"", "", {}, std::move(tokens->tokens)};
+  }
+  if (challenge_name == "MFA_SETUP") {
+    return auth_step{"MFA_SETUP", std::move(challenge->handle),
+                     {{"MFAS_CAN_SETUP", R"(["SOFTWARE_TOKEN_MFA"])"}}, std::nullopt};
+  }
+  return auth_step{challenge_name, std::move(challenge->handle), {}, std::nullopt};
 }
 
 result<auth_step> sign_in::after_first_factor(const std::string& client_id,
@@ -320,8 +373,8 @@ result<token_set> sign_in::mint(const store::user_record& user, const std::strin
                    static_cast<int>(options_.token_lifetime.count())};
 }
 
-result<auth_step> sign_in::issue_tokens(const std::string& client_id,
-                                        const store::user_record& user) {
+result<sign_in::minted> sign_in::mint_sign_in(const std::string& client_id,
+                                              const store::user_record& user) {
   const auto now = clock_.now();
   const std::string origin_jti = random_uuid();
   auto tokens = mint(user, client_id, origin_jti, now);
@@ -338,16 +391,27 @@ result<auth_step> sign_in::issue_tokens(const std::string& client_id,
                                   now + options_.refresh_lifetime,
                                   false,
                                   now};
-  auto stored = store_.transact([&](store::transaction& tx) -> result<void> {
-    if (auto ok = tx.insert_refresh_token(row); !ok) {
-      return ok;
-    }
-    return tx.audit({pool_.pool_id, user.id, "sign_in", "{}", now});
-  });
-  if (!stored) {
-    return stored.error();
+  return minted{std::move(*tokens), std::move(row)};
+}
+
+result<void> sign_in::store_sign_in(store::transaction& tx, const minted& m) {
+  if (auto ok = tx.insert_refresh_token(m.refresh); !ok) {
+    return ok;
   }
-  return auth_step{"", "", {}, std::move(*tokens)};
+  return tx.audit({pool_.pool_id, m.refresh.user_id, "sign_in", "{}", m.refresh.created_at});
+}
+
+result<auth_step> sign_in::issue_tokens(const std::string& client_id,
+                                        const store::user_record& user) {
+  auto m = mint_sign_in(client_id, user);
+  if (!m) {
+    return m.error();
+  }
+  if (auto ok = store_.transact([&](store::transaction& tx) { return store_sign_in(tx, *m); });
+      !ok) {
+    return ok.error();
+  }
+  return auth_step{"", "", {}, std::move(m->tokens)};
 }
 
 result<store::user_record> sign_in::user_from_access_token(const std::string& access_token) {
@@ -603,21 +667,24 @@ result<auth_step> sign_in::respond_to_auth_challenge(const std::string& client_i
                           challenge_name.substr(0, 64)));
 }
 
-result<bool> sign_in::accept_totp(const std::string& user_id, const std::string& code,
-                                  bool from_pending) {
+result<std::optional<store::user_record>> sign_in::accept_totp(const std::string& user_id,
+                                                              const std::string& code,
+                                                              bool from_pending,
+                                                              const std::string& end_session) {
   const auto now = clock_.now();
-  return store::in_transaction(store_, [&](store::transaction& tx) -> result<bool> {
+  using accepted = std::optional<store::user_record>;
+  return store::in_transaction(store_, [&](store::transaction& tx) -> result<accepted> {
     auto found = tx.find_user_by_id(pool_.pool_id, user_id);
     if (!found) {
       return found.error();
     }
     if (!*found) {
-      return false;
+      return std::nullopt;
     }
     auto user = std::move(**found);
     const auto& sealed = from_pending ? user.totp_pending_sealed : user.totp_secret_sealed;
     if (sealed.empty()) {
-      return false;
+      return std::nullopt;
     }
     auto secret = sealer_.open(sealed, fmt::format("user:{}:totp", user.id));
     if (!secret) {
@@ -627,7 +694,7 @@ result<bool> sign_in::accept_totp(const std::string& user_id, const std::string&
     // Compare-and-set inside the transaction: a code is accepted once, and never one older than
     // the last accepted.
     if (!step || *step <= user.totp_last_step) {
-      return false;
+      return std::nullopt;
     }
     user.totp_last_step = *step;
     if (from_pending) {
@@ -644,13 +711,19 @@ result<bool> sign_in::accept_totp(const std::string& user_id, const std::string&
         return ok.error();
       }
     }
-    return true;
+    if (!end_session.empty()) {
+      if (auto ok = tx.delete_session(pool_.pool_id, end_session); !ok) {
+        return ok.error();
+      }
+    }
+    return accepted(std::move(user));
   });
 }
 
 result<auth_step> sign_in::software_token_mfa(const std::string& client_id, const session_row& s,
                                               const string_map& responses) {
-  auto accepted = accept_totp(s.record.user_id, param(responses, "SOFTWARE_TOKEN_MFA_CODE"), false);
+  auto accepted = accept_totp(s.record.user_id, param(responses, "SOFTWARE_TOKEN_MFA_CODE"), false,
+                              s.record.handle_hash);
   if (!accepted) {
     return accepted.error();
   }
@@ -660,14 +733,7 @@ result<auth_step> sign_in::software_token_mfa(const std::string& client_id, cons
     }
     return wrong_mfa_code();
   }
-  (void)store_.transact([&](store::transaction& tx) {
-    return tx.delete_session(pool_.pool_id, s.record.handle_hash);
-  });
-  auto user = load_user(s.record.user_id);
-  if (!user) {
-    return user.error();
-  }
-  return issue_tokens(client_id, *user);
+  return issue_tokens(client_id, **accepted);
 }
 
 result<auth_step> sign_in::mfa_setup(const std::string& client_id, const session_row& s) {

@@ -134,10 +134,24 @@ class sign_in {
                                     const store::user_record& user);
   result<auth_step> after_first_factor(const std::string& client_id,
                                        const store::user_record& user);
+  // Tokens for a completed sign-in and the refresh-token row that goes with them.
+  struct minted {
+    token_set tokens;
+    store::refresh_token_record refresh;
+  };
+  result<minted> mint_sign_in(const std::string& client_id, const store::user_record& user);
+  result<void> store_sign_in(store::transaction& tx, const minted& m);
   result<auth_step> issue_tokens(const std::string& client_id, const store::user_record& user);
   result<token_set> mint(const store::user_record& user, const std::string& client_id,
                          const std::string& origin_jti, time_point auth_time);
 
+  // A challenge Session: the handle the client gets and the row to insert.
+  struct pending_session {
+    std::string handle;
+    store::auth_session_record record;
+  };
+  pending_session make_session(const std::string& user_id, const std::string& client_id,
+                               const std::string& step, const std::string& state) const;
   result<std::string> new_session(const std::string& user_id, const std::string& client_id,
                                   const std::string& step, const std::string& state);
   // Loads a Session after checking it belongs to `client_id` (empty: any) and continues with one
@@ -147,8 +161,12 @@ class sign_in {
   result<void> count_wrong_code(const session_row& s);
   result<store::user_record> user_from_access_token(const std::string& access_token);
   result<store::user_record> load_user(const std::string& user_id);
-  result<bool> accept_totp(const std::string& user_id, const std::string& code,
-                           bool from_pending);
+  // Checks a TOTP code (of the pending secret when enrolling) and spends its time step; on
+  // success also deletes the Session whose hash is `end_session` (if any), in the same
+  // transaction, and returns the updated user. nullopt: the code is wrong.
+  result<std::optional<store::user_record>> accept_totp(const std::string& user_id,
+                                                        const std::string& code, bool from_pending,
+                                                        const std::string& end_session = {});
   failure totp_not_enabled() const;
   bool totp_allowed() const;
 
