@@ -63,22 +63,46 @@ std::string bn_hex(const BIGNUM* n) {
   return srp_minimal_hex(raw);
 }
 
+struct mont_free {
+  void operator()(BN_MONT_CTX* m) const { BN_MONT_CTX_free(m); }
+};
+
+// The group's constants, computed once. The Montgomery context of N is shared read-only by every
+// exponentiation (OpenSSL only reads a context passed in), which saves setting one up per call.
 struct group {
   bn_ptr n = bn_from_hex(n_hex);
   bn_ptr g = bn_from_hex("2");
   bn_ptr k;
+  std::unique_ptr<BN_MONT_CTX, mont_free> mont{BN_MONT_CTX_new()};
   group() {
     bytes material = bn_pad(n.get());
     bytes g_pad = bn_pad(g.get());
     material.insert(material.end(), g_pad.begin(), g_pad.end());
     auto digest = sha256(material);
     k = bn_from_bytes(digest);
+    std::unique_ptr<BN_CTX, ctx_free> ctx(BN_CTX_new());
+    if (!n || !mont || !ctx || BN_MONT_CTX_set(mont.get(), n.get(), ctx.get()) != 1) {
+      throw std::runtime_error("srp group setup failed");
+    }
   }
 };
 
 const group& srp_group() {
   static const group instance;
   return instance;
+}
+
+// r = a^p mod N for a secret exponent p (x, b): constant time, so the time taken does not depend
+// on the exponent's bits. `a` must be reduced mod N.
+bool exp_secret(BIGNUM* r, const BIGNUM* a, const BIGNUM* p, BN_CTX* ctx) {
+  const auto& grp = srp_group();
+  return BN_mod_exp_mont_consttime(r, a, p, grp.n.get(), ctx, grp.mont.get()) == 1;
+}
+
+// r = a^p mod N for a public exponent (u).
+bool exp_public(BIGNUM* r, const BIGNUM* a, const BIGNUM* p, BN_CTX* ctx) {
+  const auto& grp = srp_group();
+  return BN_mod_exp_mont(r, a, p, grp.n.get(), ctx, grp.mont.get()) == 1;
 }
 
 }  // namespace
@@ -94,7 +118,7 @@ std::string srp_server_B(std::string_view verifier_hex, std::string_view b_hex) 
   auto gb = bn_new();
   auto B = bn_new();
   if (!v || !b || !ctx || BN_mod_mul(kv.get(), grp.k.get(), v.get(), grp.n.get(), ctx.get()) != 1 ||
-      BN_mod_exp(gb.get(), grp.g.get(), b.get(), grp.n.get(), ctx.get()) != 1 ||
+      !exp_secret(gb.get(), grp.g.get(), b.get(), ctx.get()) ||
       BN_mod_add(B.get(), kv.get(), gb.get(), grp.n.get(), ctx.get()) != 1) {
     throw std::runtime_error("srp B computation failed");
   }
@@ -136,9 +160,11 @@ bytes srp_session_key(std::string_view A_hex, std::string_view B_hex, std::strin
   auto vu = bn_new();
   auto base = bn_new();
   auto S = bn_new();
-  if (BN_mod_exp(vu.get(), v.get(), u.get(), grp.n.get(), ctx.get()) != 1 ||
+  auto v_mod = bn_new();
+  if (BN_nnmod(v_mod.get(), v.get(), grp.n.get(), ctx.get()) != 1 ||
+      !exp_public(vu.get(), v_mod.get(), u.get(), ctx.get()) ||
       BN_mod_mul(base.get(), a_mod.get(), vu.get(), grp.n.get(), ctx.get()) != 1 ||
-      BN_mod_exp(S.get(), base.get(), b.get(), grp.n.get(), ctx.get()) != 1) {
+      !exp_secret(S.get(), base.get(), b.get(), ctx.get())) {
     return {};
   }
   // HKDF: PRK = HMAC(PAD(u), PAD(S)); K = HMAC(PRK, "Caldera Derived Key" || 0x01)[0..16)
@@ -188,12 +214,9 @@ std::string srp_verifier_hex(std::string_view pool_name, std::string_view user_i
   auto x_digest = sha256(material);
 
   auto x = bn_from_bytes(x_digest);
-  auto n = bn_from_hex(n_hex);
-  bn_ptr g(BN_new());
   bn_ptr v(BN_new());
   std::unique_ptr<BN_CTX, ctx_free> ctx(BN_CTX_new());
-  if (!x || !n || !g || !v || !ctx || BN_set_word(g.get(), 2) != 1 ||
-      BN_mod_exp(v.get(), g.get(), x.get(), n.get(), ctx.get()) != 1) {
+  if (!x || !v || !ctx || !exp_secret(v.get(), srp_group().g.get(), x.get(), ctx.get())) {
     throw std::runtime_error("srp verifier computation failed");
   }
   bytes v_bytes(static_cast<std::size_t>(BN_num_bytes(v.get())));
