@@ -7,8 +7,10 @@
 // sign-ins cost the client little.
 //
 // Usage: cognate-bench --endpoint http://127.0.0.1:PORT --client-id ID --pool-id ID --op NAME
-//          --concurrency 1,16,64 --requests N [--duration S] --server-pid PID --outbox DIR
-//          [--json FILE] [--no-header]
+//          --concurrency 1,16,64 --requests N [--duration S] --server-pid PID
+//          (--outbox DIR | --code CODE) [--label NAME] [--json FILE] [--no-header]
+// --code: every confirmation code is CODE (cognito-local started with CODE set, see
+// bench/cognito-local/start.sh); --label names the server in the rows.
 // Columns: cpu ms/op is the server's CPU time per operation, rss MiB its peak RSS (VmHWM),
 // client ms the load generator's own CPU time per operation.
 // Exit status: 0 when every timed request succeeded, 1 when any failed, 2 on bad usage/setup.
@@ -61,6 +63,8 @@ struct options {
   double duration = 0;  // seconds per level (0: bounded by requests only)
   int server_pid = 0;
   std::string outbox;
+  std::string code;               // every confirmation code, instead of an outbox
+  std::string label = "cognate";  // the server column
   std::string json_file;
   bool header = true;
 };
@@ -281,6 +285,11 @@ std::vector<user> make_users(const std::string& prefix, std::size_t count) {
 
 std::map<std::string, std::string> wait_for_codes(const options& o,
                                                   const std::vector<user>& users) {
+  if (!o.code.empty()) {  // cognito-local with CODE set
+    std::map<std::string, std::string> codes;
+    for (const user& u : users) codes[file_name_form(u.name)] = o.code;
+    return codes;
+  }
   for (int attempt = 0;; ++attempt) {
     auto codes = read_outbox(o.outbox);
     const bool all = std::all_of(users.begin(), users.end(), [&](const user& u) {
@@ -339,6 +348,7 @@ long server_peak_rss_kib(int pid) {
 }
 
 struct result {
+  std::string server;
   std::string op;
   int concurrency = 0;
   long ok = 0;
@@ -365,6 +375,7 @@ result measure(const options& o, int concurrency, long requests, const timed_ste
   std::mutex mutex;
   std::vector<double> latencies;
   result r;
+  r.server = o.label;
   r.op = o.op;
   r.concurrency = concurrency;
   const double cpu_before = server_cpu_seconds(o.server_pid);
@@ -486,23 +497,25 @@ result run_level(const options& o, int concurrency) {
 // ---- output ------------------------------------------------------------------------------------
 
 void print_header() {
-  fmt::print("{:<26} {:>4} {:>7} {:>6} {:>9} {:>9} {:>9} {:>9} {:>10} {:>9} {:>10}\n", "operation",
-             "c", "ok", "errors", "req/s", "p50 ms", "p90 ms", "p99 ms", "cpu ms/op", "rss MiB",
-             "client ms");
+  fmt::print("{:<13} {:<26} {:>4} {:>7} {:>6} {:>9} {:>9} {:>9} {:>9} {:>10} {:>9} {:>10}\n",
+             "server", "operation", "c", "ok", "errors", "req/s", "p50 ms", "p90 ms", "p99 ms",
+             "cpu ms/op", "rss MiB", "client ms");
 }
 
 void print_row(const result& r) {
   fmt::print(
-      "{:<26} {:>4} {:>7} {:>6} {:>9.1f} {:>9.2f} {:>9.2f} {:>9.2f} {:>10.2f} {:>9.1f} {:>10.2f}\n",
-      r.op, r.concurrency, r.ok, r.errors, static_cast<double>(r.ok) / r.seconds, r.p50_ms,
-      r.p90_ms, r.p99_ms, r.cpu_ms_per_op, static_cast<double>(r.peak_rss_kib) / 1024.0,
+      "{:<13} {:<26} {:>4} {:>7} {:>6} {:>9.1f} {:>9.2f} {:>9.2f} {:>9.2f} {:>10.2f} {:>9.1f} "
+      "{:>10.2f}\n",
+      r.server, r.op, r.concurrency, r.ok, r.errors, static_cast<double>(r.ok) / r.seconds,
+      r.p50_ms, r.p90_ms, r.p99_ms, r.cpu_ms_per_op, static_cast<double>(r.peak_rss_kib) / 1024.0,
       r.client_cpu_ms_per_op);
   if (!r.first_error.empty()) fmt::print("  first error: {}\n", r.first_error);
   std::fflush(stdout);
 }
 
 json::object to_json(const result& r) {
-  return {{"op", r.op},
+  return {{"server", r.server},
+          {"op", r.op},
           {"concurrency", r.concurrency},
           {"ok", r.ok},
           {"errors", r.errors},
@@ -539,7 +552,11 @@ int main(int argc, char** argv) {
   cli.add_option("--duration", o.duration, "seconds per concurrency level (reusable ops)");
   cli.add_option("--server-pid", o.server_pid, "the server process (CPU time, peak RSS)")
       ->required();
-  cli.add_option("--outbox", o.outbox, "the sandbox outbox (confirmation codes)")->required();
+  CLI::Option* outbox =
+      cli.add_option("--outbox", o.outbox, "the sandbox outbox (confirmation codes)");
+  cli.add_option("--code", o.code, "every confirmation code (cognito-local's CODE)")
+      ->excludes(outbox);
+  cli.add_option("--label", o.label, "the server's name in the rows (default cognate)");
   cli.add_option("--json", o.json_file, "append one JSON line per level to this file");
   cli.add_flag("--no-header", no_header, "print rows only");
   CLI11_PARSE(cli, argc, argv);
@@ -553,6 +570,10 @@ int main(int argc, char** argv) {
   }
   o.host = m[1].str();
   o.port = std::stoi(m[2].str());
+  if (o.outbox.empty() == o.code.empty()) {
+    fmt::print(stderr, "cognate-bench: give --outbox or --code\n");
+    return 2;
+  }
   if (o.requests <= 0 && o.duration <= 0) {
     fmt::print(stderr, "cognate-bench: give --requests or --duration\n");
     return 2;
