@@ -6,9 +6,16 @@
 // peak RSS. The client side of SRP and TOTP reuses Cognate's own code (src/), so multi-step
 // sign-ins cost the client little.
 //
+// With --seeded N the pool holds the N users of `cognate seed` (user0@seed.example …, their
+// password, with --totp their derived TOTP secrets; pool/seed.h): the sign-in operations then
+// use those instead of preparing users, so a 10 000 or 1 000 000 user pool is measured as it
+// is. A TOTP sign-in spends its user's current time step, so each uses a user of its own, taken
+// in order from --first-user (give each run of the same pool its own range).
+//
 // Usage: cognate-bench --endpoint http://127.0.0.1:PORT --client-id ID --pool-id ID --op NAME
 //          --concurrency 1,16,64 --requests N [--duration S] --server-pid PID
 //          (--outbox DIR | --code CODE) [--label NAME] [--json FILE] [--no-header]
+//          [--seeded N [--first-user I]]
 // --code: every confirmation code is CODE (cognito-local started with CODE set, see
 // bench/cognito-local/start.sh); --label names the server in the rows.
 // Columns: cpu ms/op is the server's CPU time per operation, rss MiB its peak RSS (VmHWM),
@@ -21,6 +28,7 @@
 #include "common/encoding.h"
 #include "common/random.h"
 #include "mfa/totp.h"
+#include "pool/seed.h"
 #include "pool/srp_timestamp.h"
 
 #include <CLI/CLI.hpp>
@@ -50,7 +58,7 @@ using steady = std::chrono::steady_clock;
 namespace cognate::bench {
 namespace {
 
-constexpr const char* password = "Bench-Passw0rd!";
+constexpr const char* bench_password = "Bench-Passw0rd!";
 
 struct options {
   std::string host = "127.0.0.1";
@@ -65,13 +73,17 @@ struct options {
   std::string outbox;
   std::string code;               // every confirmation code, instead of an outbox
   std::string label = "cognate";  // the server column
+  long seeded = 0;                // users of `cognate seed` in the pool
+  long first_user = 0;            // the first seeded user TOTP sign-ins use
   std::string json_file;
   bool header = true;
 };
 
 struct user {
   std::string name;
+  std::string password = bench_password;
   bytes totp_secret;
+  int totp_steps_ahead = 0;  // 1 when enrolment just spent the current step
   std::string access_token;
   std::string refresh_token;
 };
@@ -101,7 +113,7 @@ void sign_up(http_client& client, const options& o, const user& u) {
   call(client, "SignUp",
        {{"ClientId", o.client_id},
         {"Username", u.name},
-        {"Password", password},
+        {"Password", u.password},
         {"UserAttributes", json::array{json::object{{"Name", "email"}, {"Value", u.name}}}}});
 }
 
@@ -114,7 +126,7 @@ json::object password_auth(http_client& client, const options& o, const user& u)
   return call(client, "InitiateAuth",
               {{"ClientId", o.client_id},
                {"AuthFlow", "USER_PASSWORD_AUTH"},
-               {"AuthParameters", {{"USERNAME", u.name}, {"PASSWORD", password}}}});
+               {"AuthParameters", {{"USERNAME", u.name}, {"PASSWORD", u.password}}}});
 }
 
 void keep_tokens(user& u, const json::object& answer) {
@@ -135,11 +147,28 @@ void enrol_totp(http_client& client, const options& o, user& u) {
       call(client, "VerifySoftwareToken",
            {{"Session", str(associated, "Session")},
             {"UserCode", mfa::totp_code(u.totp_secret, std::chrono::system_clock::now())}});
+  u.totp_steps_ahead = 1;
   keep_tokens(u, call(client, "RespondToAuthChallenge",
                       {{"ClientId", o.client_id},
                        {"ChallengeName", "MFA_SETUP"},
                        {"Session", str(verified, "Session")},
                        {"ChallengeResponses", {{"USERNAME", u.name}}}}));
+}
+
+// Answers a SOFTWARE_TOKEN_MFA challenge with the code of the current step, or the next one when
+// enrolment just spent the current one (the server accepts ±1 step, each once).
+void answer_totp(http_client& client, const options& o, user& u, const json::object& challenge,
+                 const std::string& username) {
+  if (str(challenge, "ChallengeName") != "SOFTWARE_TOKEN_MFA")
+    throw failure{"expected SOFTWARE_TOKEN_MFA"};
+  const auto at = std::chrono::system_clock::now() + std::chrono::seconds(30 * u.totp_steps_ahead);
+  keep_tokens(u, call(client, "RespondToAuthChallenge",
+                      {{"ClientId", o.client_id},
+                       {"ChallengeName", "SOFTWARE_TOKEN_MFA"},
+                       {"Session", str(challenge, "Session")},
+                       {"ChallengeResponses",
+                        {{"USERNAME", username},
+                         {"SOFTWARE_TOKEN_MFA_CODE", mfa::totp_code(u.totp_secret, at)}}}}));
 }
 
 // The seed sign-in: USER_SRP_AUTH → PASSWORD_VERIFIER → SOFTWARE_TOKEN_MFA → tokens.
@@ -155,7 +184,7 @@ void srp_mfa_sign_in(http_client& client, const options& o, user& u) {
   const std::string block = str(params, "SECRET_BLOCK");
   const std::string timestamp = pool::format_srp_timestamp(std::chrono::system_clock::now());
   const std::string pool_name = o.pool_id.substr(o.pool_id.find('_') + 1);
-  const std::string signature = srp.signature(pool_name, user_id, password, str(params, "SALT"),
+  const std::string signature = srp.signature(pool_name, user_id, u.password, str(params, "SALT"),
                                               str(params, "SRP_B"), block, timestamp);
   json::object mfa = call(client, "RespondToAuthChallenge",
                           {{"ClientId", o.client_id},
@@ -166,17 +195,12 @@ void srp_mfa_sign_in(http_client& client, const options& o, user& u) {
                              {"PASSWORD_CLAIM_SECRET_BLOCK", block},
                              {"PASSWORD_CLAIM_SIGNATURE", signature},
                              {"TIMESTAMP", timestamp}}}});
-  if (str(mfa, "ChallengeName") != "SOFTWARE_TOKEN_MFA")
-    throw failure{"expected SOFTWARE_TOKEN_MFA"};
-  // The next step's code: enrolment used the current one (the window accepts ±1 step).
-  const auto next_step = std::chrono::system_clock::now() + std::chrono::seconds(30);
-  keep_tokens(u, call(client, "RespondToAuthChallenge",
-                      {{"ClientId", o.client_id},
-                       {"ChallengeName", "SOFTWARE_TOKEN_MFA"},
-                       {"Session", str(mfa, "Session")},
-                       {"ChallengeResponses",
-                        {{"USERNAME", user_id},
-                         {"SOFTWARE_TOKEN_MFA_CODE", mfa::totp_code(u.totp_secret, next_step)}}}}));
+  answer_totp(client, o, u, mfa, user_id);
+}
+
+// USER_PASSWORD_AUTH → SOFTWARE_TOKEN_MFA → tokens (two requests).
+void password_mfa_sign_in(http_client& client, const options& o, user& u) {
+  answer_totp(client, o, u, password_auth(client, o, u), u.name);
 }
 
 // ---- the outbox --------------------------------------------------------------------------------
@@ -280,6 +304,30 @@ std::vector<user> make_users(const std::string& prefix, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) {
     users[i].name = fmt::format("bench-{}-{}@example.com", prefix, i);
   }
+  return users;
+}
+
+// Seeded user i (pool/seed.h): its email, password and derived TOTP secret.
+user seeded_user(long i) {
+  const pool::seed_options seed;
+  user u;
+  u.name = pool::seed_email(seed, i);
+  u.password = seed.password;
+  u.totp_secret = pool::seed_totp_secret(u.name);
+  return u;
+}
+
+// `count` seeded users for one-time use (TOTP sign-ins), continuing where the last level ended.
+std::vector<user> take_seeded_users(const options& o, std::size_t count) {
+  static long next = -1;
+  if (next < 0) next = o.first_user;
+  if (next + static_cast<long>(count) > o.seeded) {
+    throw failure{fmt::format("the pool has {} seeded users; users {}..{} are needed (a TOTP "
+                              "sign-in spends its user's time step): seed more",
+                              o.seeded, next, next + static_cast<long>(count) - 1)};
+  }
+  std::vector<user> users;
+  for (std::size_t i = 0; i < count; ++i) users.push_back(seeded_user(next++));
   return users;
 }
 
@@ -450,22 +498,47 @@ result run_level(const options& o, int concurrency) {
       confirm(c, o, users[i], codes.at(file_name_form(users[i].name)));
     });
   }
-  if (o.op == "SrpTotpSignIn") {
+  if (o.op == "SrpTotpSignIn" || o.op == "PasswordTotpSignIn") {
+    // One user per sign-in: seeded ones, or new ones enrolled at MFA_SETUP (untimed).
     need_requests();
-    auto users = make_users(prefix, static_cast<std::size_t>(n));
-    sign_up_and_confirm(o, setup_threads, users);
-    parallel_for(o, setup_threads, users.size(),
-                 [&](http_client& c, std::size_t i) { enrol_totp(c, o, users[i]); });
-    return measure(o, concurrency, n,
-                   [&](http_client& c, std::size_t i, int) { srp_mfa_sign_in(c, o, users[i]); });
+    std::vector<user> users;
+    if (o.seeded > 0) {
+      users = take_seeded_users(o, static_cast<std::size_t>(n));
+    } else {
+      users = make_users(prefix, static_cast<std::size_t>(n));
+      sign_up_and_confirm(o, setup_threads, users);
+      parallel_for(o, setup_threads, users.size(),
+                   [&](http_client& c, std::size_t i) { enrol_totp(c, o, users[i]); });
+    }
+    const bool srp = o.op == "SrpTotpSignIn";
+    return measure(o, concurrency, n, [&](http_client& c, std::size_t i, int) {
+      if (srp) {
+        srp_mfa_sign_in(c, o, users[i]);
+      } else {
+        password_mfa_sign_in(c, o, users[i]);
+      }
+    });
   }
-  // The rest reuse one user per virtual user, signed in once (an MFA OFF pool).
-  auto users = make_users(prefix, static_cast<std::size_t>(concurrency));
-  sign_up_and_confirm(o, setup_threads, users);
+  // The rest reuse one user per virtual user, signed in once (an MFA OFF pool): new ones, or
+  // seeded ones spread over the pool.
+  std::vector<user> users;
+  if (o.seeded > 0) {
+    for (int t = 0; t < concurrency; ++t) {
+      users.push_back(seeded_user((o.first_user + t * 7919L) % o.seeded));
+    }
+  } else {
+    users = make_users(prefix, static_cast<std::size_t>(concurrency));
+    sign_up_and_confirm(o, setup_threads, users);
+  }
   parallel_for(o, setup_threads, users.size(), [&](http_client& c, std::size_t i) {
     keep_tokens(users[i], password_auth(c, o, users[i]));
   });
   if (o.op == "UserPasswordAuth") {
+    if (o.seeded > 0) {  // a different user each time, all over the pool
+      return measure(o, concurrency, n, [&](http_client& c, std::size_t i, int) {
+        password_auth(c, o, seeded_user((o.first_user + static_cast<long>(i) * 7919L) % o.seeded));
+      });
+    }
     return measure(o, concurrency, n, [&](http_client& c, std::size_t, int t) {
       password_auth(c, o, users[static_cast<std::size_t>(t)]);
     });
@@ -542,7 +615,7 @@ int main(int argc, char** argv) {
   cli.add_option("--client-id", o.client_id, "app client id")->required();
   cli.add_option("--pool-id", o.pool_id, "user pool id")->required();
   cli.add_option("--op", o.op,
-                 "SignUp, ConfirmSignUp, UserPasswordAuth, SrpTotpSignIn, "
+                 "SignUp, ConfirmSignUp, UserPasswordAuth, PasswordTotpSignIn, SrpTotpSignIn, "
                  "GetTokensFromRefreshToken, RefreshTokenAuth, GetUser")
       ->required();
   cli.add_option("--concurrency", o.concurrency, "virtual users, a comma list: 1,16,64")
@@ -557,6 +630,10 @@ int main(int argc, char** argv) {
   cli.add_option("--code", o.code, "every confirmation code (cognito-local's CODE)")
       ->excludes(outbox);
   cli.add_option("--label", o.label, "the server's name in the rows (default cognate)");
+  cli.add_option("--seeded", o.seeded, "the pool has this many `cognate seed` users: use them")
+      ->check(CLI::Range(0L, 100'000'000L));
+  cli.add_option("--first-user", o.first_user, "the first seeded user TOTP sign-ins use")
+      ->check(CLI::Range(0L, 100'000'000L));
   cli.add_option("--json", o.json_file, "append one JSON line per level to this file");
   cli.add_flag("--no-header", no_header, "print rows only");
   CLI11_PARSE(cli, argc, argv);

@@ -121,7 +121,11 @@ result<sign_in::session_row> sign_in::take_session(
     std::initializer_list<std::string_view> steps) {
   const auto hash = sha256_hex(session);
   const auto now = clock_.now();
-  auto row = store::in_transaction(store_, [&](store::transaction& tx) -> result<session_row> {
+  // Code steps keep their Session for retries: reading it is enough (an expired one is left to
+  // the sweeper). Other steps consume it, in a write transaction.
+  const bool consumes = !(steps.size() == 1 && (*steps.begin() == step_software_token_mfa ||
+                                                *steps.begin() == step_mfa_setup_verify));
+  auto load = [&](store::transaction& tx) -> result<session_row> {
     auto found = tx.find_session(pool_.pool_id, hash);
     if (!found) {
       return found.error();
@@ -132,8 +136,10 @@ result<sign_in::session_row> sign_in::take_session(
     auto record = std::move(**found);
     if (now >= record.expires_at) {
       // Delete it (committed: the transaction returns a value) and report the expiry below.
-      if (auto ok = tx.delete_session(pool_.pool_id, hash); !ok) {
-        return ok.error();
+      if (consumes) {
+        if (auto ok = tx.delete_session(pool_.pool_id, hash); !ok) {
+          return ok.error();
+        }
       }
       return session_row{std::move(record), {}};
     }
@@ -160,7 +166,8 @@ result<sign_in::session_row> sign_in::take_session(
       return internal_failure("session state is not a JSON object");
     }
     return session_row{std::move(record), std::move(state.as_object())};
-  });
+  };
+  auto row = consumes ? store::in_transaction(store_, load) : store::in_read(store_, load);
   if (row && now >= row->record.expires_at) {
     return expired_session();
   }
@@ -670,7 +677,8 @@ result<auth_step> sign_in::respond_to_auth_challenge(const std::string& client_i
 result<std::optional<store::user_record>> sign_in::accept_totp(const std::string& user_id,
                                                               const std::string& code,
                                                               bool from_pending,
-                                                              const std::string& end_session) {
+                                                              const std::string& end_session,
+                                                              const minted* tokens) {
   const auto now = clock_.now();
   using accepted = std::optional<store::user_record>;
   return store::in_transaction(store_, [&](store::transaction& tx) -> result<accepted> {
@@ -716,14 +724,30 @@ result<std::optional<store::user_record>> sign_in::accept_totp(const std::string
         return ok.error();
       }
     }
+    if (tokens) {
+      if (auto ok = store_sign_in(tx, *tokens); !ok) {
+        return ok.error();
+      }
+    }
     return accepted(std::move(user));
   });
 }
 
 result<auth_step> sign_in::software_token_mfa(const std::string& client_id, const session_row& s,
                                               const string_map& responses) {
+  // The tokens are minted before the code is checked, so that one transaction spends the code,
+  // ends the Session and stores the refresh token. A wrong code wastes the two signatures; that
+  // happens at most max_mfa_attempts times per Session, each behind a correct password.
+  auto user = load_user(s.record.user_id);
+  if (!user) {
+    return user.error();
+  }
+  auto tokens = mint_sign_in(client_id, *user);
+  if (!tokens) {
+    return tokens.error();
+  }
   auto accepted = accept_totp(s.record.user_id, param(responses, "SOFTWARE_TOKEN_MFA_CODE"), false,
-                              s.record.handle_hash);
+                              s.record.handle_hash, &*tokens);
   if (!accepted) {
     return accepted.error();
   }
@@ -733,7 +757,7 @@ result<auth_step> sign_in::software_token_mfa(const std::string& client_id, cons
     }
     return wrong_mfa_code();
   }
-  return issue_tokens(client_id, **accepted);
+  return auth_step{"", "", {}, std::move(tokens->tokens)};
 }
 
 result<auth_step> sign_in::mfa_setup(const std::string& client_id, const session_row& s) {

@@ -162,11 +162,12 @@ class sign_in {
   result<store::user_record> user_from_access_token(const std::string& access_token);
   result<store::user_record> load_user(const std::string& user_id);
   // Checks a TOTP code (of the pending secret when enrolling) and spends its time step; on
-  // success also deletes the Session whose hash is `end_session` (if any), in the same
-  // transaction, and returns the updated user. nullopt: the code is wrong.
+  // success also deletes the Session whose hash is `end_session` (if any) and stores `tokens`
+  // (if any), in the same transaction, and returns the updated user. nullopt: the code is wrong.
   result<std::optional<store::user_record>> accept_totp(const std::string& user_id,
                                                         const std::string& code, bool from_pending,
-                                                        const std::string& end_session = {});
+                                                        const std::string& end_session = {},
+                                                        const minted* tokens = nullptr);
   failure totp_not_enabled() const;
   bool totp_allowed() const;
 
