@@ -29,6 +29,10 @@ constexpr std::array<std::pair<std::string_view, operation>, 12> operations = {{
 
 }  // namespace
 
+bool service::reads_only(std::string_view target) {
+  return target.starts_with(target_prefix) && target.substr(target_prefix.size()) == "GetUser";
+}
+
 reply service::handle(std::string_view target, std::string_view body) const {
   if (!target.starts_with(target_prefix)) {
     return error_reply(fail(errc::unknown_operation,

@@ -28,6 +28,9 @@ class service {
 
   // `target` is the X-Amz-Target header value; `body` the raw request body.
   reply handle(std::string_view target, std::string_view body) const;
+  // True for operations that only read the store (GetUser): the HTTP layer runs them on a small
+  // pool of their own, apart from the calls that wait for commits.
+  static bool reads_only(std::string_view target);
   // GET requests: /{poolId}/.well-known/jwks.json, /{poolId}/.well-known/openid-configuration,
   // and /_cognate/config (what the built-in Authenticator page needs to know about the pool).
   // Returns nullopt for any other path. Does not block.

@@ -27,12 +27,16 @@ using response = bhttp::response<bhttp::string_body>;
 
 struct server::state {
   explicit state(server_options o)
-      : options(std::move(o)), workers(static_cast<std::size_t>(options.workers)), acceptor(io) {}
+      : options(std::move(o)),
+        workers(static_cast<std::size_t>(options.workers)),
+        readers(static_cast<std::size_t>(std::max(1, options.readers))),
+        acceptor(io) {}
 
   server_options options;
   const api::service* api = nullptr;  // set by start(), before any request is served
   asio::io_context io;
   asio::thread_pool workers;
+  asio::thread_pool readers;
   tcp::acceptor acceptor;
   std::vector<std::thread> io_threads;
   std::atomic<int> in_flight{0};
@@ -181,7 +185,8 @@ asio::awaitable<response> route(request req, state_ptr st) {
     reply = api::error_reply(fail(errc::too_many_requests, "Too many requests; retry later."));
   } else {
     try {
-      reply = co_await asio::co_spawn(st->workers, call_api(st, target, std::move(req.body())),
+      auto& pool = api::service::reads_only(target) ? st->readers : st->workers;
+      reply = co_await asio::co_spawn(pool, call_api(st, target, std::move(req.body())),
                                       asio::use_awaitable);
     } catch (const std::exception& e) {
       reply = api::error_reply(internal_failure(std::string("unhandled exception: ") + e.what()));
@@ -331,6 +336,7 @@ void server::stop() {
     }
   }
   st.workers.join();
+  st.readers.join();
 }
 
 std::uint16_t server::port() const { return state_->port; }

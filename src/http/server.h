@@ -8,7 +8,10 @@
 // running or queued, the answer is TooManyRequestsException at once.
 //
 // Thread model: `io_threads` threads run the I/O context (parsing, routing, encoding);
-// `workers` threads run API calls. start()/stop() from one controlling thread.
+// `workers` threads run API calls, except read-only ones (GetUser), which run on `readers`
+// threads of their own: calls that write wait on commits, so their pool is large, while a quick
+// read is cheapest on a small pool whose threads are rarely asleep. start()/stop() from one
+// controlling thread.
 
 #include "api/service.h"
 
@@ -23,6 +26,7 @@ struct server_options {
   std::uint16_t port = 9339;  // 0 picks a free port; port() tells which
   int io_threads = 1;
   int workers = 2;
+  int readers = 4;  // threads for read-only calls (api::service::reads_only)
   int max_in_flight = 256;
   std::size_t body_limit = 64 * 1024;
 };
