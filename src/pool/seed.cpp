@@ -60,6 +60,10 @@ result<seed_progress> seed_users(store::store& store, const crypto::sealer& seal
   const std::int64_t batch = std::max(1, options.batch);
   std::atomic<std::int64_t> next{0};
   std::mutex mutex;  // guards totals, first_error and progress calls
+  // One batch is inserted at a time: the verifiers (the cost) are computed in parallel, while
+  // concurrent insert transactions would only conflict (PostgreSQL's SERIALIZABLE checks see
+  // two batches writing the same index pages) and SQLite has one writer anyway.
+  std::mutex insert_mutex;
   seed_progress totals{0, 0, options.users};
   std::optional<failure> first_error;
   const auto now = std::chrono::system_clock::now();
@@ -103,6 +107,7 @@ result<seed_progress> seed_users(store::store& store, const crypto::sealer& seal
         for (const auto& e : *missing) {
           users.push_back(seeded_user(sealer, pool, options, e, now));
         }
+        std::lock_guard one_at_a_time(insert_mutex);
         inserted = store.transact([&](store::transaction& tx) -> result<void> {
           for (const auto& u : users) {
             if (auto ok = tx.insert_user(u); !ok) {
