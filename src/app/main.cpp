@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
   // the more share the next: PasswordTotpSignIn at c = 64 went 690 → 815/s from 8 to 32 workers
   // on 2 cores (docs/benchmarks.md). CPU work is still bounded by the cores.
   int workers = std::max(16, 16 * static_cast<int>(std::thread::hardware_concurrency()));
+  int read_workers = 4;
   int max_in_flight = 256;
   auto add_common = [&](CLI::App* cmd) {
     cmd->add_option("--config", config, "auth config (Amplify Gen 2 defineAuth keys)")
@@ -94,6 +95,10 @@ int main(int argc, char** argv) {
     cmd->add_option("--log-level", log_level, "trace, debug, info, warn, error")
         ->capture_default_str();
     cmd->add_option("--workers", workers, "threads running API calls (default: 16 per core)")
+        ->check(CLI::Range(1, 256))
+        ->capture_default_str();
+    cmd->add_option("--read-workers", read_workers,
+                    "threads running read-only API calls (GetUser), apart from --workers")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();
     cmd->add_option("--max-in-flight", max_in_flight,
@@ -252,6 +257,7 @@ int main(int argc, char** argv) {
     o.config_path = config;
     o.app_name = app_name.empty() ? "Cognate" : app_name;
     o.http.workers = workers;
+    o.http.readers = read_workers;
     o.http.max_in_flight = max_in_flight;
     o.region = region;
     o.code_lifetime = parse_duration(code_lifetime);
