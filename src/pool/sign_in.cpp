@@ -229,6 +229,40 @@ result<store::user_record> sign_in::reserve_attempt(const std::string& user_id) 
   });
 }
 
+result<sign_in::prepared_step> sign_in::prepare_next_step(const std::string& client_id,
+                                                          const store::user_record& user) {
+  const auto settings = settings_.get();
+  const bool has_totp = user.totp_enabled && !user.totp_secret_sealed.empty();
+  if (settings->mfa == mfa_mode::off || (!has_totp && settings->mfa != mfa_mode::required)) {
+    auto tokens = mint_sign_in(client_id, user);
+    if (!tokens) {
+      return tokens.error();
+    }
+    return prepared_step{std::move(*tokens), std::nullopt};
+  }
+  return prepared_step{std::nullopt,
+                       make_session(user.id, client_id,
+                                    std::string(has_totp ? step_software_token_mfa
+                                                         : step_mfa_setup_associate),
+                                    "{}")};
+}
+
+result<void> sign_in::store_next_step(store::transaction& tx, const prepared_step& step) {
+  return step.tokens ? store_sign_in(tx, *step.tokens) : tx.insert_session(step.challenge->record);
+}
+
+auth_step sign_in::answer(prepared_step&& step) {
+  if (step.tokens) {
+    return auth_step{"", "", {}, std::move(step.tokens->tokens)};
+  }
+  if (step.challenge->record.step == step_mfa_setup_associate) {
+    return auth_step{"MFA_SETUP", std::move(step.challenge->handle),
+                     {{"MFAS_CAN_SETUP", R"(["SOFTWARE_TOKEN_MFA"])"}}, std::nullopt};
+  }
+  return auth_step{std::string(step_software_token_mfa), std::move(step.challenge->handle), {},
+                   std::nullopt};
+}
+
 result<auth_step> sign_in::finish_password(const std::string& client_id, bool correct,
                                            const store::user_record& user) {
   if (!correct) {
@@ -237,25 +271,13 @@ result<auth_step> sign_in::finish_password(const std::string& client_id, bool co
   // The next step is prepared from the record reserve_attempt read — tokens minted (RSA) or a
   // challenge Session made — before the transaction, so the store is not held for the crypto.
   // One transaction then resets the failure count and stores that step.
-  const auto settings = settings_.get();
-  const bool usable = user.status == store::user_status::confirmed && user.enabled;
-  const bool has_totp = user.totp_enabled && !user.totp_secret_sealed.empty();
-  std::optional<minted> tokens;
-  std::optional<pending_session> challenge;
-  std::string challenge_name;
-  if (usable && (settings->mfa == mfa_mode::off ||
-                 (!has_totp && settings->mfa != mfa_mode::required))) {
-    auto m = mint_sign_in(client_id, user);
-    if (!m) {
-      return m.error();
+  std::optional<prepared_step> next;
+  if (user.status == store::user_status::confirmed && user.enabled) {
+    auto prepared = prepare_next_step(client_id, user);
+    if (!prepared) {
+      return prepared.error();
     }
-    tokens = std::move(*m);
-  } else if (usable) {
-    challenge_name = has_totp ? std::string(step_software_token_mfa) : "MFA_SETUP";
-    challenge = make_session(user.id, client_id,
-                             std::string(has_totp ? step_software_token_mfa
-                                                  : step_mfa_setup_associate),
-                             "{}");
+    next = std::move(*prepared);
   }
   bool stored = false;
   auto reset = store::in_transaction(store_, [&](store::transaction& tx) -> result<store::user_record> {
@@ -273,17 +295,9 @@ result<auth_step> sign_in::finish_password(const std::string& client_id, bool co
       return ok.error();
     }
     // Store the prepared step only if the account did not change meanwhile.
-    if (fresh.status != user.status || fresh.enabled != user.enabled ||
-        fresh.totp_enabled != user.totp_enabled) {
-      return fresh;
-    }
-    if (tokens) {
-      if (auto ok = store_sign_in(tx, *tokens); !ok) {
-        return ok.error();
-      }
-      stored = true;
-    } else if (challenge) {
-      if (auto ok = tx.insert_session(challenge->record); !ok) {
+    if (next && fresh.status == user.status && fresh.enabled == user.enabled &&
+        fresh.totp_enabled == user.totp_enabled) {
+      if (auto ok = store_next_step(tx, *next); !ok) {
         return ok.error();
       }
       stored = true;
@@ -299,41 +313,18 @@ result<auth_step> sign_in::finish_password(const std::string& client_id, bool co
   if (!reset->enabled) {
     return fail(errc::not_authorized, "User is disabled.");
   }
-  if (!stored) {
-    return after_first_factor(client_id, *reset);  // the account changed meanwhile
-  }
-  if (tokens) {
-    return auth_step{"", "", {}, std::move(tokens->tokens)};
-  }
-  if (challenge_name == "MFA_SETUP") {
-    return auth_step{"MFA_SETUP", std::move(challenge->handle),
-                     {{"MFAS_CAN_SETUP", R"(["SOFTWARE_TOKEN_MFA"])"}}, std::nullopt};
-  }
-  return auth_step{challenge_name, std::move(challenge->handle), {}, std::nullopt};
-}
-
-result<auth_step> sign_in::after_first_factor(const std::string& client_id,
-                                              const store::user_record& user) {
-  const auto settings = settings_.get();
-  if (settings->mfa == mfa_mode::off) {
-    return issue_tokens(client_id, user);
-  }
-  if (user.totp_enabled && !user.totp_secret_sealed.empty()) {
-    auto session = new_session(user.id, client_id, std::string(step_software_token_mfa), "{}");
-    if (!session) {
-      return session.error();
+  if (!stored) {  // the account changed meanwhile: prepare from the fresh record
+    auto prepared = prepare_next_step(client_id, *reset);
+    if (!prepared) {
+      return prepared.error();
     }
-    return auth_step{std::string(step_software_token_mfa), *session, {}, std::nullopt};
-  }
-  if (settings->mfa == mfa_mode::required) {
-    auto session = new_session(user.id, client_id, std::string(step_mfa_setup_associate), "{}");
-    if (!session) {
-      return session.error();
+    next = std::move(*prepared);
+    if (auto ok = store_.transact([&](store::transaction& tx) { return store_next_step(tx, *next); });
+        !ok) {
+      return ok.error();
     }
-    return auth_step{"MFA_SETUP", *session,
-                     {{"MFAS_CAN_SETUP", R"(["SOFTWARE_TOKEN_MFA"])"}}, std::nullopt};
   }
-  return issue_tokens(client_id, user);
+  return answer(std::move(*next));
 }
 
 // ---- tokens ---------------------------------------------------------------------------------

@@ -132,8 +132,6 @@ class sign_in {
   result<store::user_record> reserve_attempt(const std::string& user_id);
   result<auth_step> finish_password(const std::string& client_id, bool correct,
                                     const store::user_record& user);
-  result<auth_step> after_first_factor(const std::string& client_id,
-                                       const store::user_record& user);
   // Tokens for a completed sign-in and the refresh-token row that goes with them.
   struct minted {
     token_set tokens;
@@ -154,6 +152,18 @@ class sign_in {
                                const std::string& step, const std::string& state) const;
   result<std::string> new_session(const std::string& user_id, const std::string& client_id,
                                   const std::string& step, const std::string& state);
+
+  // What follows a correct first factor, made but not yet stored: tokens with their refresh-token
+  // row, or a challenge Session (SOFTWARE_TOKEN_MFA, or MFA_SETUP when TOTP is required but not
+  // set up yet). Exactly one is set.
+  struct prepared_step {
+    std::optional<minted> tokens;
+    std::optional<pending_session> challenge;
+  };
+  result<prepared_step> prepare_next_step(const std::string& client_id,
+                                          const store::user_record& user);
+  result<void> store_next_step(store::transaction& tx, const prepared_step& step);
+  static auth_step answer(prepared_step&& step);
   // Loads a Session after checking it belongs to `client_id` (empty: any) and continues with one
   // of `steps`; steps without a code to retry consume it.
   result<session_row> take_session(const std::string& client_id, const std::string& session,
