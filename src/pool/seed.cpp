@@ -1,11 +1,8 @@
 #include "pool/seed.h"
 
-#include "common/random.h"
 #include "crypto/hmac.h"
-#include "crypto/srp.h"
 #include "pool/attributes.h"
 #include "pool/email_address.h"
-#include "pool/verifier_seal.h"
 
 #include <fmt/format.h>
 
@@ -32,23 +29,14 @@ namespace {
 store::user_record seeded_user(const crypto::sealer& sealer, const pool_options& pool,
                                const seed_options& options, const std::string& email,
                                time_point now) {
-  store::user_record u;
-  u.pool_id = pool.pool_id;
-  u.id = random_uuid();
-  u.email = email;
-  u.email_key = email_key(email);
+  auto u = new_user_record(sealer, pool, email, options.password, now);
   u.status = store::user_status::confirmed;
   u.attributes_json = attributes_to_json({{"email", email}, {"email_verified", "true"}});
-  auto verifier = crypto::make_srp_verifier(pool.pool_name(), u.id, options.password);
-  u.srp_salt_hex = verifier.salt_hex;
-  u.srp_verifier_sealed = seal_verifier(sealer, u.id, verifier.verifier_hex);
   if (options.totp) {
     u.totp_secret_sealed = sealer.seal(seed_totp_secret(email), fmt::format("user:{}:totp", u.id));
     u.totp_enabled = true;
     u.totp_preferred = true;
   }
-  u.created_at = now;
-  u.updated_at = now;
   return u;
 }
 

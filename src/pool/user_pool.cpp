@@ -62,6 +62,22 @@ result<void> pool_options::check_client(const std::string& id) const {
   return {};
 }
 
+store::user_record new_user_record(const crypto::sealer& sealer, const pool_options& pool,
+                                   const std::string& email, const std::string& password,
+                                   time_point now) {
+  store::user_record user;
+  user.pool_id = pool.pool_id;
+  user.id = random_uuid();
+  user.email = email;
+  user.email_key = email_key(email);
+  auto verifier = crypto::make_srp_verifier(pool.pool_name(), user.id, password);
+  user.srp_salt_hex = verifier.salt_hex;
+  user.srp_verifier_sealed = seal_verifier(sealer, user.id, verifier.verifier_hex);
+  user.created_at = now;
+  user.updated_at = now;
+  return user;
+}
+
 result<std::optional<store::user_record>> find_user_by_name(store::transaction& tx,
                                                             const std::string& pool_id,
                                                             const std::string& username) {
@@ -132,17 +148,8 @@ result<sign_up_result> user_pool::sign_up(const sign_up_request& request) {
   }
 
   const auto now = clock_.now();
-  store::user_record user;
-  user.pool_id = options_.pool_id;
-  user.id = random_uuid();
-  user.email = request.username;
-  user.email_key = email_key(request.username);
+  auto user = new_user_record(sealer_, options_, request.username, request.password, now);
   user.attributes_json = attributes_to_json(*attributes);
-  auto verifier = crypto::make_srp_verifier(options_.pool_name(), user.id, request.password);
-  user.srp_salt_hex = verifier.salt_hex;
-  user.srp_verifier_sealed = seal_verifier(sealer_, user.id, verifier.verifier_hex);
-  user.created_at = now;
-  user.updated_at = now;
 
   auto created = store::in_transaction(store_, [&](store::transaction& tx) -> result<void> {
     if (auto inserted = tx.insert_user(user); !inserted) {

@@ -36,6 +36,12 @@ struct pool_options {
   result<void> check_client(const std::string& id) const;
 };
 
+// A new user of `pool` (unconfirmed, a fresh UUID) with its SRP verifier for `password`
+// computed (one 3072-bit modexp) and sealed. The caller sets the attributes and inserts it.
+store::user_record new_user_record(const crypto::sealer& sealer, const pool_options& pool,
+                                   const std::string& email, const std::string& password,
+                                   time_point now);
+
 // Looks a user up by the name a client sends: the email alias (case-insensitive) or the UUID
 // user name. Inside `tx`; fails only on store errors.
 result<std::optional<store::user_record>> find_user_by_name(store::transaction& tx,
