@@ -317,10 +317,9 @@ user seeded_user(long i) {
   return u;
 }
 
-// `count` seeded users for one-time use (TOTP sign-ins), continuing where the last level ended.
-std::vector<user> take_seeded_users(const options& o, std::size_t count) {
-  static long next = -1;
-  if (next < 0) next = o.first_user;
+// The `count` seeded users from `first` on, for one-time use (TOTP sign-ins).
+std::vector<user> take_seeded_users(const options& o, long first, std::size_t count) {
+  long next = first;
   if (next + static_cast<long>(count) > o.seeded) {
     throw failure{fmt::format("the pool has {} seeded users; users {}..{} are needed (a TOTP "
                               "sign-in spends its user's time step): seed more",
@@ -475,7 +474,9 @@ result measure(const options& o, int concurrency, long requests, const timed_ste
 }
 
 // Prepares what `o.op` needs for one level, then measures it.
-result run_level(const options& o, int concurrency) {
+// `level` counts the levels run before this one: TOTP sign-ins of level k use the seeded users
+// after those of levels 0..k-1.
+result run_level(const options& o, int concurrency, int level) {
   const int setup_threads = std::max(concurrency, 8);
   const std::string prefix = fmt::format("{}-c{}", hex_encode(random_bytes(4)), concurrency);
   const long n = o.requests;
@@ -503,7 +504,7 @@ result run_level(const options& o, int concurrency) {
     need_requests();
     std::vector<user> users;
     if (o.seeded > 0) {
-      users = take_seeded_users(o, static_cast<std::size_t>(n));
+      users = take_seeded_users(o, o.first_user + level * n, static_cast<std::size_t>(n));
     } else {
       users = make_users(prefix, static_cast<std::size_t>(n));
       sign_up_and_confirm(o, setup_threads, users);
@@ -658,10 +659,11 @@ int main(int argc, char** argv) {
 
   if (o.header) print_header();
   bool any_errors = false;
-  for (int c : o.concurrency) {
+  for (std::size_t level = 0; level < o.concurrency.size(); ++level) {
+    const int c = o.concurrency[level];
     result r;
     try {
-      r = run_level(o, c);
+      r = run_level(o, c, static_cast<int>(level));
     } catch (const failure& f) {
       fmt::print(stderr, "cognate-bench: {} (c={}) setup failed: {}\n", o.op, c, f.what);
       return 2;
