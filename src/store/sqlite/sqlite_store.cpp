@@ -63,20 +63,20 @@ sqlite_store::commit_stats sqlite_store::stats() {
   return stats_;
 }
 
-result<void> sqlite_store::finish_batch(std::unique_lock<std::mutex>& lock) {
-  (void)lock;  // held by the caller
+result<void> sqlite_store::end_batch(bool commit) {
   auto b = std::move(open_batch_);
-  auto committed = writer_.exec("COMMIT");
-  if (!committed) {
-    (void)writer_.exec("ROLLBACK");
-  } else {
+  result<void> outcome = commit ? writer_.exec("COMMIT")
+                                : internal_failure("sqlite: the transaction was rolled back");
+  if (outcome) {
     ++stats_.commits;
     stats_.units += b->members;
+  } else {
+    (void)writer_.exec("ROLLBACK");
   }
-  b->outcome = committed;
+  b->outcome = outcome;
   b->done = true;
   committed_.notify_all();
-  return committed;
+  return outcome;
 }
 
 result<void> sqlite_store::transact(const std::function<result<void>(transaction&)>& work) {
@@ -117,20 +117,16 @@ result<void> sqlite_store::transact(const std::function<result<void>(transaction
   }
   if (!intact) {
     // Earlier members' changes are gone with the transaction: they fail too.
-    (void)writer_.exec("ROLLBACK");
-    auto b = std::move(open_batch_);
-    b->outcome = internal_failure("sqlite: the transaction was rolled back");
-    b->done = true;
-    committed_.notify_all();
+    auto ended = end_batch(false);
     if (thrown) {
       std::rethrow_exception(thrown);
     }
-    return outcome ? b->outcome : outcome;
+    return outcome ? ended : outcome;
   }
 
   const bool joined = outcome && !thrown;
   if (queued_writers_.load() == 0 || mine->members >= options_.max_batch) {
-    (void)finish_batch(lock);  // the last writer in line commits for everyone in the batch
+    (void)end_batch(true);  // the last writer in line commits for everyone in the batch
   } else if (joined) {
     committed_.wait(lock, [&] { return mine->done; });  // a writer queued behind commits
   }

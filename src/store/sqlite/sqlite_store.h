@@ -55,7 +55,9 @@ class sqlite_store final : public store {
  private:
   struct batch;
   std::unique_ptr<sqlite::connection> open_reader();
-  result<void> finish_batch(std::unique_lock<std::mutex>& lock);
+  // Ends the open batch — COMMIT, or ROLLBACK when `commit` is false or COMMIT fails — and
+  // tells its members the outcome. The caller holds writer_mutex_.
+  result<void> end_batch(bool commit);
 
   std::filesystem::path file_;
   sqlite_options options_;
