@@ -1,4 +1,5 @@
 #include "api/decoder.h"
+#include "common/reasons.h"
 
 #include <fmt/format.h>
 
@@ -42,15 +43,13 @@ result<boost::json::object> parse_body(std::string_view body) {
   }
   if (ec) {
     if (ec == boost::json::error::too_deep) {
-      return fail(errc::serialization,
-                  fmt::format("Request body is nested deeper than {} levels.", max_depth));
+      return fail(reason::body_too_deep, max_depth);
     }
-    return fail(errc::serialization,
-                fmt::format("Request body is not valid JSON ({}) near byte {}.", ec.message(), used));
+    return fail(reason::body_not_json, ec.message(), used);
   }
   auto v = parser.release();
   if (!v.is_object()) {
-    return fail(errc::serialization, "Request body must be a JSON object.");
+    return fail(reason::body_not_object);
   }
   return std::move(v.as_object());
 }
@@ -69,8 +68,7 @@ const boost::json::value* decoder::find(std::string_view member) {
 std::optional<std::string> decoder::check_string(std::string_view member,
                                                  const boost::json::value& v, string_rule rule) {
   if (!v.is_string()) {
-    note(fail(errc::serialization,
-              fmt::format("Member '{}' must be a string, got {}.", member, kind_of(v))));
+    note(fail(reason::member_wrong_type, member, "a string", kind_of(v)));
     return std::nullopt;
   }
   std::string s(v.as_string());
@@ -78,17 +76,11 @@ std::optional<std::string> decoder::check_string(std::string_view member,
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
   });
   if (s.size() < rule.min_length || s.size() > rule.max_length) {
-    note(fail(errc::invalid_parameter,
-              fmt::format("1 validation error detected: Value at '{}' failed to satisfy "
-                          "constraint: Member must have length between {} and {}",
-                          model_name(member), rule.min_length, rule.max_length)));
+    note(fail(reason::value_length, model_name(member), rule.min_length, rule.max_length));
     return std::nullopt;
   }
   if (rule.no_whitespace && has_space) {
-    note(fail(errc::invalid_parameter,
-              fmt::format("1 validation error detected: Value at '{}' failed to satisfy "
-                          "constraint: Member must satisfy regular expression pattern: [\\S]+",
-                          model_name(member))));
+    note(fail(reason::value_pattern, model_name(member), "[\\S]+"));
     return std::nullopt;
   }
   return s;
@@ -97,10 +89,7 @@ std::optional<std::string> decoder::check_string(std::string_view member,
 std::string decoder::required_string(std::string_view member, string_rule rule) {
   const auto* v = find(member);
   if (v == nullptr) {
-    note(fail(errc::invalid_parameter,
-              fmt::format("1 validation error detected: Value null at '{}' failed to satisfy "
-                          "constraint: Member must not be null",
-                          model_name(member))));
+    note(fail(reason::value_null, model_name(member)));
     return {};
   }
   return check_string(member, *v, rule).value_or(std::string());
@@ -118,19 +107,16 @@ pool::attribute_list decoder::attribute_list(std::string_view member) {
     return out;
   }
   if (!v->is_array()) {
-    note(fail(errc::serialization,
-              fmt::format("Member '{}' must be an array, got {}.", member, kind_of(*v))));
+    note(fail(reason::member_wrong_type, member, "an array", kind_of(*v)));
     return out;
   }
   if (v->as_array().size() > 100) {
-    note(fail(errc::invalid_parameter, fmt::format("Too many entries in '{}'.", member)));
+    note(fail(reason::too_many_entries, member));
     return out;
   }
   for (const auto& entry : v->as_array()) {
     if (!entry.is_object()) {
-      note(fail(errc::serialization,
-                fmt::format("Each entry of '{}' must be an object with Name and Value, got {}.",
-                            member, kind_of(entry))));
+      note(fail(reason::entry_wrong_type, member, kind_of(entry)));
       return out;
     }
     decoder inner(entry.as_object());

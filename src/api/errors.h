@@ -1,6 +1,7 @@
 #pragma once
-// The one table that turns domain failures into the wire: HTTP status, `__type` and message
-// (protocol doc §1.3). Messages in failures are already client-safe.
+// Turns a domain failure into the wire: `__type`, HTTP status and message (protocol doc §1.3).
+// The catalogue of reasons (common/reasons.h) already chose the exception class and the
+// client-safe message.
 
 #include "common/error.h"
 
@@ -16,8 +17,6 @@ struct reply {
   std::string error_message; // set on errors: x-amzn-ErrorMessage
   std::string content_type;  // empty: application/x-amz-json-1.1
 };
-
-unsigned http_status(errc code);
 
 // {"__type": "<Exception>", "message": "<message>"} with the matching status and headers.
 reply error_reply(const failure& f);

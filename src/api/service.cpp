@@ -1,5 +1,6 @@
 #include "api/service.h"
 
+#include "common/reasons.h"
 #include "api/decoder.h"
 #include "mfa/qr_svg.h"
 #include "pool/auth_config.h"
@@ -35,18 +36,14 @@ bool service::reads_only(std::string_view target) {
 
 reply service::handle(std::string_view target, std::string_view body) const {
   if (!target.starts_with(target_prefix)) {
-    return error_reply(fail(errc::unknown_operation,
-                            target.empty() ? "Missing X-Amz-Target header."
-                                           : "Unknown X-Amz-Target; expected "
-                                             "AWSCognitoIdentityProviderService.<Operation>."));
+    return error_reply(fail(target.empty() ? reason::missing_target : reason::malformed_target));
   }
   auto name = target.substr(target_prefix.size());
   const auto* found = std::find_if(operations.begin(), operations.end(),
                                    [&](const auto& op) { return op.first == name; });
   if (found == operations.end()) {
     return error_reply(
-        fail(errc::unknown_operation,
-             fmt::format("Operation {} is not supported by this server.", name.substr(0, 64))));
+        fail(reason::unsupported_operation, name.substr(0, 64)));
   }
   auto decoded = parse_body(body);
   if (!decoded) {
@@ -111,7 +108,7 @@ std::optional<reply> service::handle_get(std::string_view path) const {
 
 reply service::handle_qr(std::string_view body) const {
   if (!body.starts_with("otpauth://")) {
-    return error_reply(fail(errc::invalid_parameter, "Only otpauth:// URIs are drawn as QR codes."));
+    return error_reply(fail(reason::qr_not_otpauth));
   }
   auto svg = mfa::qr_svg(body);
   if (!svg) {

@@ -1,6 +1,7 @@
 // InitiateAuth, RespondToAuthChallenge, TOTP enrolment, and the operations signed-in users call
 // with their tokens (protocol doc §3–§4).
 #include "api/decoder.h"
+#include "common/reasons.h"
 #include "api/service.h"
 
 #include <algorithm>
@@ -21,8 +22,7 @@ pool::string_map string_map(const boost::json::object& body, std::string_view me
     return out;
   }
   if (!v->is_object() || v->as_object().size() > 64) {
-    error = fail(errc::serialization, std::string("Member '") + std::string(member) +
-                                          "' must be an object of strings.");
+    error = fail(reason::member_malformed, member, "an object of strings");
     return out;
   }
   for (const auto& [key, value] : v->as_object()) {
@@ -30,8 +30,7 @@ pool::string_map string_map(const boost::json::object& body, std::string_view me
       continue;
     }
     if (!value.is_string() || value.as_string().size() > 8192) {
-      error = fail(errc::serialization, std::string("Member '") + std::string(member) + "." +
-                                            std::string(key) + "' must be a string.");
+      error = fail(reason::member_malformed, fmt::format("{}.{}", member, std::string_view(key)), "a string");
       return out;
     }
     out.emplace(std::string(key), std::string(value.as_string()));
@@ -69,8 +68,7 @@ std::optional<pool::mfa_preference> preference(const boost::json::object& body,
     return std::nullopt;
   }
   if (!v->is_object()) {
-    error = fail(errc::serialization, std::string("Member '") + std::string(member) +
-                                          "' must be an object.");
+    error = fail(reason::member_malformed, member, "an object");
     return std::nullopt;
   }
   pool::mfa_preference out;
@@ -80,8 +78,7 @@ std::optional<pool::mfa_preference> preference(const boost::json::object& body,
       continue;
     }
     if (!f->is_bool()) {
-      error = fail(errc::serialization, std::string("Member '") + std::string(member) + "." + key +
-                                            "' must be a boolean.");
+      error = fail(reason::member_malformed, fmt::format("{}.{}", member, key), "a boolean");
       return std::nullopt;
     }
     (std::string_view(key) == "Enabled" ? out.enabled : out.preferred) = f->as_bool();
@@ -97,7 +94,7 @@ result<pool::token_or_session> token_or_session(decoder& in) {
     return *in.error();
   }
   if (who.access_token.has_value() == who.session.has_value()) {
-    return fail(errc::invalid_parameter, "Exactly one of AccessToken and Session is required.");
+    return fail(reason::exactly_one_of_token_and_session);
   }
   return who;
 }
@@ -169,9 +166,7 @@ result<boost::json::object> verify_software_token(const operation_context& ctx,
   auto code = in.required_string("UserCode", {6, 6, true});
   in.optional_string("FriendlyDeviceName", {0, 256});
   if (!in.error() && !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return fail(errc::invalid_parameter,
-                "1 validation error detected: Value at 'userCode' failed to satisfy constraint: "
-                "Member must satisfy regular expression pattern: [0-9]+");
+    return fail(reason::value_pattern, "userCode", "[0-9]+");
   }
   auto who = token_or_session(in);
   if (!who) {
@@ -202,9 +197,7 @@ result<boost::json::object> set_user_mfa_preference(const operation_context& ctx
   if (error) {
     return *error;
   }
-  if (auto ok = ctx.sign_in.set_user_mfa_preference(token, totp, sms, email); !ok) {
-    return ok.error();
-  }
+  RETURN_IF_ERROR(ctx.sign_in.set_user_mfa_preference(token, totp, sms, email));
   return boost::json::object{};
 }
 
@@ -248,9 +241,7 @@ result<boost::json::object> global_sign_out(const operation_context& ctx,
   if (in.error()) {
     return *in.error();
   }
-  if (auto ok = ctx.sign_in.global_sign_out(token); !ok) {
-    return ok.error();
-  }
+  RETURN_IF_ERROR(ctx.sign_in.global_sign_out(token));
   return boost::json::object{};
 }
 
@@ -263,9 +254,7 @@ result<boost::json::object> revoke_token(const operation_context& ctx,
   if (in.error()) {
     return *in.error();
   }
-  if (auto ok = ctx.sign_in.revoke_token(client_id, token); !ok) {
-    return ok.error();
-  }
+  RETURN_IF_ERROR(ctx.sign_in.revoke_token(client_id, token));
   return boost::json::object{};
 }
 

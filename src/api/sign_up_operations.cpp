@@ -46,9 +46,7 @@ result<boost::json::object> confirm_sign_up(const operation_context& ctx,
   if (in.error()) {
     return *in.error();
   }
-  if (auto confirmed = pool.confirm_sign_up(client_id, username, code); !confirmed) {
-    return confirmed.error();
-  }
+  RETURN_IF_ERROR(pool.confirm_sign_up(client_id, username, code));
   return boost::json::object{};
 }
 

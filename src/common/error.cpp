@@ -30,6 +30,19 @@ std::string_view exception_name(errc code) noexcept {
   return "InternalErrorException";
 }
 
+unsigned http_status(errc code) noexcept {
+  switch (code) {
+    case errc::internal:
+      return 500;
+    case errc::too_many_requests:
+      return 429;
+    default:
+      // Real Cognito answers 400 for client errors, NotAuthorizedException included; clients
+      // only look at "status >= 300" and the retry rules.
+      return 400;
+  }
+}
+
 failure_exception::failure_exception(failure f)
     : std::runtime_error(std::string(exception_name(f.code)) + ": " + f.message),
       error(std::move(f)) {}

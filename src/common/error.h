@@ -2,17 +2,21 @@
 // Domain errors: what went wrong, in terms a Cognito client understands.
 //
 // Every fallible domain call returns `result<T>`: a value or a `failure` (an `errc` naming the
-// Cognito exception class plus a client-safe message). The API layer turns a failure into the wire
-// shape with one table (api/errors.h). Internal causes (SQLite messages, errno, …) never go into
-// `message`; they are logged where they happen and the failure says only `errc::internal`.
+// Cognito exception class plus a client-safe message). Failures are made from the catalogue of
+// reasons (common/reasons.h), so each Cognito message is written once; the API layer sends
+// `exception_name(code)`, `http_status(code)` and the message. Internal causes (SQLite messages,
+// errno, …) never go into `message`: they are logged where they happen and the failure says only
+// errc::internal (internal_failure below).
 
 #include <boost/system/result.hpp>
 
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
 namespace cognate {
 
+// The Cognito exception classes Cognate answers with.
 enum class errc {
   invalid_parameter,           // InvalidParameterException
   serialization,               // SerializationException: a member has the wrong JSON type
@@ -38,6 +42,9 @@ enum class errc {
 
 // The Cognito exception name for `code`, e.g. "InvalidParameterException".
 std::string_view exception_name(errc code) noexcept;
+// The HTTP status Cognito answers `code` with: 500 for internal errors, 429 for throttling, 400
+// for everything else (NotAuthorizedException included; protocol doc §1.3–1.4).
+unsigned http_status(errc code) noexcept;
 
 struct failure {
   errc code;
@@ -56,9 +63,28 @@ struct failure_exception : std::runtime_error {
 template <class T>
 using result = boost::system::result<T, failure>;
 
-inline failure fail(errc code, std::string message) { return failure{code, std::move(message)}; }
-
 // Logs `detail` (never shown to clients) and returns the generic internal failure.
 failure internal_failure(std::string_view detail);
 
 }  // namespace cognate
+
+// Propagation helpers for functions returning result<…>:
+//   RETURN_IF_ERROR(tx.users().update(user));          // returns the failure, if any
+//   ASSIGN_OR_RETURN(auto user, load_user(id));         // declares `user` from the value
+// `expr` is evaluated once.
+#define COGNATE_CONCAT_INNER(a, b) a##b
+#define COGNATE_CONCAT(a, b) COGNATE_CONCAT_INNER(a, b)
+#define RETURN_IF_ERROR(expr)                         \
+  do {                                                \
+    if (auto cognate_result_ = (expr); !cognate_result_) { \
+      return std::move(cognate_result_).error();      \
+    }                                                 \
+  } while (false)
+#define COGNATE_ASSIGN_OR_RETURN(tmp, lhs, expr) \
+  auto tmp = (expr);                             \
+  if (!tmp) {                                    \
+    return std::move(tmp).error();               \
+  }                                              \
+  lhs = std::move(*tmp)
+#define ASSIGN_OR_RETURN(lhs, expr) \
+  COGNATE_ASSIGN_OR_RETURN(COGNATE_CONCAT(cognate_result_, __LINE__), lhs, expr)

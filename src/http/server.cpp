@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include "common/reasons.h"
 #include "common/random.h"
 #include "ui/assets.h"
 
@@ -171,9 +172,7 @@ asio::awaitable<response> route(request req, state_ptr st) {
     co_return make_reply(req, st->api->handle_qr(req.body()), request_id);
   }
   if (req.method() != bhttp::verb::post) {
-    auto r = api::error_reply(fail(errc::resource_not_found,
-                                   "Not found. The Cognito API takes POST requests with an "
-                                   "X-Amz-Target header."));
+    auto r = api::error_reply(fail(reason::no_such_route));
     r.status = 404;
     co_return make_reply(req, r, request_id);
   }
@@ -182,7 +181,7 @@ asio::awaitable<response> route(request req, state_ptr st) {
   const auto started = std::chrono::steady_clock::now();
   api::reply reply;
   if (st->in_flight.fetch_add(1) >= st->options.max_in_flight) {
-    reply = api::error_reply(fail(errc::too_many_requests, "Too many requests; retry later."));
+    reply = api::error_reply(fail(reason::too_many_requests));
   } else {
     try {
       auto& pool = api::service::reads_only(target) ? st->readers : st->workers;
@@ -234,11 +233,8 @@ asio::awaitable<void> serve_connection(beast::tcp_stream stream, state_ptr st) {
       const bool too_big = ec == bhttp::error::body_limit;
       request fake;
       fake.version(11);
-      auto r = api::error_reply(fail(
-          too_big ? errc::invalid_parameter : errc::serialization,
-          too_big ? "Request body is larger than the " + std::to_string(st->options.body_limit) +
-                        "-byte limit."
-                  : "Malformed HTTP request: " + ec.message()));
+      auto r = api::error_reply(too_big ? fail(reason::body_too_large, st->options.body_limit)
+                                        : fail(reason::malformed_http, ec.message()));
       r.status = too_big ? 413 : 400;
       auto res = make_reply(fake, r, random_uuid());
       res.keep_alive(false);

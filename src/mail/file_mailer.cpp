@@ -1,5 +1,6 @@
 #include "mail/file_mailer.h"
 
+#include "common/reasons.h"
 #include "common/random.h"
 #include "mail/rfc5322.h"
 
@@ -17,8 +18,7 @@ namespace {
 
 failure io_failure(std::string_view action, const std::filesystem::path& path,
                    std::error_code ec = {errno, std::generic_category()}) {
-  return fail(errc::code_delivery_failure,
-              fmt::format("cannot {} {}: {}", action, path.string(), ec.message()));
+  return fail(reason::mail_file_failed, action, path.string(), ec.message());
 }
 
 std::string file_name(const message& m, std::string_view text) {
@@ -108,9 +108,7 @@ result<void> file_mailer::send(const message& m) {
     return io_failure("create folder", outbox_dir_, ec);
   }
   const auto path = outbox_dir_ / file_name(m, text);
-  if (auto written = write_atomically(path, text); !written) {
-    return written;
-  }
+  RETURN_IF_ERROR(write_atomically(path, text));
   if (console_ != nullptr) {
     std::string detail = printable(first_line(m.body));
     if (!m.code.empty()) {

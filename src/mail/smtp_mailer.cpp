@@ -1,5 +1,6 @@
 #include "mail/smtp_mailer.h"
 
+#include "common/reasons.h"
 #include "mail/rfc5322.h"
 
 #include <curl/curl.h>
@@ -52,18 +53,16 @@ result<endpoint> split_url(std::string_view url) {
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (!lower.starts_with("smtp://") && !lower.starts_with("smtps://")) {
-    return fail(errc::invalid_parameter,
-                "the SMTP URL must be smtp://[user:password@]host[:port] (STARTTLS when offered) "
-                "or smtps://[user:password@]host[:port] (implicit TLS)");
+    return fail(reason::smtp_url_form);
   }
   ensure_curl();
   std::unique_ptr<CURLU, url_cleanup> u(curl_url());
   if (!u) {
-    return fail(errc::invalid_parameter, "invalid SMTP URL: out of memory");
+    return fail(reason::smtp_url_invalid, "out of memory");
   }
   if (const auto rc = curl_url_set(u.get(), CURLUPART_URL, std::string(url).c_str(), 0);
       rc != CURLUE_OK) {
-    return fail(errc::invalid_parameter, std::string("invalid SMTP URL: ") + curl_url_strerror(rc));
+    return fail(reason::smtp_url_invalid, curl_url_strerror(rc));
   }
   auto username = url_part(u.get(), CURLUPART_USER, CURLU_URLDECODE);
   auto password = url_part(u.get(), CURLUPART_PASSWORD, CURLU_URLDECODE);
@@ -94,9 +93,7 @@ std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void*
 void smtp_mailer::easy_cleanup::operator()(void* easy) const noexcept { curl_easy_cleanup(easy); }
 
 result<smtp_options> smtp_mailer::parse_smtp_url(std::string_view url) {
-  if (auto e = split_url(url); !e) {
-    return e.error();
-  }
+  RETURN_IF_ERROR(split_url(url));
   return smtp_options{.url = std::string(url)};
 }
 
@@ -144,8 +141,8 @@ result<void> smtp_mailer::send(const message& m) {
   const CURLcode rc = curl_easy_perform(easy);
   curl_easy_reset(easy);  // forget pointers to the locals above; keeps the open connection
   if (rc != CURLE_OK) {
-    return fail(errc::code_delivery_failure,
-                std::string("SMTP delivery failed: ") + (*error ? error : curl_easy_strerror(rc)));
+    return fail(reason::smtp_delivery_failed,
+                std::string_view(*error ? error : curl_easy_strerror(rc)));
   }
   return {};
 }

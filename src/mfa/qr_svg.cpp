@@ -1,4 +1,5 @@
 #include "mfa/qr_svg.h"
+#include "common/reasons.h"
 
 #include <fmt/format.h>
 #include <qrencode.h>
@@ -9,7 +10,7 @@ namespace cognate::mfa {
 
 result<std::string> qr_svg(std::string_view text) {
   if (text.empty() || text.size() > 1024) {
-    return fail(errc::invalid_parameter, "QR text must be 1 to 1024 bytes.");
+    return fail(reason::qr_text_length);
   }
   std::string data(text);
   std::unique_ptr<QRcode, decltype(&QRcode_free)> code(
@@ -17,7 +18,7 @@ result<std::string> qr_svg(std::string_view text) {
                         reinterpret_cast<const unsigned char*>(data.data()), 0, QR_ECLEVEL_M),
       &QRcode_free);
   if (!code) {
-    return fail(errc::invalid_parameter, "Text cannot be encoded as a QR code.");
+    return fail(reason::qr_unencodable);
   }
   constexpr int quiet = 4;
   const int width = code->width;

@@ -1,4 +1,5 @@
 #include "pool/attributes.h"
+#include "common/reasons.h"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -25,8 +26,7 @@ const attribute_spec* declared(const pool_settings& s, std::string_view name) {
 }
 
 failure schema_error(std::string_view name, std::string_view why) {
-  return fail(errc::invalid_parameter,
-              fmt::format("Attributes did not conform to the schema: {}: {}", name, why));
+  return fail(reason::attribute_schema, name, why);
 }
 
 result<void> check_custom_value(const attribute_spec& spec, const std::string& value) {
@@ -60,8 +60,7 @@ result<attribute_map> check_client_attributes(const pool_settings& settings,
   attribute_map out;
   for (const auto& [name, value] : given) {
     if (std::find(server_only.begin(), server_only.end(), name) != server_only.end()) {
-      return fail(errc::not_authorized,
-                  fmt::format("A client attempted to write unauthorized attribute: {}", name));
+      return fail(reason::attribute_not_writable, name);
     }
     const bool standard =
         std::find(standard_attributes.begin(), standard_attributes.end(), name) !=
@@ -71,21 +70,19 @@ result<attribute_map> check_client_attributes(const pool_settings& settings,
       return schema_error(name, "Attribute does not exist in the schema.");
     }
     if (out.contains(name)) {
-      return fail(errc::invalid_parameter, fmt::format("Duplicate attribute name: {}", name));
+      return fail(reason::attribute_duplicate, name);
     }
     if (value.size() > 2048) {
       return schema_error(name, "String must be no longer than 2048 characters");
     }
     if (spec != nullptr && spec->custom) {
-      if (auto ok = check_custom_value(*spec, value); !ok) {
-        return ok.error();
-      }
+      RETURN_IF_ERROR(check_custom_value(*spec, value));
     }
     if (name == "phone_number" && !value.empty()) {
       bool e164 = value.size() >= 2 && value.size() <= 16 && value[0] == '+' &&
                   std::all_of(value.begin() + 1, value.end(), [](char c) { return c >= '0' && c <= '9'; });
       if (!e164) {
-        return fail(errc::invalid_parameter, "Invalid phone number format.");
+        return fail(reason::phone_number_format);
       }
     }
     out.emplace(name, value);

@@ -1,5 +1,6 @@
 #include "pool/auth_config.h"
 
+#include "common/reasons.h"
 #include "pool/email_address.h"
 
 #include <boost/json.hpp>
@@ -459,7 +460,7 @@ result<json::value> parse_json(std::string_view text) {
     const auto last_newline = before.rfind('\n');
     const auto line_start = last_newline == std::string_view::npos ? 0 : last_newline + 1;
     return fail(
-        errc::invalid_parameter,
+        reason::invalid_parameter,
         fmt::format("invalid JSON at line {}, column {}: {}", std::ranges::count(before, '\n') + 1,
                     char_count(before.substr(line_start)) + 1, ec.message()));
   }
@@ -505,7 +506,7 @@ result<pool_settings> parse_auth_config(std::string_view json_text) {
   try {
     return read_settings(node{*document, ""});
   } catch (const config_error& e) {
-    return fail(errc::invalid_parameter, e.message);
+    return fail(reason::invalid_parameter, e.message);
   }
 }
 

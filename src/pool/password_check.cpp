@@ -1,4 +1,5 @@
 #include "pool/password_check.h"
+#include "common/reasons.h"
 
 #include <algorithm>
 #include <string>
@@ -14,15 +15,11 @@ result<void> check_password(const password_policy& policy, std::string_view pass
   auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
   if (password.size() > 256 || password.empty() || is_space(password.front()) ||
       is_space(password.back())) {
-    return fail(errc::invalid_parameter,
-                "1 validation error detected: Value at 'password' failed to satisfy constraint: "
-                "Member must satisfy regular expression pattern: ^[\\S]+.*[\\S]+$ and have length "
-                "less than or equal to 256");
+    return fail(reason::password_pattern);
   }
   auto has = [&](auto pred) { return std::any_of(password.begin(), password.end(), pred); };
   auto broken = [](std::string_view rule) {
-    return fail(errc::invalid_password,
-                std::string("Password did not conform with policy: ").append(rule));
+    return fail(reason::password_policy, rule);
   };
   // Length counts characters, not UTF-8 bytes.
   auto characters = std::count_if(password.begin(), password.end(), [](char c) {

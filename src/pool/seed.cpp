@@ -98,9 +98,7 @@ result<seed_progress> seed_users(store::store& store, const crypto::sealer& seal
         std::lock_guard one_at_a_time(insert_mutex);
         inserted = store.transact([&](store::transaction& tx) -> result<void> {
           for (const auto& u : users) {
-            if (auto ok = tx.insert_user(u); !ok) {
-              return ok;
-            }
+            RETURN_IF_ERROR(tx.insert_user(u));
           }
           return {};
         });

@@ -1,5 +1,6 @@
 #include "pool/sign_in.h"
 
+#include "common/reasons.h"
 #include "common/random.h"
 #include "crypto/hmac.h"
 #include "crypto/srp.h"
@@ -24,14 +25,14 @@ constexpr std::string_view step_mfa_setup_verify = "MFA_SETUP:verify";
 constexpr std::string_view step_mfa_setup_done = "MFA_SETUP:done";
 
 failure wrong_password() {
-  return fail(errc::not_authorized, "Incorrect username or password.");
+  return fail(reason::incorrect_credentials);
 }
-failure invalid_session() { return fail(errc::not_authorized, "Invalid session for the user."); }
+failure invalid_session() { return fail(reason::invalid_session); }
 failure expired_session() {
-  return fail(errc::not_authorized, "Invalid session for the user, session is expired.");
+  return fail(reason::expired_session);
 }
 failure wrong_mfa_code() {
-  return fail(errc::code_mismatch, "Invalid code or auth state for the user.");
+  return fail(reason::mfa_code_mismatch);
 }
 
 std::string sha256_hex(std::string_view text) {
@@ -85,8 +86,7 @@ bool sign_in::totp_allowed() const {
 }
 
 failure sign_in::totp_not_enabled() const {
-  return fail(errc::software_token_mfa_not_found,
-              "Software Token MFA has not been enabled by the userPool.");
+  return fail(reason::totp_not_enabled_by_pool);
 }
 
 // ---- sessions -------------------------------------------------------------------------------
@@ -137,9 +137,7 @@ result<sign_in::session_row> sign_in::take_session(
     if (now >= record.expires_at) {
       // Delete it (committed: the transaction returns a value) and report the expiry below.
       if (consumes) {
-        if (auto ok = tx.delete_session(pool_.pool_id, hash); !ok) {
-          return ok.error();
-        }
+        RETURN_IF_ERROR(tx.delete_session(pool_.pool_id, hash));
       }
       return session_row{std::move(record), {}};
     }
@@ -151,9 +149,7 @@ result<sign_in::session_row> sign_in::take_session(
     if (record.step != step_software_token_mfa &&
         !(record.step == step_mfa_setup_verify && steps.size() == 1)) {
       // Steps without a code to retry are single use (Associate again replaces a verify step).
-      if (auto ok = tx.delete_session(pool_.pool_id, hash); !ok) {
-        return ok.error();
-      }
+      RETURN_IF_ERROR(tx.delete_session(pool_.pool_id, hash));
     }
     auto plain = sealer_.open(record.state_sealed, "session:" + hash);
     if (!plain) {
@@ -191,7 +187,7 @@ result<store::user_record> sign_in::load_user(const std::string& user_id) {
     return user.error();
   }
   if (!*user) {
-    return fail(errc::not_authorized, "User does not exist.");
+    return fail(reason::user_does_not_exist);
   }
   return std::move(**user);
 }
@@ -208,7 +204,7 @@ result<store::user_record> sign_in::reserve_attempt(const std::string& user_id) 
     }
     auto user = std::move(**found);
     if (user.failed_sign_ins >= options_.lockout_threshold && now < user.locked_until) {
-      return fail(errc::not_authorized, "Password attempts exceeded");
+      return fail(reason::password_attempts_exceeded);
     }
     ++user.failed_sign_ins;
     if (user.failed_sign_ins >= options_.lockout_threshold) {
@@ -222,9 +218,7 @@ result<store::user_record> sign_in::reserve_attempt(const std::string& user_id) 
         return audited.error();
       }
     }
-    if (auto ok = tx.update_user(user); !ok) {
-      return ok.error();
-    }
+    RETURN_IF_ERROR(tx.update_user(user));
     return user;
   });
 }
@@ -291,15 +285,11 @@ result<auth_step> sign_in::finish_password(const std::string& client_id, bool co
     auto fresh = std::move(**found);
     fresh.failed_sign_ins = 0;
     fresh.locked_until = time_point{};
-    if (auto ok = tx.update_user(fresh); !ok) {
-      return ok.error();
-    }
+    RETURN_IF_ERROR(tx.update_user(fresh));
     // Store the prepared step only if the account did not change meanwhile.
     if (next && fresh.status == user.status && fresh.enabled == user.enabled &&
         fresh.totp_enabled == user.totp_enabled) {
-      if (auto ok = store_next_step(tx, *next); !ok) {
-        return ok.error();
-      }
+      RETURN_IF_ERROR(store_next_step(tx, *next));
       stored = true;
     }
     return fresh;
@@ -308,10 +298,10 @@ result<auth_step> sign_in::finish_password(const std::string& client_id, bool co
     return reset.error();
   }
   if (reset->status != store::user_status::confirmed) {
-    return fail(errc::user_not_confirmed, "User is not confirmed.");
+    return fail(reason::user_not_confirmed);
   }
   if (!reset->enabled) {
-    return fail(errc::not_authorized, "User is disabled.");
+    return fail(reason::user_disabled);
   }
   if (!stored) {  // the account changed meanwhile: prepare from the fresh record
     auto prepared = prepare_next_step(client_id, *reset);
@@ -393,9 +383,7 @@ result<sign_in::minted> sign_in::mint_sign_in(const std::string& client_id,
 }
 
 result<void> sign_in::store_sign_in(store::transaction& tx, const minted& m) {
-  if (auto ok = tx.insert_refresh_token(m.refresh); !ok) {
-    return ok;
-  }
+  RETURN_IF_ERROR(tx.insert_refresh_token(m.refresh));
   return tx.audit({pool_.pool_id, m.refresh.user_id, "sign_in", "{}", m.refresh.created_at});
 }
 
@@ -413,7 +401,7 @@ result<auth_step> sign_in::issue_tokens(const std::string& client_id,
 }
 
 result<store::user_record> sign_in::user_from_access_token(const std::string& access_token) {
-  auto invalid = [] { return fail(errc::not_authorized, "Invalid Access Token"); };
+  auto invalid = [] { return fail(reason::invalid_access_token); };
   auto jwt = keys_.verify(access_token);
   if (!jwt) {
     return invalid();
@@ -425,7 +413,7 @@ result<store::user_record> sign_in::user_from_access_token(const std::string& ac
     return invalid();
   }
   if (to_unix(clock_.now()) >= exp->as_int64()) {
-    return fail(errc::not_authorized, "Access Token has expired");
+    return fail(reason::access_token_expired);
   }
   const auto origin_jti = text_of(claims, "origin_jti");
   auto checked = store::in_read(store_, [&](store::transaction& tx)
@@ -435,17 +423,17 @@ result<store::user_record> sign_in::user_from_access_token(const std::string& ac
       return revoked.error();
     }
     if (*revoked) {
-      return fail(errc::not_authorized, "Access Token has been revoked");
+      return fail(reason::access_token_revoked);
     }
     auto user = tx.find_user_by_id(pool_.pool_id, text_of(claims, "sub"));
     if (!user) {
       return user.error();
     }
     if (!*user) {
-      return fail(errc::not_authorized, "User does not exist.");
+      return fail(reason::user_does_not_exist);
     }
     if (!(*user)->enabled) {
-      return fail(errc::not_authorized, "User is disabled.");
+      return fail(reason::user_disabled);
     }
     return std::move(**user);
   });
@@ -456,15 +444,13 @@ result<store::user_record> sign_in::user_from_access_token(const std::string& ac
 
 result<auth_step> sign_in::initiate_auth(const std::string& client_id, const std::string& flow,
                                          const string_map& parameters) {
-  if (auto ok = pool_.check_client(client_id); !ok) {
-    return ok.error();
-  }
+  RETURN_IF_ERROR(pool_.check_client(client_id));
   if (flow == "USER_SRP_AUTH") {
     return start_srp(client_id, parameters);
   }
   if (flow == "USER_PASSWORD_AUTH") {
     if (!pool_.allow_user_password_auth) {
-      return fail(errc::invalid_parameter, "USER_PASSWORD_AUTH flow not enabled for this client");
+      return fail(reason::flow_not_enabled, "USER_PASSWORD_AUTH");
     }
     return password_auth(client_id, parameters);
   }
@@ -472,20 +458,20 @@ result<auth_step> sign_in::initiate_auth(const std::string& client_id, const std
     return refresh_auth(client_id, parameters);
   }
   if (flow == "ADMIN_NO_SRP_AUTH" || flow == "ADMIN_USER_PASSWORD_AUTH") {
-    return fail(errc::invalid_parameter, fmt::format("{} is only valid for AdminInitiateAuth.", flow));
+    return fail(reason::admin_flow_only, flow);
   }
-  return fail(errc::invalid_parameter, fmt::format("{} flow not enabled for this client", flow));
+  return fail(reason::flow_not_enabled, flow);
 }
 
 result<auth_step> sign_in::start_srp(const std::string& client_id, const string_map& parameters) {
   const auto username = param(parameters, "USERNAME");
   const auto a_hex = param(parameters, "SRP_A");
   if (username.empty() || a_hex.empty()) {
-    return fail(errc::invalid_parameter, "Missing required parameter USERNAME or SRP_A");
+    return fail(reason::missing_auth_parameter, "USERNAME or SRP_A");
   }
   if (a_hex.size() > 2048 || !std::all_of(a_hex.begin(), a_hex.end(),
                                               [](unsigned char c) { return std::isxdigit(c) != 0; })) {
-    return fail(errc::invalid_parameter, "SRP_A must be a hexadecimal number.");
+    return fail(reason::srp_a_not_hex);
   }
   auto found = store::in_read(store_, [&](store::transaction& tx) {
     return find_user_by_name(tx, pool_.pool_id, username);
@@ -591,7 +577,7 @@ result<auth_step> sign_in::password_auth(const std::string& client_id,
   const auto username = param(parameters, "USERNAME");
   const auto password = param(parameters, "PASSWORD");
   if (username.empty() || password.empty()) {
-    return fail(errc::invalid_parameter, "Missing required parameter USERNAME or PASSWORD");
+    return fail(reason::missing_auth_parameter, "USERNAME or PASSWORD");
   }
   auto found = store::in_read(store_, [&](store::transaction& tx) {
     return find_user_by_name(tx, pool_.pool_id, username);
@@ -633,9 +619,7 @@ result<auth_step> sign_in::respond_to_auth_challenge(const std::string& client_i
                                                      const std::string& challenge_name,
                                                      const std::string& session,
                                                      const string_map& responses) {
-  if (auto ok = pool_.check_client(client_id); !ok) {
-    return ok.error();
-  }
+  RETURN_IF_ERROR(pool_.check_client(client_id));
   if (session.empty()) {
     return invalid_session();
   }
@@ -660,9 +644,7 @@ result<auth_step> sign_in::respond_to_auth_challenge(const std::string& client_i
     }
     return mfa_setup(client_id, *s);
   }
-  return fail(errc::invalid_parameter,
-              fmt::format("Challenge {} is not supported by this user pool.",
-                          challenge_name.substr(0, 64)));
+  return fail(reason::unsupported_challenge, challenge_name.substr(0, 64));
 }
 
 result<std::optional<store::user_record>> sign_in::accept_totp(const std::string& user_id,
@@ -702,23 +684,17 @@ result<std::optional<store::user_record>> sign_in::accept_totp(const std::string
       user.totp_enabled = true;
       user.totp_preferred = true;
     }
-    if (auto ok = tx.update_user(user); !ok) {
-      return ok.error();
-    }
+    RETURN_IF_ERROR(tx.update_user(user));
     if (from_pending) {
       if (auto ok = tx.audit({pool_.pool_id, user.id, "totp_enabled", "{}", now}); !ok) {
         return ok.error();
       }
     }
     if (!end_session.empty()) {
-      if (auto ok = tx.delete_session(pool_.pool_id, end_session); !ok) {
-        return ok.error();
-      }
+      RETURN_IF_ERROR(tx.delete_session(pool_.pool_id, end_session));
     }
     if (tokens) {
-      if (auto ok = store_sign_in(tx, *tokens); !ok) {
-        return ok.error();
-      }
+      RETURN_IF_ERROR(store_sign_in(tx, *tokens));
     }
     return accepted(std::move(user));
   });
@@ -743,9 +719,7 @@ result<auth_step> sign_in::software_token_mfa(const std::string& client_id, cons
     return accepted.error();
   }
   if (!*accepted) {
-    if (auto ok = count_wrong_code(s); !ok) {
-      return ok.error();
-    }
+    RETURN_IF_ERROR(count_wrong_code(s));
     return wrong_mfa_code();
   }
   return auth_step{"", "", {}, std::move(tokens->tokens)};
@@ -815,8 +789,7 @@ result<verify_result> sign_in::verify_software_token(const token_or_session& who
     return totp_not_enabled();
   }
   auto mismatch = [] {
-    return fail(errc::enable_software_token_mfa,
-                "Code mismatch and fail enable Software Token MFA");
+    return fail(reason::totp_setup_mismatch);
   };
   if (who.access_token) {
     auto user = user_from_access_token(*who.access_token);
@@ -824,8 +797,7 @@ result<verify_result> sign_in::verify_software_token(const token_or_session& who
       return user.error();
     }
     if (user->totp_pending_sealed.empty()) {
-      return fail(errc::software_token_mfa_not_found,
-                  "No software token is associated with this user; call AssociateSoftwareToken first.");
+      return fail(reason::totp_not_associated);
     }
     auto accepted = accept_totp(user->id, user_code, true);
     if (!accepted) {
@@ -845,9 +817,7 @@ result<verify_result> sign_in::verify_software_token(const token_or_session& who
     return accepted.error();
   }
   if (!*accepted) {
-    if (auto ok = count_wrong_code(*s); !ok) {
-      return ok.error();
-    }
+    RETURN_IF_ERROR(count_wrong_code(*s));
     return mismatch();
   }
   (void)store_.transact([&](store::transaction& tx) {
@@ -873,10 +843,10 @@ result<void> sign_in::set_user_mfa_preference(const std::string& access_token,
     return p && (p->enabled.value_or(false) || p->preferred.value_or(false));
   };
   if (wants(sms)) {
-    return fail(errc::invalid_parameter, "SMS MFA is not supported by this user pool.");
+    return fail(reason::sms_mfa_unsupported);
   }
   if (wants(email)) {
-    return fail(errc::invalid_parameter, "Email MFA is not supported by this user pool.");
+    return fail(reason::email_mfa_unsupported);
   }
   if (!totp) {
     return {};
@@ -885,7 +855,7 @@ result<void> sign_in::set_user_mfa_preference(const std::string& access_token,
     return totp_not_enabled();
   }
   if (wants(totp) && user->totp_secret_sealed.empty()) {
-    return fail(errc::invalid_parameter, "User has not set up software token mfa");
+    return fail(reason::totp_not_set_up);
   }
   return store_.transact([&](store::transaction& tx) -> result<void> {
     auto found = tx.find_user_by_id(pool_.pool_id, user->id);
@@ -893,7 +863,7 @@ result<void> sign_in::set_user_mfa_preference(const std::string& access_token,
       return found.error();
     }
     if (!*found) {
-      return fail(errc::not_authorized, "User does not exist.");
+      return fail(reason::user_does_not_exist);
     }
     auto fresh = std::move(**found);
     if (totp->enabled) {
@@ -908,9 +878,7 @@ result<void> sign_in::set_user_mfa_preference(const std::string& access_token,
     if (!fresh.totp_enabled) {
       fresh.totp_preferred = false;
     }
-    if (auto ok = tx.update_user(fresh); !ok) {
-      return ok;
-    }
+    RETURN_IF_ERROR(tx.update_user(fresh));
     return tx.audit({pool_.pool_id, fresh.id, "set_mfa_preference", "{}", clock_.now()});
   });
 }
@@ -941,20 +909,15 @@ result<void> sign_in::global_sign_out(const std::string& access_token) {
     return user.error();
   }
   return store_.transact([&](store::transaction& tx) -> result<void> {
-    if (auto ok = tx.revoke_user_tokens(pool_.pool_id, user->id); !ok) {
-      return ok;
-    }
+    RETURN_IF_ERROR(tx.revoke_user_tokens(pool_.pool_id, user->id));
     return tx.audit({pool_.pool_id, user->id, "global_sign_out", "{}", clock_.now()});
   });
 }
 
 result<void> sign_in::revoke_token(const std::string& client_id, const std::string& token) {
-  if (auto ok = pool_.check_client(client_id); !ok) {
-    return ok.error();
-  }
+  RETURN_IF_ERROR(pool_.check_client(client_id));
   if (std::count(token.begin(), token.end(), '.') == 2) {
-    return fail(errc::unsupported_token_type,
-                "The token type is not supported: pass a refresh token.");
+    return fail(reason::token_type_unsupported);
   }
   return store_.transact([&](store::transaction& tx) -> result<void> {
     auto found = tx.find_refresh_token(pool_.pool_id, sha256_hex(token));
@@ -965,7 +928,7 @@ result<void> sign_in::revoke_token(const std::string& client_id, const std::stri
       return {};  // unknown or already gone: nothing to revoke
     }
     if ((*found)->client_id != client_id) {
-      return fail(errc::unauthorized, "The token was not issued to this client.");
+      return fail(reason::token_not_for_client);
     }
     return tx.revoke_family(pool_.pool_id, (*found)->origin_jti);
   });
@@ -973,11 +936,9 @@ result<void> sign_in::revoke_token(const std::string& client_id, const std::stri
 
 result<token_set> sign_in::refresh(const std::string& client_id,
                                    const std::string& refresh_token) {
-  if (auto ok = pool_.check_client(client_id); !ok) {
-    return ok.error();
-  }
+  RETURN_IF_ERROR(pool_.check_client(client_id));
   if (refresh_token.empty()) {
-    return fail(errc::invalid_parameter, "Missing required parameter REFRESH_TOKEN");
+    return fail(reason::missing_auth_parameter, "REFRESH_TOKEN");
   }
   const auto now = clock_.now();
   auto row = store::in_read(store_, [&](store::transaction& tx)
@@ -987,13 +948,13 @@ result<token_set> sign_in::refresh(const std::string& client_id,
       return found.error();
     }
     if (!*found || (*found)->client_id != client_id) {
-      return fail(errc::not_authorized, "Invalid Refresh Token");
+      return fail(reason::invalid_refresh_token);
     }
     if ((*found)->revoked) {
-      return fail(errc::not_authorized, "Refresh Token has been revoked");
+      return fail(reason::refresh_token_revoked);
     }
     if (now >= (*found)->expires_at) {
-      return fail(errc::not_authorized, "Refresh Token has expired");
+      return fail(reason::refresh_token_expired);
     }
     return std::move(**found);
   });
@@ -1005,7 +966,7 @@ result<token_set> sign_in::refresh(const std::string& client_id,
     return user.error();
   }
   if (!user->enabled) {
-    return fail(errc::not_authorized, "User is disabled.");
+    return fail(reason::user_disabled);
   }
   return mint(*user, client_id, row->origin_jti, row->auth_time);
 }

@@ -63,9 +63,7 @@ result<std::shared_ptr<const token::keyring>> signing_keys::load(bool create_if_
     }
     auto key = token::rsa_key::generate();
     auto row = sealed_row(key, sealer_, pool_id_, clock_.now());
-    if (auto ok = tx.insert_signing_key(row); !ok) {
-      return ok.error();
-    }
+    RETURN_IF_ERROR(tx.insert_signing_key(row));
     spdlog::info("created token signing key {}", key.kid());
     return std::vector<store::signing_key_record>{row};
   });
@@ -163,9 +161,7 @@ result<std::string> signing_keys::rotate(store::store& store, const crypto::seal
     if (!existing->empty() && to_unix(row.created_at) <= to_unix(existing->back().created_at)) {
       row.created_at = existing->back().created_at + std::chrono::seconds(1);
     }
-    if (auto ok = tx.insert_signing_key(row); !ok) {
-      return ok;
-    }
+    RETURN_IF_ERROR(tx.insert_signing_key(row));
     return tx.audit({pool_id, "", "signing_key_rotated", R"({"kid":")" + key.kid() + "\"}",
                      clock.now()});
   });

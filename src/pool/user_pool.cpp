@@ -1,5 +1,6 @@
 #include "pool/user_pool.h"
 
+#include "common/reasons.h"
 #include "common/random.h"
 #include "crypto/srp.h"
 #include "mail/outbox.h"
@@ -57,7 +58,7 @@ std::string pool_options::pool_name() const {
 
 result<void> pool_options::check_client(const std::string& id) const {
   if (id != client_id) {
-    return fail(errc::resource_not_found, fmt::format("User pool client {} does not exist.", id));
+    return fail(reason::client_not_found, id);
   }
   return {};
 }
@@ -99,15 +100,13 @@ result<void> user_pool::send_code(store::transaction& tx, const store::user_reco
     record.superseded_hash = previous->code_hash;
     if (now < previous->window_start + std::chrono::hours(1)) {
       if (previous->sent_in_window >= options_.max_codes_per_hour) {
-        return fail(errc::limit_exceeded, "Attempt limit exceeded, please try after some time.");
+        return fail(reason::code_limit_exceeded);
       }
       record.sent_in_window = previous->sent_in_window + 1;
       record.window_start = previous->window_start;
     }
   }
-  if (auto put = tx.put_code(record); !put) {
-    return put;
-  }
+  RETURN_IF_ERROR(tx.put_code(record));
   mail::message m;
   m.from = from_header(settings, options_);
   m.to = user.email;
@@ -125,20 +124,15 @@ result<void> user_pool::send_code(store::transaction& tx, const store::user_reco
 }
 
 result<sign_up_result> user_pool::sign_up(const sign_up_request& request) {
-  if (auto ok = options_.check_client(request.client_id); !ok) {
-    return ok.error();
-  }
+  RETURN_IF_ERROR(options_.check_client(request.client_id));
   if (!looks_like_email(request.username)) {
-    return fail(errc::invalid_parameter, "Username should be an email.");
+    return fail(reason::username_not_email);
   }
   const auto settings = settings_.get();
-  if (auto ok = check_password(settings->password, request.password); !ok) {
-    return ok.error();
-  }
+  RETURN_IF_ERROR(check_password(settings->password, request.password));
   for (const auto& [name, value] : request.attributes) {
     if (name == "email" && email_key(value) != email_key(request.username)) {
-      return fail(errc::invalid_parameter,
-                  "The email attribute must match the username in this user pool.");
+      return fail(reason::email_attribute_mismatch);
     }
   }
   auto attributes = check_client_attributes(*settings, request.attributes,
@@ -152,12 +146,8 @@ result<sign_up_result> user_pool::sign_up(const sign_up_request& request) {
   user.attributes_json = attributes_to_json(*attributes);
 
   auto created = store::in_transaction(store_, [&](store::transaction& tx) -> result<void> {
-    if (auto inserted = tx.insert_user(user); !inserted) {
-      return inserted;
-    }
-    if (auto sent = send_code(tx, user, *settings, std::nullopt); !sent) {
-      return sent;
-    }
+    RETURN_IF_ERROR(tx.insert_user(user));
+    RETURN_IF_ERROR(send_code(tx, user, *settings, std::nullopt));
     return tx.audit(audit_of(user, "sign_up", now));
   });
   if (!created) {
@@ -169,9 +159,7 @@ result<sign_up_result> user_pool::sign_up(const sign_up_request& request) {
 
 result<void> user_pool::confirm_sign_up(const std::string& client_id, const std::string& username,
                                         const std::string& code) {
-  if (auto ok = options_.check_client(client_id); !ok) {
-    return ok.error();
-  }
+  RETURN_IF_ERROR(options_.check_client(client_id));
   enum class outcome { confirmed, mismatch, expired, already_confirmed };
   const auto now = clock_.now();
   auto done = store::in_transaction(store_, [&](store::transaction& tx) -> result<outcome> {
@@ -202,24 +190,16 @@ result<void> user_pool::confirm_sign_up(const std::string& client_id, const std:
       user.attributes_json = attributes_to_json(attributes);
       user.status = store::user_status::confirmed;
       user.updated_at = now;
-      if (auto r = tx.update_user(user); !r) {
-        return r.error();
-      }
-      if (auto r = tx.delete_code(user.pool_id, user.id, record.purpose); !r) {
-        return r.error();
-      }
-      if (auto r = tx.audit(audit_of(user, "confirm_sign_up", now)); !r) {
-        return r.error();
-      }
+      RETURN_IF_ERROR(tx.update_user(user));
+      RETURN_IF_ERROR(tx.delete_code(user.pool_id, user.id, record.purpose));
+      RETURN_IF_ERROR(tx.audit(audit_of(user, "confirm_sign_up", now)));
       return outcome::confirmed;
     }
     if (!record.superseded_hash.empty() && same_hash(offered, record.superseded_hash)) {
       return outcome::expired;
     }
     ++record.failed_attempts;
-    if (auto r = tx.put_code(record); !r) {
-      return r.error();
-    }
+    RETURN_IF_ERROR(tx.put_code(record));
     return outcome::mismatch;
   });
   if (!done) {
@@ -229,20 +209,18 @@ result<void> user_pool::confirm_sign_up(const std::string& client_id, const std:
     case outcome::confirmed:
       return {};
     case outcome::mismatch:
-      return fail(errc::code_mismatch, "Invalid verification code provided, please try again.");
+      return fail(reason::confirmation_code_mismatch);
     case outcome::expired:
-      return fail(errc::expired_code, "Invalid code provided, please request a code again.");
+      return fail(reason::confirmation_code_expired);
     case outcome::already_confirmed:
-      return fail(errc::not_authorized, "User cannot be confirmed. Current status is CONFIRMED");
+      return fail(reason::cannot_confirm_confirmed);
   }
   return internal_failure("unreachable confirm outcome");
 }
 
 result<code_delivery> user_pool::resend_confirmation_code(const std::string& client_id,
                                                           const std::string& username) {
-  if (auto ok = options_.check_client(client_id); !ok) {
-    return ok.error();
-  }
+  RETURN_IF_ERROR(options_.check_client(client_id));
   const auto settings = settings_.get();
   const auto now = clock_.now();
   auto sent = store::in_transaction(store_, [&](store::transaction& tx) -> result<std::string> {
@@ -255,18 +233,14 @@ result<code_delivery> user_pool::resend_confirmation_code(const std::string& cli
     }
     const auto& user = **found;
     if (user.status == store::user_status::confirmed) {
-      return fail(errc::invalid_parameter, "User is already confirmed.");
+      return fail(reason::already_confirmed);
     }
     auto previous = tx.find_code(user.pool_id, user.id, std::string(signup_purpose));
     if (!previous) {
       return previous.error();
     }
-    if (auto r = send_code(tx, user, *settings, *previous); !r) {
-      return r.error();
-    }
-    if (auto r = tx.audit(audit_of(user, "resend_confirmation_code", now)); !r) {
-      return r.error();
-    }
+    RETURN_IF_ERROR(send_code(tx, user, *settings, *previous));
+    RETURN_IF_ERROR(tx.audit(audit_of(user, "resend_confirmation_code", now)));
     return user.email;
   });
   if (!sent) {

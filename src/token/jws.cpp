@@ -1,5 +1,6 @@
 #include "token/jws.h"
 
+#include "common/reasons.h"
 #include "common/encoding.h"
 
 #include <boost/json/array.hpp>
@@ -21,7 +22,7 @@ namespace {
 using md_ctx_ptr = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
 using digest_init = int (*)(EVP_MD_CTX*, EVP_PKEY_CTX**, const EVP_MD*, ENGINE*, EVP_PKEY*);
 
-failure invalid_token() { return fail(errc::not_authorized, "Invalid Access Token"); }
+failure invalid_token() { return fail(reason::invalid_access_token); }
 
 // An EVP_MD_CTX set up for RS256 with `key`, or nullptr (OpenSSL error queue cleared).
 md_ctx_ptr rs256_context(const rsa_key& key, digest_init init) {

@@ -1,4 +1,5 @@
 #include "store/sql/sql_transaction.h"
+#include "common/reasons.h"
 
 #include <fmt/format.h>
 
@@ -145,7 +146,7 @@ class sql_transaction final : public transaction {
       return taken.error();
     }
     if (!taken->empty()) {
-      return fail(errc::username_exists, "An account with the given email already exists.");
+      return fail(reason::username_exists);
     }
     return done(db_.run(
         fmt::format("INSERT INTO users ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "

@@ -84,9 +84,7 @@ result<void> sqlite_store::transact(const std::function<result<void>(transaction
   std::unique_lock lock(writer_mutex_);
   queued_writers_.fetch_sub(1);
   if (!open_batch_) {
-    if (auto begun = writer_.exec("BEGIN IMMEDIATE"); !begun) {
-      return begun;
-    }
+    RETURN_IF_ERROR(writer_.exec("BEGIN IMMEDIATE"));
     open_batch_ = std::make_shared<batch>();
   }
   auto mine = open_batch_;
@@ -177,9 +175,7 @@ result<void> sqlite_store::read(const std::function<result<void>(transaction&)>&
     }
   }
 
-  if (auto begun = c->exec("BEGIN"); !begun) {
-    return begun;
-  }
+  RETURN_IF_ERROR(c->exec("BEGIN"));
   auto tx = make_sql_transaction(*c);
   result<void> outcome;
   try {

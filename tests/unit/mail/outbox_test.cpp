@@ -20,7 +20,7 @@ class flaky_mailer final : public mailer {
     ++attempts;
     if (failures_left > 0) {
       --failures_left;
-      return fail(errc::code_delivery_failure, "connection refused");
+      return failure{errc::code_delivery_failure, "connection refused"};
     }
     delivered.push_back(m);
     return {};

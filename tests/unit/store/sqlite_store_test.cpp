@@ -80,7 +80,7 @@ TEST_F(SqliteStoreTest, ConcurrentWritersShareCommitsAndFailuresStayTheirOwn) {
             return ok;
           }
           if (i % 3 == 1) {
-            return fail(errc::invalid_parameter, "no");
+            return failure{errc::invalid_parameter, "no"};
           }
           if (i % 3 == 2) {
             throw std::logic_error("bug");

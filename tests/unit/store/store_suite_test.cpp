@@ -371,7 +371,7 @@ TEST_P(StoreTest, FailedTransactionLeavesNoTrace) {
         return done;
       }
     }
-    return fail(errc::invalid_parameter, "changed my mind");
+    return failure{errc::invalid_parameter, "changed my mind"};
   });
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::invalid_parameter);
@@ -590,7 +590,7 @@ TEST_P(StoreTest, ConcurrentWritersKeepExactlyTheSuccessfulOnes) {
           return ok;
         }
         if (i % 2 == 1) {
-          return fail(errc::invalid_parameter, "odd units change their mind");
+          return failure{errc::invalid_parameter, "odd units change their mind"};
         }
         return {};
       });

@@ -1,0 +1,141 @@
+#include "common/reasons.h"
+
+#include <array>
+
+namespace cognate {
+namespace {
+
+using enum reason;
+
+// Cognito's wording where Cognito has one (protocol doc §1.3, §10); ours where it has none.
+constexpr std::array catalogue = {
+    reason_info{invalid_parameter, errc::invalid_parameter, "{}", 1},
+    reason_info{serialization, errc::serialization, "{}", 1},
+    reason_info{body_not_json, errc::serialization, "Request body is not valid JSON ({}) near byte {}.", 2},
+    reason_info{body_too_deep, errc::serialization, "Request body is nested deeper than {} levels.", 1},
+    reason_info{body_not_object, errc::serialization, "Request body must be a JSON object.", 0},
+    reason_info{body_too_large, errc::invalid_parameter, "Request body is larger than the {}-byte limit.", 1},
+    reason_info{malformed_http, errc::serialization, "Malformed HTTP request: {}", 1},
+    reason_info{member_wrong_type, errc::serialization, "Member '{}' must be {}, got {}.", 3},
+    reason_info{member_malformed, errc::serialization, "Member '{}' must be {}.", 2},
+    reason_info{entry_wrong_type, errc::serialization,
+                "Each entry of '{}' must be an object with Name and Value, got {}.", 2},
+    reason_info{too_many_entries, errc::invalid_parameter, "Too many entries in '{}'.", 1},
+    reason_info{value_null, errc::invalid_parameter,
+                "1 validation error detected: Value null at '{}' failed to satisfy constraint: "
+                "Member must not be null", 1},
+    reason_info{value_length, errc::invalid_parameter,
+                "1 validation error detected: Value at '{}' failed to satisfy constraint: Member "
+                "must have length between {} and {}", 3},
+    reason_info{value_pattern, errc::invalid_parameter,
+                "1 validation error detected: Value at '{}' failed to satisfy constraint: Member "
+                "must satisfy regular expression pattern: {}", 2},
+    reason_info{password_pattern, errc::invalid_parameter,
+                "1 validation error detected: Value at 'password' failed to satisfy constraint: "
+                "Member must satisfy regular expression pattern: ^[\\S]+.*[\\S]+$ and have length "
+                "less than or equal to 256", 0},
+    reason_info{missing_target, errc::unknown_operation, "Missing X-Amz-Target header.", 0},
+    reason_info{malformed_target, errc::unknown_operation,
+                "Unknown X-Amz-Target; expected AWSCognitoIdentityProviderService.<Operation>.", 0},
+    reason_info{unsupported_operation, errc::unknown_operation,
+                "Operation {} is not supported by this server.", 1},
+    reason_info{no_such_route, errc::resource_not_found,
+                "Not found. The Cognito API takes POST requests with an X-Amz-Target header.", 0},
+    reason_info{too_many_requests, errc::too_many_requests, "Too many requests; retry later.", 0},
+    reason_info{exactly_one_of_token_and_session, errc::invalid_parameter,
+                "Exactly one of AccessToken and Session is required.", 0},
+
+    reason_info{client_not_found, errc::resource_not_found, "User pool client {} does not exist.", 1},
+    reason_info{flow_not_enabled, errc::invalid_parameter, "{} flow not enabled for this client", 1},
+    reason_info{admin_flow_only, errc::invalid_parameter, "{} is only valid for AdminInitiateAuth.", 1},
+    reason_info{missing_auth_parameter, errc::invalid_parameter, "Missing required parameter {}", 1},
+    reason_info{srp_a_not_hex, errc::invalid_parameter, "SRP_A must be a hexadecimal number.", 0},
+    reason_info{unsupported_challenge, errc::invalid_parameter,
+                "Challenge {} is not supported by this user pool.", 1},
+
+    reason_info{incorrect_credentials, errc::not_authorized, "Incorrect username or password.", 0},
+    reason_info{password_attempts_exceeded, errc::not_authorized, "Password attempts exceeded", 0},
+    reason_info{user_not_confirmed, errc::user_not_confirmed, "User is not confirmed.", 0},
+    reason_info{user_disabled, errc::not_authorized, "User is disabled.", 0},
+    reason_info{user_does_not_exist, errc::not_authorized, "User does not exist.", 0},
+    reason_info{invalid_session, errc::not_authorized, "Invalid session for the user.", 0},
+    reason_info{expired_session, errc::not_authorized,
+                "Invalid session for the user, session is expired.", 0},
+
+    reason_info{mfa_code_mismatch, errc::code_mismatch, "Invalid code or auth state for the user.", 0},
+    reason_info{totp_not_enabled_by_pool, errc::software_token_mfa_not_found,
+                "Software Token MFA has not been enabled by the userPool.", 0},
+    reason_info{totp_not_associated, errc::software_token_mfa_not_found,
+                "No software token is associated with this user; call AssociateSoftwareToken first.", 0},
+    reason_info{totp_setup_mismatch, errc::enable_software_token_mfa,
+                "Code mismatch and fail enable Software Token MFA", 0},
+    reason_info{totp_not_set_up, errc::invalid_parameter, "User has not set up software token mfa", 0},
+    reason_info{sms_mfa_unsupported, errc::invalid_parameter,
+                "SMS MFA is not supported by this user pool.", 0},
+    reason_info{email_mfa_unsupported, errc::invalid_parameter,
+                "Email MFA is not supported by this user pool.", 0},
+
+    reason_info{invalid_access_token, errc::not_authorized, "Invalid Access Token", 0},
+    reason_info{access_token_expired, errc::not_authorized, "Access Token has expired", 0},
+    reason_info{access_token_revoked, errc::not_authorized, "Access Token has been revoked", 0},
+    reason_info{token_type_unsupported, errc::unsupported_token_type,
+                "The token type is not supported: pass a refresh token.", 0},
+    reason_info{token_not_for_client, errc::unauthorized, "The token was not issued to this client.", 0},
+    reason_info{invalid_refresh_token, errc::not_authorized, "Invalid Refresh Token", 0},
+    reason_info{refresh_token_revoked, errc::not_authorized, "Refresh Token has been revoked", 0},
+    reason_info{refresh_token_expired, errc::not_authorized, "Refresh Token has expired", 0},
+
+    reason_info{username_not_email, errc::invalid_parameter, "Username should be an email.", 0},
+    reason_info{email_attribute_mismatch, errc::invalid_parameter,
+                "The email attribute must match the username in this user pool.", 0},
+    reason_info{username_exists, errc::username_exists,
+                "An account with the given email already exists.", 0},
+    reason_info{password_policy, errc::invalid_password, "Password did not conform with policy: {}", 1},
+    reason_info{attribute_schema, errc::invalid_parameter,
+                "Attributes did not conform to the schema: {}: {}", 2},
+    reason_info{attribute_not_writable, errc::not_authorized,
+                "A client attempted to write unauthorized attribute: {}", 1},
+    reason_info{attribute_duplicate, errc::invalid_parameter, "Duplicate attribute name: {}", 1},
+    reason_info{phone_number_format, errc::invalid_parameter, "Invalid phone number format.", 0},
+    reason_info{confirmation_code_mismatch, errc::code_mismatch,
+                "Invalid verification code provided, please try again.", 0},
+    reason_info{confirmation_code_expired, errc::expired_code,
+                "Invalid code provided, please request a code again.", 0},
+    reason_info{cannot_confirm_confirmed, errc::not_authorized,
+                "User cannot be confirmed. Current status is CONFIRMED", 0},
+    reason_info{already_confirmed, errc::invalid_parameter, "User is already confirmed.", 0},
+    reason_info{code_limit_exceeded, errc::limit_exceeded,
+                "Attempt limit exceeded, please try after some time.", 0},
+    reason_info{code_delivery_failed, errc::code_delivery_failure, "{}", 1},
+    reason_info{smtp_url_form, errc::invalid_parameter,
+                "the SMTP URL must be smtp://[user:password@]host[:port] (STARTTLS when offered) "
+                "or smtps://[user:password@]host[:port] (implicit TLS)", 0},
+    reason_info{smtp_url_invalid, errc::invalid_parameter, "invalid SMTP URL: {}", 1},
+    reason_info{smtp_delivery_failed, errc::code_delivery_failure, "SMTP delivery failed: {}", 1},
+    reason_info{mail_file_failed, errc::code_delivery_failure, "cannot {} {}: {}", 3},
+
+    reason_info{qr_not_otpauth, errc::invalid_parameter, "Only otpauth:// URIs are drawn as QR codes.", 0},
+    reason_info{qr_text_length, errc::invalid_parameter, "QR text must be 1 to 1024 bytes.", 0},
+    reason_info{qr_unencodable, errc::invalid_parameter, "Text cannot be encoded as a QR code.", 0},
+};
+
+// Rows are in declaration order, so a reason indexes its row (checked at compile time).
+constexpr bool in_order() {
+  for (std::size_t i = 0; i < catalogue.size(); ++i) {
+    if (static_cast<std::size_t>(catalogue[i].id) != i) {
+      return false;
+    }
+  }
+  return true;
+}
+static_assert(in_order(), "reason_info rows must follow the order of enum class reason");
+static_assert(catalogue.size() == static_cast<std::size_t>(count_),
+              "every reason needs a row");
+
+}  // namespace
+
+const reason_info& info(reason r) noexcept { return catalogue[static_cast<std::size_t>(r)]; }
+
+std::span<const reason_info> reason_catalogue() noexcept { return catalogue; }
+
+}  // namespace cognate
