@@ -169,6 +169,8 @@ int main(int argc, char** argv) {
   std::string rotate_key_file;
   rotate->add_option("--database", rotate_db, "sqlite:PATH or postgresql://…")->required();
   rotate->add_option("--master-key-file", rotate_key_file, "the master key file")->required();
+  std::string rotate_pool;
+  rotate->add_option("--pool", rotate_pool, "the user pool (default: the database's only pool)");
 
   auto* seed = cli.add_subcommand(
       "seed", "fill the pool with confirmed test users fast, for benchmarks (known password; "
@@ -184,6 +186,8 @@ int main(int argc, char** argv) {
       seed->add_option("--dir", seed_dir, "a sandbox folder (its database and dev master key)");
   seed_dir_opt->excludes(seed_db_opt)->excludes(seed_key_opt);
   seed_db_opt->needs(seed_key_opt);
+  std::string seed_pool;
+  seed->add_option("--pool", seed_pool, "the user pool (default: the database's only pool)");
   seed->add_option("--users", seed_opts.users, "how many users (user0@seed.example, user1@…)")
       ->required()
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000'000}));
@@ -220,19 +224,15 @@ int main(int argc, char** argv) {
       auto store = app::open_store(rotate_db, 1);
       crypto::sealer sealer(crypto::master_key::load(rotate_key_file));
       const system_clock clock;
-      auto pool = store::in_read(*store, [](store::transaction& tx) { return tx.first_pool(); });
-      if (!pool || !*pool) {
-        fmt::print(stderr, "cognate: the database has no user pool yet (start cognate once)\n");
-        return 1;
-      }
-      auto kid = pool::signing_keys::rotate(*store, sealer, (*pool)->id, clock);
+      const auto pool_id = app::choose_pool(*store, rotate_pool);
+      auto kid = pool::signing_keys::rotate(*store, sealer, pool_id, clock);
       if (!kid) {
         fmt::print(stderr, "cognate: {}\n", kid.error().message);
         return 1;
       }
       fmt::print("new signing key {} for {}: every node publishes it in its JWKS within 30 s and "
                  "signs with it after 60 s\n",
-                 *kid, (*pool)->id);
+                 *kid, pool_id);
       return 0;
     }
     if (seed->parsed()) {
@@ -245,7 +245,7 @@ int main(int argc, char** argv) {
         seed_db = "sqlite:" + (std::filesystem::path(seed_dir) / "cognate.db").string();
         seed_key_file = (std::filesystem::path(seed_dir) / "master.key").string();
       }
-      return app::run_seed(seed_db, seed_key_file, seed_opts);
+      return app::run_seed(seed_db, seed_key_file, seed_pool, seed_opts);
     }
     if (keygen->parsed()) {
       crypto::master_key::create(key_out);

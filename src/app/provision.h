@@ -1,7 +1,8 @@
 #pragma once
-// The pool and app client a server instance serves: created on first start, then read back, so
-// their ids stay stable across restarts of the same database.
+// The pool and app client a server instance provisions from its config: created on first start,
+// then read back, so their ids stay stable across restarts of the same database.
 
+#include "common/clock.h"
 #include "store/store.h"
 
 #include <string>
@@ -14,8 +15,14 @@ struct pool_ids {
   bool created = false;   // true on the start that created them
 };
 
-// Throws std::runtime_error if the store fails (start-up only).
-pool_ids ensure_pool(store::store& store, const std::string& region, const std::string& name);
+// The oldest pool and its oldest client, created if the database has none. Throws
+// std::runtime_error if the store fails (start-up only).
+pool_ids ensure_pool(store::store& store, const clock& clock, const std::string& region,
+                     const std::string& name);
+
+// The pool a command-line tool works on: `requested` if given (it must exist), else the only pool
+// of the database. Throws std::runtime_error with a message for the operator otherwise.
+std::string choose_pool(store::store& store, const std::string& requested);
 
 // True for region names aws-jwt-verify accepts, e.g. "us-east-1".
 bool valid_region(const std::string& region);

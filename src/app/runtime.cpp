@@ -159,7 +159,7 @@ int run(runtime_options o) {
     auto& store = *store_ptr;
     crypto::sealer sealer(std::move(*o.key));
     const system_clock clock;
-    auto ids = ensure_pool(store, o.region, o.pool_name);
+    auto ids = ensure_pool(store, clock, o.region, o.pool_name);
     pool::live_settings settings(*parsed);
 
     mail::outbox_worker mail_worker(store, sealer, *o.mailer, clock);
@@ -209,7 +209,7 @@ int run(runtime_options o) {
       if (std::chrono::steady_clock::now() >= next_sweep) {
         next_sweep += std::chrono::minutes(1);
         (void)store.transact([&](store::transaction& tx) -> result<void> {
-          auto swept = tx.delete_expired_sessions(clock.now());
+          auto swept = tx.sessions().remove_expired(clock.now());
           return swept ? result<void>{} : result<void>(swept.error());
         });
       }

@@ -1,5 +1,6 @@
 #include "app/seed_command.h"
 
+#include "app/provision.h"
 #include "app/runtime.h"
 #include "crypto/sealer.h"
 
@@ -46,21 +47,22 @@ void draw(const pool::seed_progress& p, steady::time_point started, bool tty, in
 }  // namespace
 
 int run_seed(const std::string& database, const std::string& key_file,
-             const pool::seed_options& options) {
+             const std::string& pool_id, const pool::seed_options& options) {
   auto store = open_store(database, std::max(2, options.threads));
   crypto::sealer sealer(crypto::master_key::load(key_file));
-  auto found = store::in_read(*store, [](store::transaction& tx) { return tx.first_pool(); });
-  if (!found || !*found) {
-    fmt::print(stderr, "cognate seed: the database has no user pool yet (start cognate once)\n");
+  pool::pool_options pool;
+  try {
+    pool.pool_id = choose_pool(*store, pool_id);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "cognate seed: {}\n", e.what());
     return 1;
   }
-  pool::pool_options pool;
-  pool.pool_id = (*found)->id;
+  const system_clock clock;
 
   const bool tty = ::isatty(2) != 0;
   const auto started = steady::now();
   int last_decile = 0;
-  auto done = pool::seed_users(*store, sealer, pool, options, [&](const pool::seed_progress& p) {
+  auto done = pool::seed_users(*store, sealer, clock, pool, options, [&](const pool::seed_progress& p) {
     draw(p, started, tty, last_decile);
   });
   if (tty) {

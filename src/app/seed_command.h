@@ -8,8 +8,9 @@
 
 namespace cognate::app {
 
-// Returns the process exit status: 0 when every user exists afterwards.
-int run_seed(const std::string& database, const std::string& key_file,
+// Seeds `pool_id` (or the database's only pool when empty). Returns the process exit status: 0
+// when every user exists afterwards.
+int run_seed(const std::string& database, const std::string& key_file, const std::string& pool_id,
              const pool::seed_options& options);
 
 }  // namespace cognate::app

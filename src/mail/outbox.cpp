@@ -96,7 +96,7 @@ void outbox_worker::notify() {
 int outbox_worker::deliver_due() {
   const auto now = clock_.now();
   auto claimed = store::in_transaction(store_, [&](store::transaction& tx) {
-    return tx.claim_due_mail(now, now + options_.lease, 16);
+    return tx.outbox().claim_due(now, now + options_.lease, 16);
   });
   if (!claimed) {
     return 0;
@@ -108,19 +108,19 @@ int outbox_worker::deliver_due() {
     const auto after = clock_.now();
     auto recorded = store::in_transaction(store_, [&](store::transaction& tx) -> result<void> {
       if (delivered) {
-        return tx.mark_mail_sent(row.id, after);
+        return tx.outbox().mark_sent(row.id, after);
       }
       const int attempts = row.attempts + 1;
       if (!m || after - row.created_at >= options_.give_up_after) {
         spdlog::error("mail {} to {} failed for good after {} attempts: {}", row.id,
                       row.recipient, attempts, delivered.error().message);
-        return tx.mark_mail_failed(row.id, delivered.error().message);
+        return tx.outbox().mark_failed(row.id, delivered.error().message);
       }
       auto delay = std::min<std::chrono::seconds>(
           options_.max_retry, options_.first_retry * (1LL << std::min(attempts - 1, 20)));
       spdlog::warn("mail {} to {} not delivered (attempt {}), retrying in {}s: {}", row.id,
                    row.recipient, attempts, delay.count(), delivered.error().message);
-      return tx.retry_mail_later(row.id, attempts, after + delay, delivered.error().message);
+      return tx.outbox().retry_later(row.id, attempts, after + delay, delivered.error().message);
     });
     if (delivered && recorded) {
       ++sent;

@@ -26,24 +26,41 @@ bytes seed_totp_secret(const std::string& email) {
 
 namespace {
 
-store::user_record seeded_user(const crypto::sealer& sealer, const pool_options& pool,
-                               const seed_options& options, const std::string& email,
-                               time_point now) {
+// A seeded user and, with --totp, their TOTP factor.
+struct seeded {
+  store::user_record user;
+  std::optional<store::factor_record> totp;
+};
+
+seeded seeded_user(const crypto::sealer& sealer, const pool_options& pool,
+                   const seed_options& options, const std::string& email, time_point now) {
   auto u = new_user_record(sealer, pool, email, options.password, now);
   u.status = store::user_status::confirmed;
   u.attributes_json = attributes_to_json({{"email", email}, {"email_verified", "true"}});
+  std::optional<store::factor_record> totp;
   if (options.totp) {
-    u.totp_secret_sealed = sealer.seal(seed_totp_secret(email), fmt::format("user:{}:totp", u.id));
-    u.totp_enabled = true;
-    u.totp_preferred = true;
+    totp = store::factor_record{
+        .pool_id = u.pool_id,
+        .user_id = u.id,
+        .id = "totp",
+        .kind = "totp",
+        .status = store::factor_status::active,
+        .secret_sealed =
+            sealer.seal(seed_totp_secret(email), fmt::format("user:{}:totp", u.id)),
+        .enabled = true,
+        .preferred = true,
+        .created_at = now,
+        .updated_at = now,
+    };
   }
-  return u;
+  return {std::move(u), std::move(totp)};
 }
 
 }  // namespace
 
 result<seed_progress> seed_users(store::store& store, const crypto::sealer& sealer,
-                                 const pool_options& pool, const seed_options& options,
+                                 const clock& clock, const pool_options& pool,
+                                 const seed_options& options,
                                  const std::function<void(const seed_progress&)>& progress) {
   const std::int64_t batch = std::max(1, options.batch);
   std::atomic<std::int64_t> next{0};
@@ -54,7 +71,7 @@ result<seed_progress> seed_users(store::store& store, const crypto::sealer& seal
   std::mutex insert_mutex;
   seed_progress totals{0, 0, options.users};
   std::optional<failure> first_error;
-  const auto now = std::chrono::system_clock::now();
+  const auto now = clock.now();
 
   auto seed_batches = [&] {
     for (;;) {
@@ -78,7 +95,7 @@ result<seed_progress> seed_users(store::store& store, const crypto::sealer& seal
                                                -> result<std::vector<std::string>> {
         std::vector<std::string> out;
         for (const auto& e : emails) {
-          auto found = tx.find_user_by_email(pool.pool_id, email_key(e));
+          auto found = tx.users().find_by_email(pool.pool_id, email_key(e));
           if (!found) {
             return found.error();
           }
@@ -90,7 +107,7 @@ result<seed_progress> seed_users(store::store& store, const crypto::sealer& seal
       });
       result<void> inserted;
       if (missing && !missing->empty()) {
-        std::vector<store::user_record> users;
+        std::vector<seeded> users;
         users.reserve(missing->size());
         for (const auto& e : *missing) {
           users.push_back(seeded_user(sealer, pool, options, e, now));
@@ -98,7 +115,10 @@ result<seed_progress> seed_users(store::store& store, const crypto::sealer& seal
         std::lock_guard one_at_a_time(insert_mutex);
         inserted = store.transact([&](store::transaction& tx) -> result<void> {
           for (const auto& u : users) {
-            RETURN_IF_ERROR(tx.insert_user(u));
+            RETURN_IF_ERROR(tx.users().insert(u.user));
+            if (u.totp) {
+              RETURN_IF_ERROR(tx.factors().put(*u.totp));
+            }
           }
           return {};
         });

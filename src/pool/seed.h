@@ -44,7 +44,8 @@ bytes seed_totp_secret(const std::string& email);
 // Creates the users; `progress` is called from seeding threads (serialised) after each batch.
 // Fails with the first store error; users committed before it stay.
 result<seed_progress> seed_users(store::store& store, const crypto::sealer& sealer,
-                                 const pool_options& pool, const seed_options& options,
+                                 const clock& clock, const pool_options& pool,
+                                 const seed_options& options,
                                  const std::function<void(const seed_progress&)>& progress);
 
 }  // namespace cognate::pool

@@ -56,6 +56,24 @@ std::string text_of(const boost::json::object& o, std::string_view key) {
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
+constexpr std::string_view totp_id = "totp";
+constexpr std::string_view totp_pending_id = "totp:pending";
+
+// The user's TOTP factor rows: the verified secret and one associated but not yet verified.
+struct totp_rows {
+  std::optional<store::factor_record> active;
+  std::optional<store::factor_record> pending;
+  bool enabled() const { return active && active->enabled; }
+};
+
+result<totp_rows> load_totp(store::transaction& tx, const std::string& pool_id,
+                            const std::string& user_id) {
+  totp_rows out;
+  ASSIGN_OR_RETURN(out.active, tx.factors().find(pool_id, user_id, std::string(totp_id)));
+  ASSIGN_OR_RETURN(out.pending, tx.factors().find(pool_id, user_id, std::string(totp_pending_id)));
+  return out;
+}
+
 std::string param(const string_map& m, const std::string& key) {
   auto it = m.find(key);
   return it == m.end() ? std::string() : it->second;
@@ -108,7 +126,7 @@ result<std::string> sign_in::new_session(const std::string& user_id, const std::
                                          const std::string& step, const std::string& state) {
   auto pending = make_session(user_id, client_id, step, state);
   if (auto ok = store_.transact([&](store::transaction& tx) {
-        return tx.insert_session(pending.record);
+        return tx.sessions().insert(pending.record);
       });
       !ok) {
     return ok.error();
@@ -126,7 +144,7 @@ result<sign_in::session_row> sign_in::take_session(
   const bool consumes = !(steps.size() == 1 && (*steps.begin() == step_software_token_mfa ||
                                                 *steps.begin() == step_mfa_setup_verify));
   auto load = [&](store::transaction& tx) -> result<session_row> {
-    auto found = tx.find_session(pool_.pool_id, hash);
+    auto found = tx.sessions().find(hash);
     if (!found) {
       return found.error();
     }
@@ -137,7 +155,7 @@ result<sign_in::session_row> sign_in::take_session(
     if (now >= record.expires_at) {
       // Delete it (committed: the transaction returns a value) and report the expiry below.
       if (consumes) {
-        RETURN_IF_ERROR(tx.delete_session(pool_.pool_id, hash));
+        RETURN_IF_ERROR(tx.sessions().remove(hash));
       }
       return session_row{std::move(record), {}};
     }
@@ -149,7 +167,7 @@ result<sign_in::session_row> sign_in::take_session(
     if (record.step != step_software_token_mfa &&
         !(record.step == step_mfa_setup_verify && steps.size() == 1)) {
       // Steps without a code to retry are single use (Associate again replaces a verify step).
-      RETURN_IF_ERROR(tx.delete_session(pool_.pool_id, hash));
+      RETURN_IF_ERROR(tx.sessions().remove(hash));
     }
     auto plain = sealer_.open(record.state_sealed, "session:" + hash);
     if (!plain) {
@@ -172,7 +190,7 @@ result<sign_in::session_row> sign_in::take_session(
 
 result<void> sign_in::count_wrong_code(const session_row& s) {
   return store_.transact([&](store::transaction& tx) {
-    return tx.update_session_attempts(pool_.pool_id, s.record.handle_hash,
+    return tx.sessions().set_attempts(s.record.handle_hash,
                                       s.record.failed_attempts + 1);
   });
 }
@@ -181,7 +199,7 @@ result<void> sign_in::count_wrong_code(const session_row& s) {
 
 result<store::user_record> sign_in::load_user(const std::string& user_id) {
   auto user = store::in_read(store_, [&](store::transaction& tx) {
-    return tx.find_user_by_id(pool_.pool_id, user_id);
+    return tx.users().find_by_id(pool_.pool_id, user_id);
   });
   if (!user) {
     return user.error();
@@ -192,10 +210,10 @@ result<store::user_record> sign_in::load_user(const std::string& user_id) {
   return std::move(**user);
 }
 
-result<store::user_record> sign_in::reserve_attempt(const std::string& user_id) {
+result<sign_in::reserved> sign_in::reserve_attempt(const std::string& user_id) {
   const auto now = clock_.now();
-  return store::in_transaction(store_, [&](store::transaction& tx) -> result<store::user_record> {
-    auto found = tx.find_user_by_id(pool_.pool_id, user_id);
+  return store::in_transaction(store_, [&](store::transaction& tx) -> result<reserved> {
+    auto found = tx.users().find_by_id(pool_.pool_id, user_id);
     if (!found) {
       return found.error();
     }
@@ -212,21 +230,22 @@ result<store::user_record> sign_in::reserve_attempt(const std::string& user_id) 
       const auto lock = std::min<std::chrono::seconds>(
           options_.max_lockout, options_.first_lockout * (1LL << doublings));
       user.locked_until = now + lock;
-      auto audited = tx.audit({pool_.pool_id, user.id, "lockout",
+      auto audited = tx.audit().append({pool_.pool_id, user.id, "lockout",
                                fmt::format(R"({{"seconds":{}}})", lock.count()), now});
       if (!audited) {
         return audited.error();
       }
     }
-    RETURN_IF_ERROR(tx.update_user(user));
-    return user;
+    RETURN_IF_ERROR(tx.users().update(user));
+    ASSIGN_OR_RETURN(auto totp, load_totp(tx, pool_.pool_id, user.id));
+    return reserved{std::move(user), totp.enabled()};
   });
 }
 
 result<sign_in::prepared_step> sign_in::prepare_next_step(const std::string& client_id,
-                                                          const store::user_record& user) {
+                                                          const store::user_record& user,
+                                                          bool has_totp) {
   const auto settings = settings_.get();
-  const bool has_totp = user.totp_enabled && !user.totp_secret_sealed.empty();
   if (settings->mfa == mfa_mode::off || (!has_totp && settings->mfa != mfa_mode::required)) {
     auto tokens = mint_sign_in(client_id, user);
     if (!tokens) {
@@ -242,7 +261,7 @@ result<sign_in::prepared_step> sign_in::prepare_next_step(const std::string& cli
 }
 
 result<void> sign_in::store_next_step(store::transaction& tx, const prepared_step& step) {
-  return step.tokens ? store_sign_in(tx, *step.tokens) : tx.insert_session(step.challenge->record);
+  return step.tokens ? store_sign_in(tx, *step.tokens) : tx.sessions().insert(step.challenge->record);
 }
 
 auth_step sign_in::answer(prepared_step&& step) {
@@ -258,7 +277,8 @@ auth_step sign_in::answer(prepared_step&& step) {
 }
 
 result<auth_step> sign_in::finish_password(const std::string& client_id, bool correct,
-                                           const store::user_record& user) {
+                                           const reserved& attempt) {
+  const auto& user = attempt.user;
   if (!correct) {
     return wrong_password();
   }
@@ -267,15 +287,19 @@ result<auth_step> sign_in::finish_password(const std::string& client_id, bool co
   // One transaction then resets the failure count and stores that step.
   std::optional<prepared_step> next;
   if (user.status == store::user_status::confirmed && user.enabled) {
-    auto prepared = prepare_next_step(client_id, user);
+    auto prepared = prepare_next_step(client_id, user, attempt.has_totp);
     if (!prepared) {
       return prepared.error();
     }
     next = std::move(*prepared);
   }
-  bool stored = false;
-  auto reset = store::in_transaction(store_, [&](store::transaction& tx) -> result<store::user_record> {
-    auto found = tx.find_user_by_id(pool_.pool_id, user.id);
+  // What the transaction found; derived afresh on every run (PostgreSQL may run it twice).
+  struct settled {
+    reserved fresh;
+    bool stored = false;  // the prepared step was stored
+  };
+  auto reset = store::in_transaction(store_, [&](store::transaction& tx) -> result<settled> {
+    auto found = tx.users().find_by_id(pool_.pool_id, user.id);
     if (!found) {
       return found.error();
     }
@@ -285,26 +309,28 @@ result<auth_step> sign_in::finish_password(const std::string& client_id, bool co
     auto fresh = std::move(**found);
     fresh.failed_sign_ins = 0;
     fresh.locked_until = time_point{};
-    RETURN_IF_ERROR(tx.update_user(fresh));
+    RETURN_IF_ERROR(tx.users().update(fresh));
+    ASSIGN_OR_RETURN(auto totp, load_totp(tx, pool_.pool_id, fresh.id));
     // Store the prepared step only if the account did not change meanwhile.
-    if (next && fresh.status == user.status && fresh.enabled == user.enabled &&
-        fresh.totp_enabled == user.totp_enabled) {
+    const bool unchanged = fresh.status == user.status && fresh.enabled == user.enabled &&
+                           totp.enabled() == attempt.has_totp;
+    if (next && unchanged) {
       RETURN_IF_ERROR(store_next_step(tx, *next));
-      stored = true;
     }
-    return fresh;
+    return settled{reserved{std::move(fresh), totp.enabled()}, next && unchanged};
   });
   if (!reset) {
     return reset.error();
   }
-  if (reset->status != store::user_status::confirmed) {
+  const auto& fresh = reset->fresh.user;
+  if (fresh.status != store::user_status::confirmed) {
     return fail(reason::user_not_confirmed);
   }
-  if (!reset->enabled) {
+  if (!fresh.enabled) {
     return fail(reason::user_disabled);
   }
-  if (!stored) {  // the account changed meanwhile: prepare from the fresh record
-    auto prepared = prepare_next_step(client_id, *reset);
+  if (!reset->stored) {  // the account changed meanwhile: prepare from the fresh record
+    auto prepared = prepare_next_step(client_id, fresh, reset->fresh.has_totp);
     if (!prepared) {
       return prepared.error();
     }
@@ -383,8 +409,8 @@ result<sign_in::minted> sign_in::mint_sign_in(const std::string& client_id,
 }
 
 result<void> sign_in::store_sign_in(store::transaction& tx, const minted& m) {
-  RETURN_IF_ERROR(tx.insert_refresh_token(m.refresh));
-  return tx.audit({pool_.pool_id, m.refresh.user_id, "sign_in", "{}", m.refresh.created_at});
+  RETURN_IF_ERROR(tx.tokens().insert(m.refresh));
+  return tx.audit().append({pool_.pool_id, m.refresh.user_id, "sign_in", "{}", m.refresh.created_at});
 }
 
 result<auth_step> sign_in::issue_tokens(const std::string& client_id,
@@ -400,7 +426,13 @@ result<auth_step> sign_in::issue_tokens(const std::string& client_id,
   return auth_step{"", "", {}, std::move(m->tokens)};
 }
 
-result<store::user_record> sign_in::user_from_access_token(const std::string& access_token) {
+// The user an access token belongs to, with their TOTP factor rows.
+struct sign_in::signed_in {
+  store::user_record user;
+  totp_rows totp;
+};
+
+result<sign_in::signed_in> sign_in::user_from_access_token(const std::string& access_token) {
   auto invalid = [] { return fail(reason::invalid_access_token); };
   auto jwt = keys_.verify(access_token);
   if (!jwt) {
@@ -416,16 +448,15 @@ result<store::user_record> sign_in::user_from_access_token(const std::string& ac
     return fail(reason::access_token_expired);
   }
   const auto origin_jti = text_of(claims, "origin_jti");
-  auto checked = store::in_read(store_, [&](store::transaction& tx)
-                                                   -> result<store::user_record> {
-    auto revoked = tx.family_revoked(pool_.pool_id, origin_jti);
+  auto checked = store::in_read(store_, [&](store::transaction& tx) -> result<signed_in> {
+    auto revoked = tx.tokens().family_revoked(pool_.pool_id, origin_jti);
     if (!revoked) {
       return revoked.error();
     }
     if (*revoked) {
       return fail(reason::access_token_revoked);
     }
-    auto user = tx.find_user_by_id(pool_.pool_id, text_of(claims, "sub"));
+    auto user = tx.users().find_by_id(pool_.pool_id, text_of(claims, "sub"));
     if (!user) {
       return user.error();
     }
@@ -435,7 +466,8 @@ result<store::user_record> sign_in::user_from_access_token(const std::string& ac
     if (!(*user)->enabled) {
       return fail(reason::user_disabled);
     }
-    return std::move(**user);
+    ASSIGN_OR_RETURN(auto totp, load_totp(tx, pool_.pool_id, (*user)->id));
+    return signed_in{std::move(**user), std::move(totp)};
   });
   return checked;
 }
@@ -536,13 +568,10 @@ result<auth_step> sign_in::password_verifier(const std::string& client_id, const
   const auto username = param(responses, "USERNAME");
 
   std::string verifier_hex = text_of(state, "v");
-  store::user_record user;
+  reserved attempt;
+  const auto& user = attempt.user;
   if (!fake) {
-    auto reserved = reserve_attempt(s.record.user_id);
-    if (!reserved) {
-      return reserved.error();
-    }
-    user = std::move(*reserved);
+    ASSIGN_OR_RETURN(attempt, reserve_attempt(s.record.user_id));
     auto v = open_verifier(sealer_, user);
     if (!v) {
       return v.error();
@@ -569,7 +598,7 @@ result<auth_step> sign_in::password_verifier(const std::string& client_id, const
   if (fake) {
     return wrong_password();
   }
-  return finish_password(client_id, correct && same_user && same_block && fresh, user);
+  return finish_password(client_id, correct && same_user && same_block && fresh, attempt);
 }
 
 result<auth_step> sign_in::password_auth(const std::string& client_id,
@@ -590,18 +619,15 @@ result<auth_step> sign_in::password_auth(const std::string& client_id,
     (void)crypto::srp_verifier_hex(pool_.pool_id, "unknown", password, "1");
     return wrong_password();
   }
-  auto reserved = reserve_attempt((*found)->id);
-  if (!reserved) {
-    return reserved.error();
-  }
-  const auto& user = *reserved;
+  ASSIGN_OR_RETURN(auto attempt, reserve_attempt((*found)->id));
+  const auto& user = attempt.user;
   auto v = open_verifier(sealer_, user);
   if (!v) {
     return v.error();
   }
   auto offered = crypto::srp_verifier_hex(pool_.pool_name(), user.id, password, user.srp_salt_hex);
   const bool correct = crypto::constant_time_equal(as_bytes(offered), as_bytes(*v));
-  return finish_password(client_id, correct, user);
+  return finish_password(client_id, correct, attempt);
 }
 
 result<auth_step> sign_in::refresh_auth(const std::string& client_id,
@@ -655,7 +681,7 @@ result<std::optional<store::user_record>> sign_in::accept_totp(const std::string
   const auto now = clock_.now();
   using accepted = std::optional<store::user_record>;
   return store::in_transaction(store_, [&](store::transaction& tx) -> result<accepted> {
-    auto found = tx.find_user_by_id(pool_.pool_id, user_id);
+    auto found = tx.users().find_by_id(pool_.pool_id, user_id);
     if (!found) {
       return found.error();
     }
@@ -663,35 +689,40 @@ result<std::optional<store::user_record>> sign_in::accept_totp(const std::string
       return std::nullopt;
     }
     auto user = std::move(**found);
-    const auto& sealed = from_pending ? user.totp_pending_sealed : user.totp_secret_sealed;
-    if (sealed.empty()) {
+    ASSIGN_OR_RETURN(auto totp, load_totp(tx, pool_.pool_id, user.id));
+    auto& checked = from_pending ? totp.pending : totp.active;
+    if (!checked) {
       return std::nullopt;
     }
-    auto secret = sealer_.open(sealed, fmt::format("user:{}:totp", user.id));
+    auto secret = sealer_.open(checked->secret_sealed, fmt::format("user:{}:totp", user.id));
     if (!secret) {
       return secret.error();
     }
     auto step = mfa::match_totp(*secret, code, now);
     // Compare-and-set inside the transaction: a code is accepted once, and never one older than
     // the last accepted.
-    if (!step || *step <= user.totp_last_step) {
+    const auto last_step = std::max(checked->counter, totp.active ? totp.active->counter : 0);
+    if (!step || *step <= last_step) {
       return std::nullopt;
     }
-    user.totp_last_step = *step;
+    auto accepted_factor = std::move(*checked);
+    accepted_factor.counter = *step;
+    accepted_factor.updated_at = now;
     if (from_pending) {
-      user.totp_secret_sealed = user.totp_pending_sealed;
-      user.totp_pending_sealed.clear();
-      user.totp_enabled = true;
-      user.totp_preferred = true;
+      RETURN_IF_ERROR(tx.factors().remove(pool_.pool_id, user.id, std::string(totp_pending_id)));
+      accepted_factor.id = totp_id;
+      accepted_factor.status = store::factor_status::active;
+      accepted_factor.enabled = true;
+      accepted_factor.preferred = true;
     }
-    RETURN_IF_ERROR(tx.update_user(user));
+    RETURN_IF_ERROR(tx.factors().put(accepted_factor));
     if (from_pending) {
-      if (auto ok = tx.audit({pool_.pool_id, user.id, "totp_enabled", "{}", now}); !ok) {
+      if (auto ok = tx.audit().append({pool_.pool_id, user.id, "totp_enabled", "{}", now}); !ok) {
         return ok.error();
       }
     }
     if (!end_session.empty()) {
-      RETURN_IF_ERROR(tx.delete_session(pool_.pool_id, end_session));
+      RETURN_IF_ERROR(tx.sessions().remove(end_session));
     }
     if (tokens) {
       RETURN_IF_ERROR(store_sign_in(tx, *tokens));
@@ -746,7 +777,7 @@ result<associate_result> sign_in::associate_software_token(const token_or_sessio
     if (!user) {
       return user.error();
     }
-    user_id = user->id;
+    user_id = user->user.id;
   } else {
     // The setup chain: MFA_SETUP → Associate (may be repeated before Verify) → Verify.
     auto s = take_session("", *who.session, {step_mfa_setup_associate, step_mfa_setup_verify});
@@ -758,16 +789,24 @@ result<associate_result> sign_in::associate_software_token(const token_or_sessio
   }
   const auto secret = mfa::new_totp_secret();
   auto stored = store_.transact([&](store::transaction& tx) -> result<void> {
-    auto found = tx.find_user_by_id(pool_.pool_id, user_id);
+    auto found = tx.users().find_by_id(pool_.pool_id, user_id);
     if (!found) {
       return found.error();
     }
     if (!*found) {
       return invalid_session();
     }
-    auto user = std::move(**found);
-    user.totp_pending_sealed = sealer_.seal(secret, fmt::format("user:{}:totp", user.id));
-    return tx.update_user(user);
+    const auto now = clock_.now();
+    return tx.factors().put(store::factor_record{
+        .pool_id = pool_.pool_id,
+        .user_id = user_id,
+        .id = std::string(totp_pending_id),
+        .kind = "totp",
+        .status = store::factor_status::pending,
+        .secret_sealed = sealer_.seal(secret, fmt::format("user:{}:totp", user_id)),
+        .created_at = now,
+        .updated_at = now,
+    });
   });
   if (!stored) {
     return stored.error();
@@ -796,10 +835,10 @@ result<verify_result> sign_in::verify_software_token(const token_or_session& who
     if (!user) {
       return user.error();
     }
-    if (user->totp_pending_sealed.empty()) {
+    if (!user->totp.pending) {
       return fail(reason::totp_not_associated);
     }
-    auto accepted = accept_totp(user->id, user_code, true);
+    auto accepted = accept_totp(user->user.id, user_code, true);
     if (!accepted) {
       return accepted.error();
     }
@@ -821,7 +860,7 @@ result<verify_result> sign_in::verify_software_token(const token_or_session& who
     return mismatch();
   }
   (void)store_.transact([&](store::transaction& tx) {
-    return tx.delete_session(pool_.pool_id, s->record.handle_hash);
+    return tx.sessions().remove(s->record.handle_hash);
   });
   auto next = new_session(s->record.user_id, s->record.client_id,
                           std::string(step_mfa_setup_done), "{}");
@@ -854,49 +893,47 @@ result<void> sign_in::set_user_mfa_preference(const std::string& access_token,
   if (wants(totp) && !totp_allowed()) {
     return totp_not_enabled();
   }
-  if (wants(totp) && user->totp_secret_sealed.empty()) {
+  if (wants(totp) && !user->totp.active) {
     return fail(reason::totp_not_set_up);
   }
+  const auto& user_id = user->user.id;
   return store_.transact([&](store::transaction& tx) -> result<void> {
-    auto found = tx.find_user_by_id(pool_.pool_id, user->id);
+    ASSIGN_OR_RETURN(auto found, tx.factors().find(pool_.pool_id, user_id, std::string(totp_id)));
     if (!found) {
-      return found.error();
+      // Nothing to change (TOTP was never set up, or removed meanwhile).
+      return tx.audit().append({pool_.pool_id, user_id, "set_mfa_preference", "{}", clock_.now()});
     }
-    if (!*found) {
-      return fail(reason::user_does_not_exist);
-    }
-    auto fresh = std::move(**found);
+    auto fresh = std::move(*found);
     if (totp->enabled) {
-      fresh.totp_enabled = *totp->enabled;
+      fresh.enabled = *totp->enabled;
     }
     if (totp->preferred) {
-      fresh.totp_preferred = *totp->preferred;
+      fresh.preferred = *totp->preferred;
       if (*totp->preferred) {
-        fresh.totp_enabled = true;
+        fresh.enabled = true;
       }
     }
-    if (!fresh.totp_enabled) {
-      fresh.totp_preferred = false;
+    if (!fresh.enabled) {
+      fresh.preferred = false;
     }
-    RETURN_IF_ERROR(tx.update_user(fresh));
-    return tx.audit({pool_.pool_id, fresh.id, "set_mfa_preference", "{}", clock_.now()});
+    fresh.updated_at = clock_.now();
+    RETURN_IF_ERROR(tx.factors().put(fresh));
+    return tx.audit().append({pool_.pool_id, user_id, "set_mfa_preference", "{}", clock_.now()});
   });
 }
 
 // ---- signed-in operations -------------------------------------------------------------------
 
 result<user_profile> sign_in::get_user(const std::string& access_token) {
-  auto user = user_from_access_token(access_token);
-  if (!user) {
-    return user.error();
-  }
+  ASSIGN_OR_RETURN(auto caller, user_from_access_token(access_token));
+  const auto& user = caller.user;
   user_profile out;
-  out.username = user->id;
-  out.attributes = attributes_from_json(user->attributes_json);
-  out.attributes["sub"] = user->id;
-  if (user->totp_enabled && !user->totp_secret_sealed.empty()) {
+  out.username = user.id;
+  out.attributes = attributes_from_json(user.attributes_json);
+  out.attributes["sub"] = user.id;
+  if (caller.totp.enabled()) {
     out.mfa_settings.push_back("SOFTWARE_TOKEN_MFA");
-    if (user->totp_preferred) {
+    if (caller.totp.active->preferred) {
       out.preferred_mfa = "SOFTWARE_TOKEN_MFA";
     }
   }
@@ -904,13 +941,11 @@ result<user_profile> sign_in::get_user(const std::string& access_token) {
 }
 
 result<void> sign_in::global_sign_out(const std::string& access_token) {
-  auto user = user_from_access_token(access_token);
-  if (!user) {
-    return user.error();
-  }
+  ASSIGN_OR_RETURN(auto caller, user_from_access_token(access_token));
+  const auto& user_id = caller.user.id;
   return store_.transact([&](store::transaction& tx) -> result<void> {
-    RETURN_IF_ERROR(tx.revoke_user_tokens(pool_.pool_id, user->id));
-    return tx.audit({pool_.pool_id, user->id, "global_sign_out", "{}", clock_.now()});
+    RETURN_IF_ERROR(tx.tokens().revoke_user(pool_.pool_id, user_id));
+    return tx.audit().append({pool_.pool_id, user_id, "global_sign_out", "{}", clock_.now()});
   });
 }
 
@@ -920,7 +955,7 @@ result<void> sign_in::revoke_token(const std::string& client_id, const std::stri
     return fail(reason::token_type_unsupported);
   }
   return store_.transact([&](store::transaction& tx) -> result<void> {
-    auto found = tx.find_refresh_token(pool_.pool_id, sha256_hex(token));
+    auto found = tx.tokens().find(pool_.pool_id, sha256_hex(token));
     if (!found) {
       return found.error();
     }
@@ -930,7 +965,7 @@ result<void> sign_in::revoke_token(const std::string& client_id, const std::stri
     if ((*found)->client_id != client_id) {
       return fail(reason::token_not_for_client);
     }
-    return tx.revoke_family(pool_.pool_id, (*found)->origin_jti);
+    return tx.tokens().revoke_family(pool_.pool_id, (*found)->origin_jti);
   });
 }
 
@@ -943,7 +978,7 @@ result<token_set> sign_in::refresh(const std::string& client_id,
   const auto now = clock_.now();
   auto row = store::in_read(store_, [&](store::transaction& tx)
                                                -> result<store::refresh_token_record> {
-    auto found = tx.find_refresh_token(pool_.pool_id, sha256_hex(refresh_token));
+    auto found = tx.tokens().find(pool_.pool_id, sha256_hex(refresh_token));
     if (!found) {
       return found.error();
     }

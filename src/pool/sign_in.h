@@ -129,9 +129,13 @@ class sign_in {
   result<auth_step> mfa_setup(const std::string& client_id, const session_row& s);
 
   // Counts a password attempt before it is checked; fails when the account is locked out.
-  result<store::user_record> reserve_attempt(const std::string& user_id);
+  struct reserved {
+    store::user_record user;
+    bool has_totp = false;  // TOTP is set up and enabled
+  };
+  result<reserved> reserve_attempt(const std::string& user_id);
   result<auth_step> finish_password(const std::string& client_id, bool correct,
-                                    const store::user_record& user);
+                                    const reserved& attempt);
   // Tokens for a completed sign-in and the refresh-token row that goes with them.
   struct minted {
     token_set tokens;
@@ -161,7 +165,7 @@ class sign_in {
     std::optional<pending_session> challenge;
   };
   result<prepared_step> prepare_next_step(const std::string& client_id,
-                                          const store::user_record& user);
+                                          const store::user_record& user, bool has_totp);
   result<void> store_next_step(store::transaction& tx, const prepared_step& step);
   static auth_step answer(prepared_step&& step);
   // Loads a Session after checking it belongs to `client_id` (empty: any) and continues with one
@@ -169,7 +173,8 @@ class sign_in {
   result<session_row> take_session(const std::string& client_id, const std::string& session,
                                    std::initializer_list<std::string_view> steps);
   result<void> count_wrong_code(const session_row& s);
-  result<store::user_record> user_from_access_token(const std::string& access_token);
+  struct signed_in;
+  result<signed_in> user_from_access_token(const std::string& access_token);
   result<store::user_record> load_user(const std::string& user_id);
   // Checks a TOTP code (of the pending secret when enrolling) and spends its time step; on
   // success also deletes the Session whose hash is `end_session` (if any) and stores `tokens`

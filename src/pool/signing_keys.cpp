@@ -57,13 +57,13 @@ signing_keys::signing_keys(store::store& store, const crypto::sealer& sealer, st
 result<std::shared_ptr<const token::keyring>> signing_keys::load(bool create_if_empty) {
   auto rows = store::in_transaction(store_, [&](store::transaction& tx)
                                                 -> result<std::vector<store::signing_key_record>> {
-    auto existing = tx.signing_keys(pool_id_);
+    auto existing = tx.keys().list(pool_id_);
     if (!existing || !existing->empty() || !create_if_empty) {
       return existing;
     }
     auto key = token::rsa_key::generate();
     auto row = sealed_row(key, sealer_, pool_id_, clock_.now());
-    RETURN_IF_ERROR(tx.insert_signing_key(row));
+    RETURN_IF_ERROR(tx.keys().insert(row));
     spdlog::info("created token signing key {}", key.kid());
     return std::vector<store::signing_key_record>{row};
   });
@@ -154,15 +154,15 @@ result<std::string> signing_keys::rotate(store::store& store, const crypto::seal
   auto row = sealed_row(key, sealer, pool_id, clock.now());
   auto inserted = store.transact([&](store::transaction& tx) -> result<void> {
     // Keys are ordered by creation time (whole seconds): the new one must come strictly last.
-    auto existing = tx.signing_keys(pool_id);
+    auto existing = tx.keys().list(pool_id);
     if (!existing) {
       return existing.error();
     }
     if (!existing->empty() && to_unix(row.created_at) <= to_unix(existing->back().created_at)) {
       row.created_at = existing->back().created_at + std::chrono::seconds(1);
     }
-    RETURN_IF_ERROR(tx.insert_signing_key(row));
-    return tx.audit({pool_id, "", "signing_key_rotated", R"({"kid":")" + key.kid() + "\"}",
+    RETURN_IF_ERROR(tx.keys().insert(row));
+    return tx.audit().append({pool_id, "", "signing_key_rotated", R"({"kid":")" + key.kid() + "\"}",
                      clock.now()});
   });
   if (!inserted) {

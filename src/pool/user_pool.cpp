@@ -83,9 +83,9 @@ result<std::optional<store::user_record>> find_user_by_name(store::transaction& 
                                                             const std::string& pool_id,
                                                             const std::string& username) {
   if (username.find('@') != std::string::npos) {
-    return tx.find_user_by_email(pool_id, email_key(username));
+    return tx.users().find_by_email(pool_id, email_key(username));
   }
-  return tx.find_user_by_id(pool_id, username);
+  return tx.users().find_by_id(pool_id, username);
 }
 
 result<void> user_pool::send_code(store::transaction& tx, const store::user_record& user,
@@ -106,7 +106,7 @@ result<void> user_pool::send_code(store::transaction& tx, const store::user_reco
       record.window_start = previous->window_start;
     }
   }
-  RETURN_IF_ERROR(tx.put_code(record));
+  RETURN_IF_ERROR(tx.codes().put(record));
   mail::message m;
   m.from = from_header(settings, options_);
   m.to = user.email;
@@ -116,7 +116,7 @@ result<void> user_pool::send_code(store::transaction& tx, const store::user_reco
   m.message_id = fmt::format("<{}@{}>", random_uuid(), domain_of(m.from));
   m.date = now;
   m.code = code;
-  auto queued = tx.enqueue_mail(mail::to_outbox_record(m, sealer_, now));
+  auto queued = tx.outbox().enqueue(mail::to_outbox_record(m, sealer_, now));
   if (!queued) {
     return queued.error();
   }
@@ -146,9 +146,9 @@ result<sign_up_result> user_pool::sign_up(const sign_up_request& request) {
   user.attributes_json = attributes_to_json(*attributes);
 
   auto created = store::in_transaction(store_, [&](store::transaction& tx) -> result<void> {
-    RETURN_IF_ERROR(tx.insert_user(user));
+    RETURN_IF_ERROR(tx.users().insert(user));
     RETURN_IF_ERROR(send_code(tx, user, *settings, std::nullopt));
-    return tx.audit(audit_of(user, "sign_up", now));
+    return tx.audit().append(audit_of(user, "sign_up", now));
   });
   if (!created) {
     return created.error();
@@ -174,7 +174,7 @@ result<void> user_pool::confirm_sign_up(const std::string& client_id, const std:
     if (user.status == store::user_status::confirmed) {
       return outcome::already_confirmed;
     }
-    auto stored = tx.find_code(user.pool_id, user.id, std::string(signup_purpose));
+    auto stored = tx.codes().find(user.pool_id, user.id, std::string(signup_purpose));
     if (!stored) {
       return stored.error();
     }
@@ -190,16 +190,16 @@ result<void> user_pool::confirm_sign_up(const std::string& client_id, const std:
       user.attributes_json = attributes_to_json(attributes);
       user.status = store::user_status::confirmed;
       user.updated_at = now;
-      RETURN_IF_ERROR(tx.update_user(user));
-      RETURN_IF_ERROR(tx.delete_code(user.pool_id, user.id, record.purpose));
-      RETURN_IF_ERROR(tx.audit(audit_of(user, "confirm_sign_up", now)));
+      RETURN_IF_ERROR(tx.users().update(user));
+      RETURN_IF_ERROR(tx.codes().remove(user.pool_id, user.id, record.purpose));
+      RETURN_IF_ERROR(tx.audit().append(audit_of(user, "confirm_sign_up", now)));
       return outcome::confirmed;
     }
     if (!record.superseded_hash.empty() && same_hash(offered, record.superseded_hash)) {
       return outcome::expired;
     }
     ++record.failed_attempts;
-    RETURN_IF_ERROR(tx.put_code(record));
+    RETURN_IF_ERROR(tx.codes().put(record));
     return outcome::mismatch;
   });
   if (!done) {
@@ -235,12 +235,12 @@ result<code_delivery> user_pool::resend_confirmation_code(const std::string& cli
     if (user.status == store::user_status::confirmed) {
       return fail(reason::already_confirmed);
     }
-    auto previous = tx.find_code(user.pool_id, user.id, std::string(signup_purpose));
+    auto previous = tx.codes().find(user.pool_id, user.id, std::string(signup_purpose));
     if (!previous) {
       return previous.error();
     }
     RETURN_IF_ERROR(send_code(tx, user, *settings, *previous));
-    RETURN_IF_ERROR(tx.audit(audit_of(user, "resend_confirmation_code", now)));
+    RETURN_IF_ERROR(tx.audit().append(audit_of(user, "resend_confirmation_code", now)));
     return user.email;
   });
   if (!sent) {

@@ -5,7 +5,7 @@
 
 #include "common/error.h"
 #include "crypto/sealer.h"
-#include "store/records.h"
+#include "store/user_repository.h"
 
 #include <string>
 

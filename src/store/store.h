@@ -1,88 +1,49 @@
 #pragma once
-// The persistence seam the domain uses (one interface, one implementation per engine).
+// The persistence seam the domain uses: a store runs units of work, each in one database
+// transaction, and the transaction hands out one repository per aggregate (users, factors,
+// sessions, codes, tokens, keys, outbox, pools and clients, audit). One implementation per
+// engine (SQLite, PostgreSQL) behind this interface; both share the SQL of store/sql/.
 //
 // All writes happen inside `store::transact`: the function runs in one database transaction that
 // commits when it returns a value and rolls back when it returns a failure. So a domain change,
 // its audit row and its queued email either all happen or none does. Read-modify-write inside a
 // transaction is atomic against concurrent transactions (SQLite: one writer, each unit of work
 // in its own savepoint of a group-committed transaction; PostgreSQL: SERIALIZABLE isolation, the
-// whole transaction re-run on a conflict — so `work` must be safe to run more than once).
-// Pure reads go through `store::read`, which engines may run in parallel.
+// whole transaction re-run on a conflict). So `work` may run more than once: it must derive
+// everything it returns from what it reads in that run, never from state a previous run left in
+// captured variables. Pure reads go through `store::read`, which engines may run in parallel.
 
 #include "common/error.h"
-#include "store/records.h"
+#include "store/audit_repository.h"
+#include "store/code_repository.h"
+#include "store/directory_repository.h"
+#include "store/factor_repository.h"
+#include "store/key_repository.h"
+#include "store/outbox_repository.h"
+#include "store/session_repository.h"
+#include "store/token_repository.h"
+#include "store/user_repository.h"
 
 #include <functional>
 #include <optional>
-#include <string>
-#include <vector>
 
 namespace cognate::store {
 
-// A unit of work. Only valid inside the transact() call that created it; not thread-safe.
-// Methods return failure only for errc::internal (database trouble, logged) unless noted.
+// A unit of work. Only valid inside the transact() or read() call that created it, and so are
+// the repositories it returns; not thread-safe.
 class transaction {
  public:
   virtual ~transaction() = default;
 
-  virtual result<std::optional<pool_record>> first_pool() = 0;
-  virtual result<void> insert_pool(const pool_record& p) = 0;
-  virtual result<std::optional<client_record>> first_client(const std::string& pool_id) = 0;
-  virtual result<std::optional<client_record>> find_client(const std::string& client_id) = 0;
-  virtual result<void> insert_client(const client_record& c) = 0;
-
-  // Fails with errc::username_exists if (pool_id, email_key) or the id is taken.
-  virtual result<void> insert_user(const user_record& u) = 0;
-  virtual result<void> update_user(const user_record& u) = 0;
-  virtual result<std::optional<user_record>> find_user_by_email(const std::string& pool_id,
-                                                                const std::string& email_key) = 0;
-  virtual result<std::optional<user_record>> find_user_by_id(const std::string& pool_id,
-                                                             const std::string& user_id) = 0;
-
-  virtual result<void> put_code(const code_record& c) = 0;  // insert or replace
-  virtual result<std::optional<code_record>> find_code(const std::string& pool_id,
-                                                       const std::string& user_id,
-                                                       const std::string& purpose) = 0;
-  virtual result<void> delete_code(const std::string& pool_id, const std::string& user_id,
-                                   const std::string& purpose) = 0;
-
-  // Queues an email; returns its id.
-  virtual result<std::int64_t> enqueue_mail(const outbox_record& m) = 0;
-  // Pending mail due at `now`, oldest first; claiming pushes next_attempt_at to `lease_until`
-  // so another worker (or node) does not send it meanwhile.
-  virtual result<std::vector<outbox_record>> claim_due_mail(time_point now, time_point lease_until,
-                                                            int limit) = 0;
-  // Marks a mail sent and drops its sealed payload (the code inside it need not be kept).
-  virtual result<void> mark_mail_sent(std::int64_t id, time_point at) = 0;
-  virtual result<void> retry_mail_later(std::int64_t id, int attempts, time_point next_attempt_at,
-                                        const std::string& last_error) = 0;
-  virtual result<void> mark_mail_failed(std::int64_t id, const std::string& last_error) = 0;
-  virtual result<std::int64_t> count_pending_mail() = 0;
-
-  virtual result<void> audit(const audit_record& a) = 0;
-
-  virtual result<void> insert_session(const auth_session_record& s) = 0;
-  virtual result<std::optional<auth_session_record>> find_session(const std::string& pool_id,
-                                                                  const std::string& handle_hash) = 0;
-  virtual result<void> update_session_attempts(const std::string& pool_id,
-                                               const std::string& handle_hash, int attempts) = 0;
-  virtual result<void> delete_session(const std::string& pool_id,
-                                      const std::string& handle_hash) = 0;
-
-  virtual result<void> insert_refresh_token(const refresh_token_record& r) = 0;
-  virtual result<std::optional<refresh_token_record>> find_refresh_token(
-      const std::string& pool_id, const std::string& token_hash) = 0;
-  // True when some token of the family was revoked (the whole family counts as revoked).
-  virtual result<bool> family_revoked(const std::string& pool_id, const std::string& origin_jti) = 0;
-  virtual result<void> revoke_family(const std::string& pool_id, const std::string& origin_jti) = 0;
-  virtual result<void> revoke_user_tokens(const std::string& pool_id,
-                                          const std::string& user_id) = 0;
-
-  // Drops sessions that expired before `now`; returns how many.
-  virtual result<int> delete_expired_sessions(time_point now) = 0;
-
-  virtual result<void> insert_signing_key(const signing_key_record& k) = 0;
-  virtual result<std::vector<signing_key_record>> signing_keys(const std::string& pool_id) = 0;
+  virtual user_repository& users() = 0;
+  virtual factor_repository& factors() = 0;
+  virtual session_repository& sessions() = 0;
+  virtual code_repository& codes() = 0;
+  virtual token_repository& tokens() = 0;
+  virtual key_repository& keys() = 0;
+  virtual outbox_repository& outbox() = 0;
+  virtual directory_repository& directory() = 0;
+  virtual audit_repository& audit() = 0;
 };
 
 // Safe for concurrent use; transactions are serialised or isolated by the engine.
@@ -108,7 +69,7 @@ auto run_returning(store& s, bool read_only, Work&& work)
   using result_type = decltype(work(std::declval<transaction&>()));
   std::optional<result_type> out;
   auto body = [&](transaction& tx) -> result<void> {
-    out.emplace(work(tx));
+    out.emplace(work(tx));  // each run replaces what an earlier run returned
     if (out->has_error()) {
       return out->error();
     }
@@ -125,8 +86,8 @@ auto run_returning(store& s, bool read_only, Work&& work)
 }
 }  // namespace detail
 
-// Runs `work` (transaction& → result<T>) in a read-write transaction and returns its result; a
-// commit failure replaces a successful value with the failure.
+// Runs `work` (transaction& → result<T>) in a read-write transaction and returns what its last
+// run returned; a commit failure replaces a successful value with the failure.
 template <class Work>
 auto in_transaction(store& s, Work&& work) -> decltype(work(std::declval<transaction&>())) {
   return detail::run_returning(s, false, std::forward<Work>(work));

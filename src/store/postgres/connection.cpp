@@ -152,18 +152,22 @@ result<std::vector<sql::row>> connection::query(std::string_view sql,
   const int n = PQntuples(res);
   const int cols = PQnfields(res);
   rows.reserve(static_cast<std::size_t>(n));
+  auto names = std::make_shared<std::vector<std::string>>();
+  for (int c = 0; c < cols; ++c) {
+    names->emplace_back(PQfname(res, c));
+  }
   for (int i = 0; i < n; ++i) {
-    sql::row row;
-    row.columns.reserve(static_cast<std::size_t>(cols));
+    std::vector<sql::value> columns;
+    columns.reserve(static_cast<std::size_t>(cols));
     for (int c = 0; c < cols; ++c) {
       if (PQgetisnull(res, i, c)) {
-        row.columns.emplace_back(nullptr);
+        columns.emplace_back(nullptr);
       } else {
-        row.columns.emplace_back(
+        columns.emplace_back(
             std::string(PQgetvalue(res, i, c), static_cast<std::size_t>(PQgetlength(res, i, c))));
       }
     }
-    rows.push_back(std::move(row));
+    rows.emplace_back(names, std::move(columns));
   }
   return rows;
 }

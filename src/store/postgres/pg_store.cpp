@@ -31,7 +31,7 @@ int read_version(postgres::connection& c) {
   if (!rows) {
     throw std::runtime_error("cannot read the schema version: " + c.error_message());
   }
-  return rows->empty() ? 0 : static_cast<int>(rows->front().integer(0));
+  return rows->empty() ? 0 : static_cast<int>(rows->front().integer("version"));
 }
 
 std::unique_ptr<postgres::connection> connect(const std::string& url) {
@@ -51,7 +51,7 @@ int pg_store::schema_version(const std::string& url) {
   return read_version(*c);
 }
 
-int pg_store::migrate(const std::string& url) {
+int pg_store::migrate(const std::string& url, int target) {
   auto c = connect(url);
   const auto scripts = postgres::migrations();
   for (;;) {
@@ -66,7 +66,7 @@ int pg_store::migrate(const std::string& url) {
           "the database has schema version {}, newer than this cognate knows ({}); upgrade cognate",
           version, known_schema_version()));
     }
-    if (version == known_schema_version()) {
+    if (version >= target) {
       (void)c->exec("COMMIT");
       return version;
     }

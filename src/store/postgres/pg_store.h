@@ -30,9 +30,10 @@ class pg_store final : public store {
   result<void> transact(const std::function<result<void>(transaction&)>& work) override;
   result<void> read(const std::function<result<void>(transaction&)>& work) override;
 
-  // Applies pending migrations (one transaction each, serialised across nodes by an advisory
-  // lock) and returns the resulting version. Throws std::runtime_error on failure.
-  static int migrate(const std::string& url);
+  // Applies pending migrations up to `target` (default: all this build knows), one transaction
+  // each, serialised across nodes by an advisory lock, and returns the resulting version. Throws
+  // std::runtime_error on failure.
+  static int migrate(const std::string& url, int target = known_schema_version());
   // The schema version of the database at `url` (0 for an empty database). Throws on failure.
   static int schema_version(const std::string& url);
   static int known_schema_version();

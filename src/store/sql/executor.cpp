@@ -1,11 +1,21 @@
 #include "store/sql/executor.h"
 
+#include <algorithm>
 #include <charconv>
+#include <stdexcept>
 
 namespace cognate::store::sql {
 
-std::int64_t row::integer(std::size_t i) const {
-  const auto& v = columns.at(i);
+const value& row::at(std::string_view column) const {
+  const auto found = std::find(names_->begin(), names_->end(), column);
+  if (found == names_->end()) {
+    throw std::logic_error("the statement selected no column named " + std::string(column));
+  }
+  return columns_[static_cast<std::size_t>(found - names_->begin())];
+}
+
+std::int64_t row::integer(std::string_view column) const {
+  const auto& v = at(column);
   if (const auto* n = std::get_if<std::int64_t>(&v)) {
     return *n;
   }
@@ -17,14 +27,14 @@ std::int64_t row::integer(std::size_t i) const {
   return 0;
 }
 
-const std::string& row::text(std::size_t i) const {
+const std::string& row::text(std::string_view column) const {
   static const std::string empty;
-  const auto* v = std::get_if<std::string>(&columns.at(i));
+  const auto* v = std::get_if<std::string>(&at(column));
   return v ? *v : empty;
 }
 
-bool row::is_null(std::size_t i) const {
-  return std::holds_alternative<std::nullptr_t>(columns.at(i));
+bool row::is_null(std::string_view column) const {
+  return std::holds_alternative<std::nullptr_t>(at(column));
 }
 
 }  // namespace cognate::store::sql

@@ -1,6 +1,6 @@
 #pragma once
-// The one implementation of store::transaction, in SQL that SQLite 3.40 and PostgreSQL 15 both
-// run (upserts with ON CONFLICT, RETURNING). Engines differ only in their executor.
+// The one implementation of store::transaction: the SQL repositories (sql_repositories.h) over
+// an engine's executor. Engines differ only in their executor.
 
 #include "store/sql/executor.h"
 #include "store/store.h"

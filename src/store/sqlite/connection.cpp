@@ -79,6 +79,7 @@ result<std::vector<row>> connection::query(std::string_view sql, const std::vect
     }
   }
   std::vector<row> rows;
+  std::shared_ptr<std::vector<std::string>> names;
   for (;;) {
     int rc = sqlite3_step(stmt);
     if (rc == SQLITE_DONE) {
@@ -89,25 +90,31 @@ result<std::vector<row>> connection::query(std::string_view sql, const std::vect
       sqlite3_reset(stmt);
       return f;
     }
-    row r;
-    int n = sqlite3_column_count(stmt);
-    r.columns.reserve(static_cast<std::size_t>(n));
+    const int n = sqlite3_column_count(stmt);
+    if (!names) {
+      names = std::make_shared<std::vector<std::string>>();
+      for (int c = 0; c < n; ++c) {
+        names->emplace_back(sqlite3_column_name(stmt, c));
+      }
+    }
+    std::vector<value> columns;
+    columns.reserve(static_cast<std::size_t>(n));
     for (int c = 0; c < n; ++c) {
       switch (sqlite3_column_type(stmt, c)) {
         case SQLITE_NULL:
-          r.columns.emplace_back(nullptr);
+          columns.emplace_back(nullptr);
           break;
         case SQLITE_INTEGER:
-          r.columns.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(stmt, c)));
+          columns.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(stmt, c)));
           break;
         default: {
           const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
-          r.columns.emplace_back(std::string(p ? p : "", static_cast<std::size_t>(
-                                                              sqlite3_column_bytes(stmt, c))));
+          columns.emplace_back(std::string(p ? p : "", static_cast<std::size_t>(
+                                                           sqlite3_column_bytes(stmt, c))));
         }
       }
     }
-    rows.push_back(std::move(r));
+    rows.emplace_back(names, std::move(columns));
   }
   sqlite3_reset(stmt);
   last_error_ = SQLITE_OK;

@@ -119,7 +119,70 @@ CREATE TABLE signing_keys (
 ) STRICT;
 )sql";
 
-constexpr std::array<std::string_view, 2> all = {v1, v2};
+constexpr std::string_view v3 = R"sql(
+-- Factors leave users: one row per factor a user has (TOTP now; passkeys, many per user, next).
+CREATE TABLE user_factors (
+  pool_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  preferred INTEGER NOT NULL,
+  counter INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (pool_id, user_id, id),
+  FOREIGN KEY (pool_id, user_id) REFERENCES users(pool_id, id) ON DELETE CASCADE
+) STRICT;
+INSERT INTO user_factors (pool_id, user_id, id, kind, status, secret, enabled, preferred, counter,
+                          data, created_at, updated_at)
+  SELECT pool_id, id, 'totp', 'totp', 'active', totp_secret, totp_enabled, totp_preferred,
+         totp_last_step, '{}', updated_at, updated_at
+  FROM users WHERE totp_secret <> '';
+INSERT INTO user_factors (pool_id, user_id, id, kind, status, secret, enabled, preferred, counter,
+                          data, created_at, updated_at)
+  SELECT pool_id, id, 'totp:pending', 'totp', 'pending', totp_pending, 0, 0, totp_last_step,
+         '{}', updated_at, updated_at
+  FROM users WHERE totp_pending <> '';
+ALTER TABLE users DROP COLUMN totp_secret;
+ALTER TABLE users DROP COLUMN totp_pending;
+ALTER TABLE users DROP COLUMN totp_enabled;
+ALTER TABLE users DROP COLUMN totp_preferred;
+ALTER TABLE users DROP COLUMN totp_last_step;
+
+-- Pools and app clients are data: settings, issuer, and what Cognito keeps per client.
+ALTER TABLE pools ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE pools ADD COLUMN issuer TEXT NOT NULL DEFAULT '';
+ALTER TABLE pools ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE app_clients ADD COLUMN auth_flows TEXT NOT NULL
+  DEFAULT '["ALLOW_USER_SRP_AUTH","ALLOW_REFRESH_TOKEN_AUTH"]';
+ALTER TABLE app_clients ADD COLUMN access_token_validity INTEGER NOT NULL DEFAULT 3600;
+ALTER TABLE app_clients ADD COLUMN id_token_validity INTEGER NOT NULL DEFAULT 3600;
+ALTER TABLE app_clients ADD COLUMN refresh_token_validity INTEGER NOT NULL DEFAULT 2592000;
+ALTER TABLE app_clients ADD COLUMN auth_session_validity INTEGER NOT NULL DEFAULT 180;
+ALTER TABLE app_clients ADD COLUMN read_attributes TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE app_clients ADD COLUMN write_attributes TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE app_clients ADD COLUMN secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE app_clients ADD COLUMN prevent_user_existence_errors INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE app_clients ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
+-- Raised with every change of a pool or client; nodes poll it to reload their directory.
+CREATE TABLE directory_version (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL
+) STRICT;
+INSERT INTO directory_version (id, version) VALUES (1, 1);
+
+-- A user's events, newest first.
+CREATE INDEX audit_user ON audit (pool_id, user_id, id);
+
+-- A Session names no pool: it is found by its hash alone.
+CREATE UNIQUE INDEX auth_sessions_handle ON auth_sessions (handle_hash);
+)sql";
+
+constexpr std::array<std::string_view, 3> all = {v1, v2, v3};
 
 }  // namespace
 

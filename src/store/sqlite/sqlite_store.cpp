@@ -55,7 +55,7 @@ sqlite_store::~sqlite_store() {
 
 int sqlite_store::schema_version() {
   auto rows = writer_.query("PRAGMA user_version");
-  return rows && !rows->empty() ? static_cast<int>(rows->front().integer(0)) : 0;
+  return rows && !rows->empty() ? static_cast<int>(rows->front().integer("user_version")) : 0;
 }
 
 sqlite_store::commit_stats sqlite_store::stats() {

@@ -49,7 +49,7 @@ class OutboxTest : public ::testing::Test {
     m.message_id = "<id@example.com>";
     m.date = clock_.now();
     auto row = to_outbox_record(m, sealer_, clock_.now());
-    ASSERT_TRUE(in_transaction(store_, [&](store::transaction& tx) { return tx.enqueue_mail(row); }));
+    ASSERT_TRUE(in_transaction(store_, [&](store::transaction& tx) { return tx.outbox().enqueue(row); }));
   }
 
   std::filesystem::path dir_;
@@ -116,7 +116,7 @@ TEST_F(OutboxTest, GivesUpAfterTheDeadlineAndDropsThePayload) {
   clock_.advance(24h);
   worker_.deliver_due();
   EXPECT_EQ(mailer_.attempts, attempts);  // failed for good: no more attempts
-  EXPECT_EQ(*in_transaction(store_, [](store::transaction& tx) { return tx.count_pending_mail(); }), 0);
+  EXPECT_EQ(*in_transaction(store_, [](store::transaction& tx) { return tx.outbox().count_pending(); }), 0);
 }
 
 TEST_F(OutboxTest, WorkerThreadDeliversWhenNotified) {
@@ -124,7 +124,7 @@ TEST_F(OutboxTest, WorkerThreadDeliversWhenNotified) {
   queue("a@example.com");
   worker_.notify();
   auto pending = [&] {
-    return *in_transaction(store_, [](store::transaction& tx) { return tx.count_pending_mail(); });
+    return *in_transaction(store_, [](store::transaction& tx) { return tx.outbox().count_pending(); });
   };
   for (int i = 0; i < 200 && pending() > 0; ++i) {
     std::this_thread::sleep_for(10ms);

@@ -23,7 +23,8 @@ class SeedTest : public ::testing::Test {
     store_.emplace(dir_ / "db");
     pool_.pool_id = "us-east-1_SeedTest1";
     EXPECT_TRUE(store_->transact([&](store::transaction& tx) {
-      return tx.insert_pool({pool_.pool_id, "seed", from_unix(1)});
+      return tx.directory().insert_pool(
+          {.id = pool_.pool_id, .name = "seed", .created_at = from_unix(1)});
     }));
   }
   ~SeedTest() override {
@@ -39,10 +40,19 @@ class SeedTest : public ::testing::Test {
     return found ? *found : std::nullopt;
   }
 
+  std::optional<store::factor_record> factor(const std::string& user_id) {
+    auto found = store::in_read(*store_, [&](store::transaction& tx) {
+      return tx.factors().find(pool_.pool_id, user_id, "totp");
+    });
+    EXPECT_TRUE(found);
+    return found ? *found : std::nullopt;
+  }
+
   std::filesystem::path dir_;
   crypto::sealer sealer_;
   std::optional<store::sqlite_store> store_;
   pool_options pool_;
+  manual_clock clock_;
 };
 
 TEST_F(SeedTest, CreatesConfirmedUsersWhosePasswordAndTotpSecretWork) {
@@ -52,7 +62,7 @@ TEST_F(SeedTest, CreatesConfirmedUsersWhosePasswordAndTotpSecretWork) {
   options.threads = 3;
   options.totp = true;
   std::vector<std::int64_t> reported;
-  auto done = seed_users(*store_, sealer_, pool_, options,
+  auto done = seed_users(*store_, sealer_, clock_, pool_, options,
                          [&](const seed_progress& p) { reported.push_back(p.done); });
   ASSERT_TRUE(done) << done.error().message;
   EXPECT_EQ(done->created, 23);
@@ -72,9 +82,13 @@ TEST_F(SeedTest, CreatesConfirmedUsersWhosePasswordAndTotpSecretWork) {
                                            u->srp_salt_hex));
     EXPECT_NE(*v, crypto::srp_verifier_hex(pool_.pool_name(), u->id, "seed-passw0rd!",
                                            u->srp_salt_hex));
-    EXPECT_TRUE(u->totp_enabled);
-    EXPECT_TRUE(u->totp_preferred);
-    auto secret = sealer_.open(u->totp_secret_sealed, fmt::format("user:{}:totp", u->id));
+    EXPECT_EQ(u->created_at, clock_.now());
+    auto totp = factor(u->id);
+    ASSERT_TRUE(totp);
+    EXPECT_EQ(totp->status, store::factor_status::active);
+    EXPECT_TRUE(totp->enabled);
+    EXPECT_TRUE(totp->preferred);
+    auto secret = sealer_.open(totp->secret_sealed, fmt::format("user:{}:totp", u->id));
     ASSERT_TRUE(secret);
     EXPECT_EQ(*secret, seed_totp_secret(email));
     EXPECT_EQ(secret->size(), 20u);
@@ -85,17 +99,17 @@ TEST_F(SeedTest, CreatesConfirmedUsersWhosePasswordAndTotpSecretWork) {
 TEST_F(SeedTest, ARepeatedRunSkipsExistingUsersAndAddsTheRest) {
   seed_options options;
   options.users = 10;
-  ASSERT_TRUE(seed_users(*store_, sealer_, pool_, options, nullptr));
+  ASSERT_TRUE(seed_users(*store_, sealer_, clock_, pool_, options, nullptr));
   const auto first = user("user3@seed.example");
   ASSERT_TRUE(first);
   options.users = 15;
-  auto again = seed_users(*store_, sealer_, pool_, options, nullptr);
+  auto again = seed_users(*store_, sealer_, clock_, pool_, options, nullptr);
   ASSERT_TRUE(again);
   EXPECT_EQ(again->created, 5);
   EXPECT_EQ(again->done, 15);
   EXPECT_EQ(user("user3@seed.example")->id, first->id);  // untouched
   EXPECT_TRUE(user("user14@seed.example"));
-  EXPECT_FALSE(user("user3@seed.example")->totp_enabled);
+  EXPECT_FALSE(factor(user("user3@seed.example")->id));
 }
 
 TEST_F(SeedTest, TotpSecretsDifferPerUserAndIgnoreEmailCase) {

@@ -35,10 +35,10 @@ class SignInTest : public ::testing::Test {
   bool insert_pool() {
     clock_.set(std::chrono::system_clock::now());
     auto ok = store_.transact([](store::transaction& tx) -> result<void> {
-      if (auto r = tx.insert_pool({"us-east-1_TestPool1", "test", from_unix(0)}); !r) {
-        return r;
-      }
-      return tx.insert_client({"client1", "us-east-1_TestPool1", "c", from_unix(0)});
+      RETURN_IF_ERROR(tx.directory().insert_pool(
+          {.id = "us-east-1_TestPool1", .name = "test", .created_at = from_unix(0)}));
+      return tx.directory().insert_client(
+          {.id = "client1", .pool_id = "us-east-1_TestPool1", .name = "c", .created_at = from_unix(0)});
     });
     EXPECT_TRUE(ok);
     return true;
@@ -69,7 +69,7 @@ class SignInTest : public ::testing::Test {
     auto r = users_.sign_up({"client1", email, password, {}});
     EXPECT_TRUE(r);
     auto rows = store::in_transaction(store_, [&](store::transaction& tx) {
-      return tx.claim_due_mail(clock_.now() + 1h, clock_.now() + 2h, 100);
+      return tx.outbox().claim_due(clock_.now() + 1h, clock_.now() + 2h, 100);
     });
     auto code = mail::from_outbox_record(rows->back(), sealer_)->code;
     EXPECT_TRUE(users_.confirm_sign_up("client1", email, code));

@@ -26,10 +26,10 @@ class UserPoolTest : public ::testing::Test {
         settings_(seed_settings()),
         pool_(store_, sealer_, clock_, settings_, options(), [this] { ++wakeups_; }) {
     auto ok = store_.transact([](store::transaction& tx) -> result<void> {
-      if (auto r = tx.insert_pool({"us-east-1_TestPool1", "test", from_unix(0)}); !r) {
-        return r;
-      }
-      return tx.insert_client({"client1", "us-east-1_TestPool1", "c", from_unix(0)});
+      RETURN_IF_ERROR(tx.directory().insert_pool(
+          {.id = "us-east-1_TestPool1", .name = "test", .created_at = from_unix(0)}));
+      return tx.directory().insert_client(
+          {.id = "client1", .pool_id = "us-east-1_TestPool1", .name = "c", .created_at = from_unix(0)});
     });
     EXPECT_TRUE(ok);
   }
@@ -55,7 +55,7 @@ class UserPoolTest : public ::testing::Test {
   // Every queued mail, oldest first (claimed, so each is returned once).
   std::vector<mail::message> take_mail() {
     auto rows = store::in_transaction(store_, [&](store::transaction& tx) {
-      return tx.claim_due_mail(clock_.now() + 1h, clock_.now() + 2h, 100);
+      return tx.outbox().claim_due(clock_.now() + 1h, clock_.now() + 2h, 100);
     });
     std::vector<mail::message> out;
     for (const auto& row : *rows) {
@@ -103,7 +103,7 @@ TEST_F(UserPoolTest, ConfirmWithTheCodeConfirmsAndVerifiesTheEmail) {
   ASSERT_TRUE(pool_.confirm_sign_up("client1", "ALICE@example.com", code));
   EXPECT_EQ(confirm_error("alice@example.com", code), errc::not_authorized);
   auto user = store::in_transaction(store_, [&](store::transaction& tx) {
-    return tx.find_user_by_id("us-east-1_TestPool1", r->user_sub);
+    return tx.users().find_by_id("us-east-1_TestPool1", r->user_sub);
   });
   ASSERT_TRUE(user && *user);
   EXPECT_EQ((*user)->status, store::user_status::confirmed);
@@ -206,7 +206,7 @@ TEST_F(UserPoolTest, UnknownUsersRevealNothing) {
 TEST_F(UserPoolTest, NeitherCodesNorVerifiersAreStoredInTheClear) {
   sign_up("alice@example.com", "Passw0rd!");
   auto mails = store::in_transaction(store_, [&](store::transaction& tx) {
-    return tx.claim_due_mail(clock_.now(), clock_.now(), 10);
+    return tx.outbox().claim_due(clock_.now(), clock_.now(), 10);
   });
   auto code = mail::from_outbox_record(mails->front(), sealer_)->code;
   std::ifstream db(dir_ / "test.db", std::ios::binary);

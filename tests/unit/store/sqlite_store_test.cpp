@@ -1,6 +1,6 @@
 // What only the SQLite store does: migrating on open, refusing a file from a newer Cognate, group
-// commit. The behaviour every engine shares is tested once for all of them in
-// store_suite_test.cpp.
+// commit. The behaviour every engine shares is tested once for all of them by the repository
+// suites (store_fixture.h).
 #include "store/sqlite/sqlite_store.h"
 
 #include "common/random.h"
@@ -34,13 +34,13 @@ TEST_F(SqliteStoreTest, MigratesOnceAndKeepsDataAcrossReopen) {
     sqlite_store s(dir_ / "db");
     EXPECT_EQ(s.schema_version(), static_cast<int>(sqlite::migrations().size()));
     ASSERT_TRUE(s.transact([](transaction& tx) {
-      return tx.insert_pool({"p", "n", from_unix(1)});
+      return tx.directory().insert_pool({.id = "p", .name = "n", .created_at = from_unix(1)});
     }));
   }
   sqlite_store again(dir_ / "db");
-  auto pool = in_transaction(again, [](transaction& tx) { return tx.first_pool(); });
+  auto pool = in_transaction(again, [](transaction& tx) { return tx.directory().find_pool("p"); });
   ASSERT_TRUE(pool && *pool);
-  EXPECT_EQ((*pool)->id, "p");
+  EXPECT_EQ((*pool)->name, "n");
 }
 
 TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerVersion) {
@@ -65,7 +65,7 @@ user_record user(const std::string& id) {
 // next commit. Failing and throwing units in the same batches are undone alone.
 TEST_F(SqliteStoreTest, ConcurrentWritersShareCommitsAndFailuresStayTheirOwn) {
   sqlite_store s(dir_ / "db");
-  ASSERT_TRUE(s.transact([](transaction& tx) { return tx.insert_pool({"p1", "n", from_unix(1)}); }));
+  ASSERT_TRUE(s.transact([](transaction& tx) { return tx.directory().insert_pool({.id = "p1", .name = "n", .created_at = from_unix(1)}); }));
   constexpr int threads = 16;
   constexpr int units = 30;
   std::latch start(threads);
@@ -76,7 +76,7 @@ TEST_F(SqliteStoreTest, ConcurrentWritersShareCommitsAndFailuresStayTheirOwn) {
       for (int i = 0; i < units; ++i) {
         const std::string id = fmt::format("u{}-{}", t, i);
         auto work = [&](transaction& tx) -> result<void> {
-          if (auto ok = tx.insert_user(user(id)); !ok) {
+          if (auto ok = tx.users().insert(user(id)); !ok) {
             return ok;
           }
           if (i % 3 == 1) {
@@ -103,7 +103,7 @@ TEST_F(SqliteStoreTest, ConcurrentWritersShareCommitsAndFailuresStayTheirOwn) {
   for (int t = 0; t < threads; ++t) {
     for (int i = 0; i < units; ++i) {
       auto found = in_read(s, [&](transaction& tx) {
-        return tx.find_user_by_id("p1", fmt::format("u{}-{}", t, i));
+        return tx.users().find_by_id("p1", fmt::format("u{}-{}", t, i));
       });
       ASSERT_TRUE(found);
       EXPECT_EQ(found->has_value(), i % 3 == 0);

@@ -1,0 +1,30 @@
+#pragma once
+// The audit trail: one row per security event, written in the transaction of the change.
+
+#include "common/clock.h"
+#include "common/error.h"
+
+#include <string>
+#include <vector>
+
+namespace cognate::store {
+
+struct audit_record {
+  std::string pool_id;
+  std::string user_id;  // may be empty
+  std::string event;    // "sign_up", "confirm_sign_up", …
+  std::string detail;   // JSON object text; never secrets
+  time_point at;
+};
+
+// Reached from a transaction (store.h); valid only inside it. Failures are errc::internal.
+class audit_repository {
+ public:
+  virtual ~audit_repository() = default;
+  virtual result<void> append(const audit_record& a) = 0;
+  // The user's newest `limit` events, newest first.
+  virtual result<std::vector<audit_record>> recent(const std::string& pool_id,
+                                                   const std::string& user_id, int limit) = 0;
+};
+
+}  // namespace cognate::store

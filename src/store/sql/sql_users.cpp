@@ -1,0 +1,81 @@
+#include "common/reasons.h"
+#include "store/sql/sql_repositories.h"
+
+namespace cognate::store::sql {
+namespace {
+
+constexpr std::string_view columns =
+    "pool_id, id, email, email_key, status, enabled, attributes, srp_salt, srp_verifier, "
+    "created_at, updated_at, failed_sign_ins, locked_until";
+
+std::string to_text(user_status s) { return s == user_status::confirmed ? "CONFIRMED" : "UNCONFIRMED"; }
+
+user_record user_from(const row& r) {
+  return user_record{
+      .pool_id = r.text("pool_id"),
+      .id = r.text("id"),
+      .email = r.text("email"),
+      .email_key = r.text("email_key"),
+      .status = r.text("status") == "CONFIRMED" ? user_status::confirmed : user_status::unconfirmed,
+      .enabled = r.boolean("enabled"),
+      .attributes_json = r.text("attributes"),
+      .srp_salt_hex = r.text("srp_salt"),
+      .srp_verifier_sealed = r.text("srp_verifier"),
+      .created_at = r.time("created_at"),
+      .updated_at = r.time("updated_at"),
+      .failed_sign_ins = static_cast<int>(r.integer("failed_sign_ins")),
+      .locked_until = r.time("locked_until"),
+  };
+}
+
+// In the order of `columns`: ?1 … ?13.
+std::vector<value> values_of(const user_record& u) {
+  return {u.pool_id,           u.id,
+          u.email,             u.email_key,
+          to_text(u.status),   flag(u.enabled),
+          u.attributes_json,   u.srp_salt_hex,
+          u.srp_verifier_sealed, seconds(u.created_at),
+          seconds(u.updated_at), std::int64_t{u.failed_sign_ins},
+          seconds(u.locked_until)};
+}
+
+}  // namespace
+
+result<void> sql_users::insert(const user_record& u) {
+  ASSIGN_OR_RETURN(auto taken,
+                   db_.query("SELECT 1 AS taken FROM users WHERE pool_id = ?1 AND (email_key = ?2 OR id = ?3)",
+                             {u.pool_id, u.email_key, u.id}));
+  if (!taken.empty()) {
+    return fail(reason::username_exists);
+  }
+  return done(db_.run(fmt::format("INSERT INTO users ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                                  "?9, ?10, ?11, ?12, ?13)",
+                                  columns),
+                      values_of(u)));
+}
+
+result<void> sql_users::update(const user_record& u) {
+  return done(db_.run(
+      "UPDATE users SET email = ?3, email_key = ?4, status = ?5, enabled = ?6, attributes = ?7, "
+      "srp_salt = ?8, srp_verifier = ?9, created_at = ?10, updated_at = ?11, "
+      "failed_sign_ins = ?12, locked_until = ?13 WHERE pool_id = ?1 AND id = ?2",
+      values_of(u)));
+}
+
+result<std::optional<user_record>> sql_users::find_by_email(const std::string& pool_id,
+                                                            const std::string& email_key) {
+  return first_of(
+      db_.query(fmt::format("SELECT {} FROM users WHERE pool_id = ?1 AND email_key = ?2", columns),
+                {pool_id, email_key}),
+      user_from);
+}
+
+result<std::optional<user_record>> sql_users::find_by_id(const std::string& pool_id,
+                                                         const std::string& user_id) {
+  return first_of(
+      db_.query(fmt::format("SELECT {} FROM users WHERE pool_id = ?1 AND id = ?2", columns),
+                {pool_id, user_id}),
+      user_from);
+}
+
+}  // namespace cognate::store::sql

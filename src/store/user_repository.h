@@ -1,0 +1,47 @@
+#pragma once
+// Users: one row per account of a pool, found by id (the UUID user name and `sub`) or by the
+// case-folded email alias. Factors live apart (factor_repository.h).
+
+#include "common/clock.h"
+#include "common/error.h"
+
+#include <optional>
+#include <string>
+
+namespace cognate::store {
+
+enum class user_status { unconfirmed, confirmed };
+
+struct user_record {
+  std::string pool_id;
+  std::string id;         // UUID; also `sub` and the Cognito username
+  std::string email;      // as the user typed it
+  std::string email_key;  // case-folded; unique per pool
+  user_status status = user_status::unconfirmed;
+  bool enabled = true;
+  std::string attributes_json;  // JSON object of string values, e.g. {"email":"…","name":"…"}
+  std::string srp_salt_hex;
+  std::string srp_verifier_sealed;  // pool/verifier_seal.h
+  time_point created_at;
+  time_point updated_at;
+  // Sign-in protection: failed password proofs in a row, and when the current lockout ends.
+  int failed_sign_ins = 0;
+  time_point locked_until;
+};
+
+// Reached from a transaction (store.h); valid only inside it. Failures are errc::internal
+// (database trouble, logged) unless noted.
+class user_repository {
+ public:
+  virtual ~user_repository() = default;
+  // Fails with errc::username_exists if (pool_id, email_key) or (pool_id, id) is taken.
+  virtual result<void> insert(const user_record& u) = 0;
+  // Overwrites every field of the user (pool_id, id).
+  virtual result<void> update(const user_record& u) = 0;
+  virtual result<std::optional<user_record>> find_by_email(const std::string& pool_id,
+                                                           const std::string& email_key) = 0;
+  virtual result<std::optional<user_record>> find_by_id(const std::string& pool_id,
+                                                        const std::string& user_id) = 0;
+};
+
+}  // namespace cognate::store
