@@ -12,7 +12,8 @@ fi
 mkdir -p "$out"
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -I"$root/src" -DSPDLOG_FMT_EXTERNAL -DBOOST_JSON_STANDALONE_HEADER_ONLY)
-common=("$root/src/common/error.cpp" "$root/src/common/encoding.cpp" "$root/fuzz/boost_json.cpp")
+common=("$root/src/common/error.cpp" "$root/src/common/reasons.cpp" "$root/src/common/encoding.cpp"
+        "$root/fuzz/boost_json.cpp")
 clang++-14 "${flags[@]}" -o "$out/request_body_fuzz" "$root/fuzz/request_body_fuzz.cpp" \
   "$root/src/api/decoder.cpp" "${common[@]}" -lspdlog -lfmt
 clang++-14 "${flags[@]}" -o "$out/text_parsers_fuzz" "$root/fuzz/text_parsers_fuzz.cpp" \

@@ -83,7 +83,85 @@ std::optional<std::string> decoder::check_string(std::string_view member,
     note(fail(reason::value_pattern, model_name(member), "[\\S]+"));
     return std::nullopt;
   }
+  if (rule.digits_only && !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    note(fail(reason::value_pattern, model_name(member), "[0-9]+"));
+    return std::nullopt;
+  }
   return s;
+}
+
+void decoder::validate(std::span<const member_rule> members) {
+  for (const auto& m : members) {
+    switch (m.type) {
+      case member_type::string:
+        if (m.required) {
+          required_string(m.name, m.rule);
+        } else {
+          optional_string(m.name, m.rule);
+        }
+        break;
+      case member_type::string_map:
+        string_map(m.name);
+        break;
+      case member_type::attribute_list:
+        attribute_list(m.name);
+        break;
+      case member_type::mfa_setting:
+        mfa_setting(m.name);
+        break;
+    }
+    if (error_) {
+      return;
+    }
+  }
+}
+
+auth::string_map decoder::string_map(std::string_view member) {
+  auth::string_map out;
+  const auto* v = find(member);
+  if (v == nullptr) {
+    return out;
+  }
+  if (!v->is_object() || v->as_object().size() > 64) {
+    note(fail(reason::member_malformed, member, "an object of strings"));
+    return out;
+  }
+  for (const auto& [key, value] : v->as_object()) {
+    if (value.is_null()) {
+      continue;
+    }
+    if (!value.is_string() || value.as_string().size() > 8192) {
+      note(fail(reason::member_malformed, fmt::format("{}.{}", member, std::string_view(key)),
+                "a string"));
+      return out;
+    }
+    out.emplace(std::string(key), std::string(value.as_string()));
+  }
+  return out;
+}
+
+std::optional<auth::mfa_preference> decoder::mfa_setting(std::string_view member) {
+  const auto* v = find(member);
+  if (v == nullptr) {
+    return std::nullopt;
+  }
+  if (!v->is_object()) {
+    note(fail(reason::member_malformed, member, "an object"));
+    return std::nullopt;
+  }
+  auth::mfa_preference out;
+  for (const char* key : {"Enabled", "PreferredMfa"}) {
+    const auto* f = v->as_object().if_contains(key);
+    if (f == nullptr || f->is_null()) {
+      continue;
+    }
+    if (!f->is_bool()) {
+      note(fail(reason::member_malformed, fmt::format("{}.{}", member, key), "a boolean"));
+      return std::nullopt;
+    }
+    (std::string_view(key) == "Enabled" ? out.enabled : out.preferred) = f->as_bool();
+  }
+  return out;
 }
 
 std::string decoder::required_string(std::string_view member, string_rule rule) {

@@ -1,55 +1,32 @@
 #include "api/service.h"
 
-#include "common/reasons.h"
 #include "api/decoder.h"
-#include "mfa/qr_svg.h"
-#include "pool/auth_config.h"
+#include "common/reasons.h"
 
-#include <fmt/format.h>
-
-#include <array>
-#include <utility>
+#include <algorithm>
 
 namespace cognate::api {
-namespace {
 
-constexpr std::array<std::pair<std::string_view, operation>, 12> operations = {{
-    {"SignUp", sign_up},
-    {"ConfirmSignUp", confirm_sign_up},
-    {"ResendConfirmationCode", resend_confirmation_code},
-    {"InitiateAuth", initiate_auth},
-    {"RespondToAuthChallenge", respond_to_auth_challenge},
-    {"AssociateSoftwareToken", associate_software_token},
-    {"VerifySoftwareToken", verify_software_token},
-    {"SetUserMFAPreference", set_user_mfa_preference},
-    {"GetUser", get_user},
-    {"GlobalSignOut", global_sign_out},
-    {"RevokeToken", revoke_token},
-    {"GetTokensFromRefreshToken", get_tokens_from_refresh_token},
-}};
-
-}  // namespace
-
-bool service::reads_only(std::string_view target) {
-  return target.starts_with(target_prefix) && target.substr(target_prefix.size()) == "GetUser";
+const operation_spec* service::find(std::string_view target) const {
+  if (!target.starts_with(target_prefix)) {
+    return nullptr;
+  }
+  const auto name = target.substr(target_prefix.size());
+  const auto found = std::find_if(operations_.begin(), operations_.end(),
+                                   [&](const operation_spec& op) { return op.name == name; });
+  return found == operations_.end() ? nullptr : &*found;
 }
 
-reply service::handle(std::string_view target, std::string_view body) const {
+reply service::handle(const request_context& request) const {
+  const auto target = request.target;
   if (!target.starts_with(target_prefix)) {
     return error_reply(fail(target.empty() ? reason::missing_target : reason::malformed_target));
   }
-  auto name = target.substr(target_prefix.size());
-  const auto* found = std::find_if(operations.begin(), operations.end(),
-                                   [&](const auto& op) { return op.first == name; });
-  if (found == operations.end()) {
-    return error_reply(
-        fail(reason::unsupported_operation, name.substr(0, 64)));
+  const auto* op = find(target);
+  if (op == nullptr) {
+    return error_reply(fail(reason::unsupported_operation, target.substr(target_prefix.size(), 64)));
   }
-  auto decoded = parse_body(body);
-  if (!decoded) {
-    return error_reply(decoded.error());
-  }
-  auto answer = found->second(ctx_, *decoded);
+  auto answer = run(request, *op);
   if (!answer) {
     return error_reply(answer.error());
   }
@@ -58,66 +35,68 @@ reply service::handle(std::string_view target, std::string_view body) const {
   return r;
 }
 
-std::optional<reply> service::handle_get(std::string_view path) const {
-  if (path == "/_cognate/config") {
-    const auto& o = ctx_.users.options();
-    auto settings = ctx_.users.settings();
-    reply r;
-    r.content_type = "application/json";
-    r.body = boost::json::serialize(boost::json::object{
-        {"userPoolId", o.pool_id},
-        {"clientId", o.client_id},
-        {"appName", o.app_name},
-        {"mfa", pool::to_string(settings->mfa)},
-        {"totp", settings->totp_enabled},
-        {"passwordPolicy",
-         {{"minLength", settings->password.min_length},
-          {"requireLowercase", settings->password.require_lowercase},
-          {"requireUppercase", settings->password.require_uppercase},
-          {"requireNumbers", settings->password.require_numbers},
-          {"requireSymbols", settings->password.require_symbols}}}});
-    return r;
+result<boost::json::object> service::run(const request_context& request,
+                                         const operation_spec& op) const {
+  ASSIGN_OR_RETURN(auto body, parse_body(request.body));
+  decoder in(body);
+  in.validate(op.members);
+  if (in.error()) {
+    return *in.error();
   }
-  const std::string prefix = "/" + ctx_.users.options().pool_id + "/.well-known/";
-  if (!path.starts_with(prefix)) {
-    return std::nullopt;
-  }
-  auto rest = path.substr(prefix.size());
-  reply r;
-  r.content_type = "application/json";
-  if (rest == "jwks.json") {
-    r.body = boost::json::serialize(ctx_.sign_in.keys().jwks());
-    return r;
-  }
-  if (rest == "openid-configuration") {
-    const auto& issuer = ctx_.sign_in.issuer();
-    r.body = boost::json::serialize(boost::json::object{
-        {"issuer", issuer},
-        {"jwks_uri", ctx_.sign_in.pool_url() + "/.well-known/jwks.json"},
-        {"response_types_supported", boost::json::array{"code", "token"}},
-        {"subject_types_supported", boost::json::array{"public"}},
-        {"id_token_signing_alg_values_supported", boost::json::array{"RS256"}},
-        {"scopes_supported", boost::json::array{"openid", "email", "profile"}},
-        {"token_endpoint_auth_methods_supported", boost::json::array{"client_secret_basic", "client_secret_post"}},
-        {"claims_supported", boost::json::array{"sub", "email", "email_verified", "cognito:username",
-                                                "aud", "iss", "exp", "iat", "auth_time", "token_use"}}});
-    return r;
-  }
-  return std::nullopt;
-}
+  const auto directory = services_.directory.current();
+  call c{.request = request, .body = body, .services = services_, .directory = *directory};
 
-reply service::handle_qr(std::string_view body) const {
-  if (!body.starts_with("otpauth://")) {
-    return error_reply(fail(reason::qr_not_otpauth));
+  // Who is calling.
+  std::optional<auth::caller> caller;
+  std::optional<std::string> token;
+  switch (op.auth) {
+    case authentication::none:
+      break;
+    case authentication::access_token:
+      token = in.required_string("AccessToken");
+      break;
+    case authentication::access_token_or_session:
+      token = in.optional_string("AccessToken");
+      if (token.has_value() == in.optional_string("Session").has_value()) {
+        return fail(reason::exactly_one_of_token_and_session);
+      }
+      break;
+    case authentication::sigv4:
+      // No operator credential exists yet (the admin API brings them), so no signature can name
+      // a known access key: AWS's answer for an unknown key.
+      return fail(reason::unrecognized_client);
   }
-  auto svg = mfa::qr_svg(body);
-  if (!svg) {
-    return error_reply(svg.error());
+  if (token) {
+    ASSIGN_OR_RETURN(caller, services_.auth.guard.check(*directory, *token));
+    c.caller = &*caller;
+    c.pool = caller->pool.get();
   }
-  reply r;
-  r.content_type = "image/svg+xml";
-  r.body = std::move(*svg);
-  return r;
+
+  // Which pool.
+  switch (op.pool) {
+    case pool_lookup::client_id: {
+      const auto id = in.required_string("ClientId");
+      c.client = directory->client(id);
+      if (c.client == nullptr) {
+        return fail(reason::client_not_found, id);
+      }
+      c.pool = c.client->pool.get();
+      break;
+    }
+    case pool_lookup::user_pool_id: {
+      const auto id = in.required_string("UserPoolId");
+      c.pool = directory->pool(id).get();
+      if (c.pool == nullptr) {
+        return fail(reason::pool_not_found, id);
+      }
+      break;
+    }
+    case pool_lookup::none:
+    case pool_lookup::access_token:  // found with the caller above
+    case pool_lookup::session:       // the handler finds it with the Session
+      break;
+  }
+  return op.run(c);
 }
 
 }  // namespace cognate::api

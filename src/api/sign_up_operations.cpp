@@ -1,13 +1,8 @@
 // SignUp, ConfirmSignUp, ResendConfirmationCode (protocol doc §3).
-#include "api/decoder.h"
-#include "api/service.h"
+#include "api/handlers.h"
 
-namespace cognate::api {
+namespace cognate::api::handlers {
 namespace {
-
-constexpr string_rule client_id_rule{1, 128, true};
-constexpr string_rule username_rule{1, 128, true};
-constexpr string_rule code_rule{1, 2048, true};
 
 boost::json::object delivery_json(const pool::code_delivery& d) {
   return {{"AttributeName", d.attribute}, {"DeliveryMedium", d.medium},
@@ -16,54 +11,29 @@ boost::json::object delivery_json(const pool::code_delivery& d) {
 
 }  // namespace
 
-result<boost::json::object> sign_up(const operation_context& ctx, const boost::json::object& body) {
-  auto& pool = ctx.users;
-  decoder in(body);
-  pool::sign_up_request request;
-  request.client_id = in.required_string("ClientId", client_id_rule);
-  request.username = in.required_string("Username", username_rule);
-  request.password = in.optional_string("Password", {0, 4096}).value_or("");
-  request.attributes = in.attribute_list("UserAttributes");
-  if (in.error()) {
-    return *in.error();
-  }
-  auto created = pool.sign_up(request);
-  if (!created) {
-    return created.error();
-  }
-  return boost::json::object{{"UserConfirmed", created->user_confirmed},
-                             {"UserSub", created->user_sub},
-                             {"CodeDeliveryDetails", delivery_json(created->delivery)}};
+result<boost::json::object> sign_up(const call& c) {
+  decoder in(c.body);
+  pool::sign_up_request request{.username = in.required_string("Username"),
+                                .password = in.optional_string("Password").value_or(""),
+                                .attributes = in.attribute_list("UserAttributes")};
+  ASSIGN_OR_RETURN(auto created, c.services.registration.sign_up(*c.client, request));
+  return boost::json::object{{"UserConfirmed", created.user_confirmed},
+                             {"UserSub", created.user_sub},
+                             {"CodeDeliveryDetails", delivery_json(created.delivery)}};
 }
 
-result<boost::json::object> confirm_sign_up(const operation_context& ctx,
-                                            const boost::json::object& body) {
-  auto& pool = ctx.users;
-  decoder in(body);
-  auto client_id = in.required_string("ClientId", client_id_rule);
-  auto username = in.required_string("Username", username_rule);
-  auto code = in.required_string("ConfirmationCode", code_rule);
-  if (in.error()) {
-    return *in.error();
-  }
-  RETURN_IF_ERROR(pool.confirm_sign_up(client_id, username, code));
+result<boost::json::object> confirm_sign_up(const call& c) {
+  decoder in(c.body);
+  RETURN_IF_ERROR(c.services.registration.confirm_sign_up(
+      *c.client, in.required_string("Username"), in.required_string("ConfirmationCode")));
   return boost::json::object{};
 }
 
-result<boost::json::object> resend_confirmation_code(const operation_context& ctx,
-                                                     const boost::json::object& body) {
-  auto& pool = ctx.users;
-  decoder in(body);
-  auto client_id = in.required_string("ClientId", client_id_rule);
-  auto username = in.required_string("Username", username_rule);
-  if (in.error()) {
-    return *in.error();
-  }
-  auto sent = pool.resend_confirmation_code(client_id, username);
-  if (!sent) {
-    return sent.error();
-  }
-  return boost::json::object{{"CodeDeliveryDetails", delivery_json(*sent)}};
+result<boost::json::object> resend_confirmation_code(const call& c) {
+  decoder in(c.body);
+  ASSIGN_OR_RETURN(auto sent, c.services.registration.resend_confirmation_code(
+                                  *c.client, in.required_string("Username")));
+  return boost::json::object{{"CodeDeliveryDetails", delivery_json(sent)}};
 }
 
-}  // namespace cognate::api
+}  // namespace cognate::api::handlers

@@ -1,6 +1,7 @@
 #include "app/provision.h"
 
 #include "common/random.h"
+#include "pool/settings_json.h"
 
 #include <fmt/format.h>
 
@@ -8,41 +9,69 @@
 #include <stdexcept>
 
 namespace cognate::app {
+namespace {
+
+std::vector<std::string> auth_flows(const provision_spec& spec) {
+  std::vector<std::string> flows{"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"};
+  if (spec.allow_user_password_auth) {
+    flows.insert(flows.begin() + 1, "ALLOW_USER_PASSWORD_AUTH");
+  }
+  return flows;
+}
+
+}  // namespace
 
 bool valid_region(const std::string& region) {
   static const std::regex pattern("^(?:eusc-[a-z]{2}|[a-z]{2})-(gov-)?[a-z]+-[0-9]$");
   return std::regex_match(region, pattern);
 }
 
-pool_ids ensure_pool(store::store& store, const clock& clock, const std::string& region,
-                     const std::string& name) {
+pool_ids provision(store::store& store, const clock& clock, const provision_spec& spec) {
   const auto now = clock.now();
+  const auto settings_json = pool::settings_to_json(spec.settings);
+  const auto flows = auth_flows(spec);
   auto ids = store::in_transaction(store, [&](store::transaction& tx) -> result<pool_ids> {
     auto& directory = tx.directory();
     ASSIGN_OR_RETURN(auto pools, directory.pools());
     pool_ids out;
-    if (!pools.empty()) {
-      out.pool_id = pools.front().id;
-    } else {
+    if (pools.empty()) {
       static constexpr std::string_view alnum =
           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-      out.pool_id = region + "_" + random_string(9, alnum);
+      out.pool_id = spec.region + "_" + random_string(9, alnum);
       out.created = true;
-      RETURN_IF_ERROR(directory.insert_pool(
-          {.id = out.pool_id, .name = name, .settings_json = "{}", .created_at = now, .updated_at = now}));
+      RETURN_IF_ERROR(directory.insert_pool({.id = out.pool_id,
+                                             .name = spec.name,
+                                             .settings_json = settings_json,
+                                             .issuer = spec.issuer,
+                                             .created_at = now,
+                                             .updated_at = now}));
+    } else {
+      auto pool = std::move(pools.front());
+      out.pool_id = pool.id;
+      if (pool.settings_json != settings_json || pool.issuer != spec.issuer) {
+        pool.settings_json = settings_json;
+        pool.issuer = spec.issuer;
+        pool.updated_at = now;
+        RETURN_IF_ERROR(directory.update_pool(pool));
+      }
     }
     ASSIGN_OR_RETURN(auto clients, directory.clients(out.pool_id));
-    if (!clients.empty()) {
-      out.client_id = clients.front().id;
-    } else {
+    if (clients.empty()) {
       out.client_id = random_string(26, "abcdefghijklmnopqrstuvwxyz0123456789");
-      store::client_record client{.id = out.client_id,
-                                  .pool_id = out.pool_id,
-                                  .name = name + " client",
-                                  .auth_flows = {"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
-                                  .created_at = now,
-                                  .updated_at = now};
-      RETURN_IF_ERROR(directory.insert_client(client));
+      RETURN_IF_ERROR(directory.insert_client({.id = out.client_id,
+                                               .pool_id = out.pool_id,
+                                               .name = spec.name + " client",
+                                               .auth_flows = flows,
+                                               .created_at = now,
+                                               .updated_at = now}));
+    } else {
+      auto client = std::move(clients.front());
+      out.client_id = client.id;
+      if (client.auth_flows != flows) {
+        client.auth_flows = flows;
+        client.updated_at = now;
+        RETURN_IF_ERROR(directory.update_client(client));
+      }
     }
     return out;
   });
@@ -50,6 +79,23 @@ pool_ids ensure_pool(store::store& store, const clock& clock, const std::string&
     throw std::runtime_error("cannot read or create the user pool: " + ids.error().message);
   }
   return *ids;
+}
+
+result<void> store_settings(store::store& store, const clock& clock, const std::string& pool_id,
+                            const pool::pool_settings& settings) {
+  const auto text = pool::settings_to_json(settings);
+  return store.transact([&](store::transaction& tx) -> result<void> {
+    ASSIGN_OR_RETURN(auto pool, tx.directory().find_pool(pool_id));
+    if (!pool) {
+      return internal_failure("the provisioned pool " + pool_id + " is gone");
+    }
+    if (pool->settings_json == text) {
+      return {};
+    }
+    pool->settings_json = text;
+    pool->updated_at = clock.now();
+    return tx.directory().update_pool(*pool);
+  });
 }
 
 std::string choose_pool(store::store& store, const std::string& requested) {

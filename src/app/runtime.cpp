@@ -1,13 +1,13 @@
 #include "app/runtime.h"
 
+#include "api/router.h"
 #include "api/service.h"
 #include "app/provision.h"
+#include "auth/services.h"
 #include "mail/outbox.h"
 #include "pool/auth_config.h"
-#include "pool/live_settings.h"
-#include "pool/sign_in.h"
-#include "pool/signing_keys.h"
-#include "pool/user_pool.h"
+#include "pool/directory.h"
+#include "pool/registration.h"
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -159,30 +159,27 @@ int run(runtime_options o) {
     auto& store = *store_ptr;
     crypto::sealer sealer(std::move(*o.key));
     const system_clock clock;
-    auto ids = ensure_pool(store, clock, o.region, o.pool_name);
-    pool::live_settings settings(*parsed);
+    const auto ids = provision(store, clock,
+                               {.region = o.region,
+                                .name = o.pool_name,
+                                .settings = *parsed,
+                                .issuer = o.issuer,
+                                .allow_user_password_auth = o.allow_user_password_auth});
 
-    mail::outbox_worker mail_worker(store, sealer, *o.mailer, clock);
-    pool::pool_options pool_options;
-    pool_options.pool_id = ids.pool_id;
-    pool_options.client_id = ids.client_id;
-    pool_options.app_name = o.app_name;
-    pool_options.allow_user_password_auth = o.allow_user_password_auth;
-    pool_options.default_from = o.default_from;
-    pool_options.code_lifetime = o.code_lifetime;
-    pool::user_pool pool(store, sealer, clock, settings, pool_options,
-                         [&mail_worker] { mail_worker.notify(); });
-    pool::sign_in_options sign_in_options;
-    pool::signing_keys keys(store, sealer, ids.pool_id, clock, sign_in_options.token_lifetime);
     http::server server(o.http);
     const auto port = server.listen();
     const std::string endpoint =
         o.public_url.empty() ? fmt::format("http://{}:{}", o.http.host, port) : o.public_url;
-    sign_in_options.pool_url = endpoint + "/" + ids.pool_id;
-    sign_in_options.issuer = o.issuer.empty() ? sign_in_options.pool_url : o.issuer;
-    pool::sign_in sign_in(store, sealer, clock, settings, pool.options(), sign_in_options, keys);
-    api::service api({pool, sign_in});
-    server.start(api);
+    pool::directory directory(store, sealer, clock, {.public_url = endpoint});
+    mail::outbox_worker mail_worker(store, sealer, *o.mailer, clock);
+    pool::registration registration(store, sealer, clock,
+                                    {.default_from = o.default_from, .code_lifetime = o.code_lifetime},
+                                    [&mail_worker] { mail_worker.notify(); });
+    auth::services auth(store, sealer, clock);
+    const api::service api({.directory = directory, .registration = registration, .auth = auth});
+    const api::router router(api, directory,
+                             {.pool_id = ids.pool_id, .client_id = ids.client_id, .app_name = o.app_name});
+    server.start(router);
     mail_worker.start();
 
     if (o.outputs_path) {
@@ -196,15 +193,21 @@ int run(runtime_options o) {
     timespec poll_interval{0, 300'000'000};
     auto next_sweep = std::chrono::steady_clock::now() + std::chrono::minutes(1);
     auto next_key_reload = std::chrono::steady_clock::now() + o.keys_reload_interval;
+    auto next_directory_check = std::chrono::steady_clock::now() + o.directory_check_interval;
     for (;;) {
       int sig = sigtimedwait(&stop_signals, nullptr, &poll_interval);
       if (sig == SIGINT || sig == SIGTERM) {
         spdlog::info("stopping on signal {}", sig);
         break;
       }
+      if (std::chrono::steady_clock::now() >= next_directory_check) {
+        // Pools and clients changed by another node (or tool): one small read when nothing did.
+        next_directory_check = std::chrono::steady_clock::now() + o.directory_check_interval;
+        (void)directory.refresh();
+      }
       if (std::chrono::steady_clock::now() >= next_key_reload) {
         next_key_reload = std::chrono::steady_clock::now() + o.keys_reload_interval;
-        keys.reload();  // picks up rotations made by `cognate keys rotate`
+        directory.reload_keys();  // picks up rotations made by `cognate keys rotate`
       }
       if (std::chrono::steady_clock::now() >= next_sweep) {
         next_sweep += std::chrono::minutes(1);
@@ -232,7 +235,12 @@ int run(runtime_options o) {
       if (changes.empty()) {
         continue;
       }
-      settings.set(*next);
+      if (auto stored = store_settings(store, clock, ids.pool_id, *next); !stored) {
+        fmt::print("✗ {} not applied: {}\n", o.config_path.string(), stored.error().message);
+        std::fflush(stdout);
+        continue;
+      }
+      (void)directory.refresh(true);
       current = *next;
       if (o.outputs_path) {
         write_outputs(*o.outputs_path, current, ids);

@@ -34,6 +34,8 @@ struct runtime_options {
   std::optional<std::filesystem::path> outputs_path;  // write amplify_outputs.json here
   bool watch_config = false;
   std::chrono::seconds keys_reload_interval{30};  // how often signing keys are re-read
+  // How often the directory version is read, to pick up pools and clients changed elsewhere.
+  std::chrono::milliseconds directory_check_interval{1000};
   std::filesystem::path outbox_dir;  // shown in the sandbox banner
 };
 

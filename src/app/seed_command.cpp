@@ -50,9 +50,9 @@ int run_seed(const std::string& database, const std::string& key_file,
              const std::string& pool_id, const pool::seed_options& options) {
   auto store = open_store(database, std::max(2, options.threads));
   crypto::sealer sealer(crypto::master_key::load(key_file));
-  pool::pool_options pool;
+  std::string chosen;
   try {
-    pool.pool_id = choose_pool(*store, pool_id);
+    chosen = choose_pool(*store, pool_id);
   } catch (const std::exception& e) {
     fmt::print(stderr, "cognate seed: {}\n", e.what());
     return 1;
@@ -62,7 +62,7 @@ int run_seed(const std::string& database, const std::string& key_file,
   const bool tty = ::isatty(2) != 0;
   const auto started = steady::now();
   int last_decile = 0;
-  auto done = pool::seed_users(*store, sealer, clock, pool, options, [&](const pool::seed_progress& p) {
+  auto done = pool::seed_users(*store, sealer, clock, chosen, options, [&](const pool::seed_progress& p) {
     draw(p, started, tty, last_decile);
   });
   if (tty) {
@@ -74,7 +74,7 @@ int run_seed(const std::string& database, const std::string& key_file,
   }
   const double elapsed = std::chrono::duration<double>(steady::now() - started).count();
   fmt::print("seeded {}: {} users created, {} already there, in {:.1f} s; password \"{}\"{}\n",
-             pool.pool_id, done->created, done->done - done->created, elapsed, options.password,
+             chosen, done->created, done->done - done->created, elapsed, options.password,
              options.totp ? ", TOTP enabled (secret derived from the email)" : "");
   return 0;
 }

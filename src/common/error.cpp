@@ -25,6 +25,8 @@ std::string_view exception_name(errc code) noexcept {
     case errc::enable_software_token_mfa: return "EnableSoftwareTokenMFAException";
     case errc::unsupported_token_type: return "UnsupportedTokenTypeException";
     case errc::unauthorized: return "UnauthorizedException";
+    case errc::invalid_user_pool_configuration: return "InvalidUserPoolConfigurationException";
+    case errc::unrecognized_client: return "UnrecognizedClientException";
     case errc::internal: return "InternalErrorException";
   }
   return "InternalErrorException";

@@ -37,6 +37,8 @@ enum class errc {
   enable_software_token_mfa,        // EnableSoftwareTokenMFAException
   unsupported_token_type,           // UnsupportedTokenTypeException
   unauthorized,                     // UnauthorizedException
+  invalid_user_pool_configuration,  // InvalidUserPoolConfigurationException
+  unrecognized_client,              // UnrecognizedClientException (SigV4: unknown access key)
   internal,                    // InternalErrorException (HTTP 500; SDKs retry)
 };
 

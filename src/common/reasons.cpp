@@ -46,6 +46,9 @@ constexpr std::array catalogue = {
                 "Exactly one of AccessToken and Session is required.", 0},
 
     reason_info{client_not_found, errc::resource_not_found, "User pool client {} does not exist.", 1},
+    reason_info{pool_not_found, errc::resource_not_found, "User pool {} does not exist.", 1},
+    reason_info{unrecognized_client, errc::unrecognized_client,
+                "The security token included in the request is invalid.", 0},
     reason_info{flow_not_enabled, errc::invalid_parameter, "{} flow not enabled for this client", 1},
     reason_info{admin_flow_only, errc::invalid_parameter, "{} is only valid for AdminInitiateAuth.", 1},
     reason_info{missing_auth_parameter, errc::invalid_parameter, "Missing required parameter {}", 1},
@@ -58,6 +61,8 @@ constexpr std::array catalogue = {
     reason_info{user_not_confirmed, errc::user_not_confirmed, "User is not confirmed.", 0},
     reason_info{user_disabled, errc::not_authorized, "User is disabled.", 0},
     reason_info{user_does_not_exist, errc::not_authorized, "User does not exist.", 0},
+    // For app clients with PreventUserExistenceErrors off only.
+    reason_info{user_not_found, errc::user_not_found, "User does not exist.", 0},
     reason_info{invalid_session, errc::not_authorized, "Invalid session for the user.", 0},
     reason_info{expired_session, errc::not_authorized,
                 "Invalid session for the user, session is expired.", 0},
@@ -74,6 +79,8 @@ constexpr std::array catalogue = {
                 "SMS MFA is not supported by this user pool.", 0},
     reason_info{email_mfa_unsupported, errc::invalid_parameter,
                 "Email MFA is not supported by this user pool.", 0},
+    reason_info{mfa_unavailable, errc::invalid_user_pool_configuration,
+                "MFA is required but the user pool offers no factor to set up.", 0},
 
     reason_info{invalid_access_token, errc::not_authorized, "Invalid Access Token", 0},
     reason_info{access_token_expired, errc::not_authorized, "Access Token has expired", 0},

@@ -40,6 +40,8 @@ enum class reason {
   exactly_one_of_token_and_session,
   // The pool and its app clients.
   client_not_found,
+  pool_not_found,
+  unrecognized_client,
   flow_not_enabled,
   admin_flow_only,
   missing_auth_parameter,
@@ -51,6 +53,7 @@ enum class reason {
   user_not_confirmed,
   user_disabled,
   user_does_not_exist,
+  user_not_found,
   invalid_session,
   expired_session,
   // MFA.
@@ -61,6 +64,7 @@ enum class reason {
   totp_not_set_up,
   sms_mfa_unsupported,
   email_mfa_unsupported,
+  mfa_unavailable,
   // Tokens.
   invalid_access_token,
   access_token_expired,

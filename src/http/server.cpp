@@ -34,7 +34,8 @@ struct server::state {
         acceptor(io) {}
 
   server_options options;
-  const api::service* api = nullptr;  // set by start(), before any request is served
+  const api::router* router = nullptr;  // set by start(), before any request is served
+  system_clock clock;
   asio::io_context io;
   asio::thread_pool workers;
   asio::thread_pool readers;
@@ -144,48 +145,67 @@ std::optional<response> static_page(const request& req, std::string_view path,
   return res;
 }
 
-// Runs on a worker thread: the API call blocks on the store and on CPU work.
-asio::awaitable<api::reply> call_api(state_ptr st, std::string target, std::string body) {
-  co_return st->api->handle(target, body);
+std::string_view path_of(const request& req) {
+  const std::string_view target = req.target();
+  return target.substr(0, target.find('?'));
 }
 
-asio::awaitable<response> route(request req, state_ptr st) {
+// Hands `req` to the router with its context. Blocking for API calls.
+api::reply answer(const request& req, const server::state& st, std::string_view request_id,
+                  std::string_view peer) {
+  api::header_list headers;
+  for (const auto& field : req) {
+    headers.add(field.name_string(), field.value());
+  }
+  const api::request_context context{.method = req.method_string(),
+                                     .path = path_of(req),
+                                     .target = req["X-Amz-Target"],
+                                     .body = req.body(),
+                                     .headers = headers,
+                                     .peer = peer,
+                                     .request_id = request_id,
+                                     .clock = st.clock};
+  return st.router->handle(context);
+}
+
+// Runs on a worker thread: the API call blocks on the store and on CPU work.
+asio::awaitable<api::reply> call_api(state_ptr st, std::shared_ptr<const request> req,
+                                     std::string request_id, std::string peer) {
+  co_return answer(*req, *st, request_id, peer);
+}
+
+asio::awaitable<response> route(request req, state_ptr st, std::string peer) {
   const std::string request_id = random_uuid();
   if (req.method() == bhttp::verb::options) {
     co_return preflight(req);
   }
-  const auto path = std::string_view(req.target()).substr(0, req.target().find('?'));
-  if (req.method() == bhttp::verb::get || req.method() == bhttp::verb::head) {
+  const auto path = path_of(req);
+  const bool get = req.method() == bhttp::verb::get || req.method() == bhttp::verb::head;
+  if (get) {
     if (auto page = static_page(req, path, request_id)) {
       co_return std::move(*page);
     }
-    auto found = path == "/health"
-                     ? std::optional(api::reply{200, R"({"status":"ok"})", "", "", "application/json"})
-                     : st->api->handle_get(path);
-    if (found) {
-      auto res = make_reply(req, *found, request_id);
+  }
+  const std::string target(req["X-Amz-Target"]);
+  const auto where = st->router->place(req.method_string(), path, target);
+  if (where == api::placement::io || where == api::placement::none) {
+    auto res = make_reply(req, answer(req, *st, request_id, peer), request_id);
+    if (get) {
       res.set(bhttp::field::cache_control, "no-cache");
-      co_return res;
     }
-  }
-  if (req.method() == bhttp::verb::post && path == "/_cognate/qr") {
-    co_return make_reply(req, st->api->handle_qr(req.body()), request_id);
-  }
-  if (req.method() != bhttp::verb::post) {
-    auto r = api::error_reply(fail(reason::no_such_route));
-    r.status = 404;
-    co_return make_reply(req, r, request_id);
+    co_return res;
   }
 
-  const std::string target(req["X-Amz-Target"]);
   const auto started = std::chrono::steady_clock::now();
   api::reply reply;
+  // Shared with the worker, which reads it while this coroutine waits.
+  auto shared = std::make_shared<const request>(std::move(req));
   if (st->in_flight.fetch_add(1) >= st->options.max_in_flight) {
     reply = api::error_reply(fail(reason::too_many_requests));
   } else {
     try {
-      auto& pool = api::service::reads_only(target) ? st->readers : st->workers;
-      reply = co_await asio::co_spawn(pool, call_api(st, target, std::move(req.body())),
+      auto& pool = where == api::placement::read_call ? st->readers : st->workers;
+      reply = co_await asio::co_spawn(pool, call_api(st, shared, request_id, peer),
                                       asio::use_awaitable);
     } catch (const std::exception& e) {
       reply = api::error_reply(internal_failure(std::string("unhandled exception: ") + e.what()));
@@ -196,7 +216,7 @@ asio::awaitable<response> route(request req, state_ptr st) {
                                                             started).count();
   spdlog::info("{} {} {} {} {:.1f}ms", request_id,
                target.substr(0, 100), reply.status, reply.error_type, ms);
-  co_return make_reply(req, reply, request_id);
+  co_return make_reply(*shared, reply, request_id);
 }
 
 // After refusing an oversized body, read and discard what the client is still sending (bounded)
@@ -216,6 +236,9 @@ asio::awaitable<void> drain(beast::tcp_stream& stream) {
 }
 
 asio::awaitable<void> serve_connection(beast::tcp_stream stream, state_ptr st) {
+  beast::error_code peer_error;
+  const auto remote = stream.socket().remote_endpoint(peer_error);
+  const std::string peer = peer_error ? std::string() : remote.address().to_string();
   beast::flat_buffer buffer;
   for (;;) {
     bhttp::request_parser<bhttp::string_body> parser;
@@ -245,7 +268,7 @@ asio::awaitable<void> serve_connection(beast::tcp_stream stream, state_ptr st) {
       co_await drain(stream);
       co_return;
     }
-    auto res = co_await route(parser.release(), st);
+    auto res = co_await route(parser.release(), st, peer);
     const bool keep_alive = res.keep_alive();
     stream.expires_after(read_timeout);
     auto [write_ec, written] =
@@ -303,9 +326,9 @@ std::uint16_t server::listen() {
   return st.port;
 }
 
-void server::start(const api::service& api) {
+void server::start(const api::router& router) {
   auto& st = *state_;
-  st.api = &api;
+  st.router = &router;
   if (!st.acceptor.is_open()) {
     listen();
   }

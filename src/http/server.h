@@ -8,12 +8,13 @@
 // running or queued, the answer is TooManyRequestsException at once.
 //
 // Thread model: `io_threads` threads run the I/O context (parsing, routing, encoding);
-// `workers` threads run API calls, except read-only ones (GetUser), which run on `readers`
-// threads of their own: calls that write wait on commits, so their pool is large, while a quick
-// read is cheapest on a small pool whose threads are rarely asleep. start()/stop() from one
-// controlling thread.
+// `workers` threads run API calls, except read-only ones (the operation table says which), which
+// run on `readers` threads of their own: calls that write wait on commits, so their pool is
+// large, while a quick read is cheapest on a small pool whose threads are rarely asleep. Small
+// routes (health, JWKS, the page's helpers) are answered on the I/O thread. start()/stop() from
+// one controlling thread.
 
-#include "api/service.h"
+#include "api/router.h"
 
 #include <cstdint>
 #include <memory>
@@ -26,7 +27,7 @@ struct server_options {
   std::uint16_t port = 9339;  // 0 picks a free port; port() tells which
   int io_threads = 1;
   int workers = 2;
-  int readers = 4;  // threads for read-only calls (api::service::reads_only)
+  int readers = 4;  // threads for read-only calls
   int max_in_flight = 256;
   std::size_t body_limit = 64 * 1024;
 };
@@ -39,9 +40,9 @@ class server {
   // Binds the listening socket and returns its port (connections queue until start()). Throws
   // std::runtime_error if the address cannot be bound.
   std::uint16_t listen();
-  // Starts serving `api`, which must outlive the server (binding first if listen() was not
+  // Starts serving `router`, which must outlive the server (binding first if listen() was not
   // called).
-  void start(const api::service& api);
+  void start(const api::router& router);
   // Stops accepting, closes connections, joins the threads. Idempotent.
   void stop();
   std::uint16_t port() const;

@@ -106,22 +106,26 @@ int outbox_worker::deliver_due() {
     auto m = from_outbox_record(row, sealer_);
     auto delivered = m ? mailer_.send(*m) : result<void>(m.error());
     const auto after = clock_.now();
-    auto recorded = store::in_transaction(store_, [&](store::transaction& tx) -> result<void> {
+    const int attempts = row.attempts + 1;
+    const bool give_up = !delivered && (!m || after - row.created_at >= options_.give_up_after);
+    const auto delay = std::min<std::chrono::seconds>(
+        options_.max_retry, options_.first_retry * (1LL << std::min(attempts - 1, 20)));
+    auto recorded = store_.transact([&](store::transaction& tx) -> result<void> {
       if (delivered) {
         return tx.outbox().mark_sent(row.id, after);
       }
-      const int attempts = row.attempts + 1;
-      if (!m || after - row.created_at >= options_.give_up_after) {
-        spdlog::error("mail {} to {} failed for good after {} attempts: {}", row.id,
-                      row.recipient, attempts, delivered.error().message);
+      if (give_up) {
         return tx.outbox().mark_failed(row.id, delivered.error().message);
       }
-      auto delay = std::min<std::chrono::seconds>(
-          options_.max_retry, options_.first_retry * (1LL << std::min(attempts - 1, 20)));
-      spdlog::warn("mail {} to {} not delivered (attempt {}), retrying in {}s: {}", row.id,
-                   row.recipient, attempts, delay.count(), delivered.error().message);
       return tx.outbox().retry_later(row.id, attempts, after + delay, delivered.error().message);
     });
+    if (give_up) {
+      spdlog::error("mail {} to {} failed for good after {} attempts: {}", row.id, row.recipient,
+                    attempts, delivered.error().message);
+    } else if (!delivered) {
+      spdlog::warn("mail {} to {} not delivered (attempt {}), retrying in {}s: {}", row.id,
+                   row.recipient, attempts, delay.count(), delivered.error().message);
+    }
     if (delivered && recorded) {
       ++sent;
     }

@@ -3,6 +3,7 @@
 #include "crypto/hmac.h"
 #include "pool/attributes.h"
 #include "pool/email_address.h"
+#include "pool/users.h"
 
 #include <fmt/format.h>
 
@@ -32,9 +33,9 @@ struct seeded {
   std::optional<store::factor_record> totp;
 };
 
-seeded seeded_user(const crypto::sealer& sealer, const pool_options& pool,
+seeded seeded_user(const crypto::sealer& sealer, const std::string& pool_id,
                    const seed_options& options, const std::string& email, time_point now) {
-  auto u = new_user_record(sealer, pool, email, options.password, now);
+  auto u = new_user_record(sealer, pool_id, email, options.password, now);
   u.status = store::user_status::confirmed;
   u.attributes_json = attributes_to_json({{"email", email}, {"email_verified", "true"}});
   std::optional<store::factor_record> totp;
@@ -59,7 +60,7 @@ seeded seeded_user(const crypto::sealer& sealer, const pool_options& pool,
 }  // namespace
 
 result<seed_progress> seed_users(store::store& store, const crypto::sealer& sealer,
-                                 const clock& clock, const pool_options& pool,
+                                 const clock& clock, const std::string& pool_id,
                                  const seed_options& options,
                                  const std::function<void(const seed_progress&)>& progress) {
   const std::int64_t batch = std::max(1, options.batch);
@@ -95,7 +96,7 @@ result<seed_progress> seed_users(store::store& store, const crypto::sealer& seal
                                                -> result<std::vector<std::string>> {
         std::vector<std::string> out;
         for (const auto& e : emails) {
-          auto found = tx.users().find_by_email(pool.pool_id, email_key(e));
+          auto found = tx.users().find_by_email(pool_id, email_key(e));
           if (!found) {
             return found.error();
           }
@@ -110,7 +111,7 @@ result<seed_progress> seed_users(store::store& store, const crypto::sealer& seal
         std::vector<seeded> users;
         users.reserve(missing->size());
         for (const auto& e : *missing) {
-          users.push_back(seeded_user(sealer, pool, options, e, now));
+          users.push_back(seeded_user(sealer, pool_id, options, e, now));
         }
         std::lock_guard one_at_a_time(insert_mutex);
         inserted = store.transact([&](store::transaction& tx) -> result<void> {

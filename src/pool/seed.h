@@ -10,7 +10,6 @@
 
 #include "common/encoding.h"
 #include "crypto/sealer.h"
-#include "pool/user_pool.h"
 #include "store/store.h"
 
 #include <cstdint>
@@ -44,7 +43,7 @@ bytes seed_totp_secret(const std::string& email);
 // Creates the users; `progress` is called from seeding threads (serialised) after each batch.
 // Fails with the first store error; users committed before it stay.
 result<seed_progress> seed_users(store::store& store, const crypto::sealer& sealer,
-                                 const clock& clock, const pool_options& pool,
+                                 const clock& clock, const std::string& pool_id,
                                  const seed_options& options,
                                  const std::function<void(const seed_progress&)>& progress);
 

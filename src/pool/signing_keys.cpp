@@ -55,18 +55,25 @@ signing_keys::signing_keys(store::store& store, const crypto::sealer& sealer, st
 }
 
 result<std::shared_ptr<const token::keyring>> signing_keys::load(bool create_if_empty) {
-  auto rows = store::in_transaction(store_, [&](store::transaction& tx)
-                                                -> result<std::vector<store::signing_key_record>> {
-    auto existing = tx.keys().list(pool_id_);
-    if (!existing || !existing->empty() || !create_if_empty) {
-      return existing;
-    }
+  using key_rows = std::vector<store::signing_key_record>;
+  auto rows = store::in_read(store_, [&](store::transaction& tx) { return tx.keys().list(pool_id_); });
+  if (rows && rows->empty() && create_if_empty) {
+    // The pool's first key, generated (tens of ms) outside the transaction that stores it unless
+    // another node stored one meanwhile.
     auto key = token::rsa_key::generate();
-    auto row = sealed_row(key, sealer_, pool_id_, clock_.now());
-    RETURN_IF_ERROR(tx.keys().insert(row));
-    spdlog::info("created token signing key {}", key.kid());
-    return std::vector<store::signing_key_record>{row};
-  });
+    const auto row = sealed_row(key, sealer_, pool_id_, clock_.now());
+    rows = store::in_transaction(store_, [&](store::transaction& tx) -> result<key_rows> {
+      ASSIGN_OR_RETURN(auto existing, tx.keys().list(pool_id_));
+      if (!existing.empty()) {
+        return existing;
+      }
+      RETURN_IF_ERROR(tx.keys().insert(row));
+      return key_rows{row};
+    });
+    if (rows && rows->size() == 1 && rows->front().kid == key.kid()) {
+      spdlog::info("created token signing key {}", key.kid());
+    }
+  }
   if (!rows) {
     return rows.error();
   }
@@ -151,19 +158,19 @@ result<token::verified_jwt> signing_keys::verify(std::string_view token) {
 result<std::string> signing_keys::rotate(store::store& store, const crypto::sealer& sealer,
                                          const std::string& pool_id, const clock& clock) {
   auto key = token::rsa_key::generate();
-  auto row = sealed_row(key, sealer, pool_id, clock.now());
+  const auto sealed = sealed_row(key, sealer, pool_id, clock.now());
   auto inserted = store.transact([&](store::transaction& tx) -> result<void> {
     // Keys are ordered by creation time (whole seconds): the new one must come strictly last.
-    auto existing = tx.keys().list(pool_id);
-    if (!existing) {
-      return existing.error();
-    }
-    if (!existing->empty() && to_unix(row.created_at) <= to_unix(existing->back().created_at)) {
-      row.created_at = existing->back().created_at + std::chrono::seconds(1);
+    ASSIGN_OR_RETURN(auto existing, tx.keys().list(pool_id));
+    auto row = sealed;
+    if (!existing.empty() && to_unix(row.created_at) <= to_unix(existing.back().created_at)) {
+      row.created_at = existing.back().created_at + std::chrono::seconds(1);
     }
     RETURN_IF_ERROR(tx.keys().insert(row));
-    return tx.audit().append({pool_id, "", "signing_key_rotated", R"({"kid":")" + key.kid() + "\"}",
-                     clock.now()});
+    return tx.audit().append({.pool_id = pool_id,
+                              .event = "signing_key_rotated",
+                              .detail = R"({"kid":")" + key.kid() + "\"}",
+                              .at = clock.now()});
   });
   if (!inserted) {
     return inserted.error();

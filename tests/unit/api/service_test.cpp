@@ -1,22 +1,128 @@
-// Which operations the HTTP layer may run on the small read-only pool (api::service::reads_only).
+// The operation table and what the service does before any handler runs: validate the body
+// against the operation's members, authenticate, find the pool — in that order — against a real
+// pool on SQLite.
 #include "api/service.h"
 
+#include "support/pool_harness.h"
+
 #include <gtest/gtest.h>
+
+#include <set>
 
 namespace cognate::api {
 namespace {
 
-TEST(Service, OnlyGetUserCountsAsReadOnly) {
-  EXPECT_TRUE(service::reads_only("AWSCognitoIdentityProviderService.GetUser"));
-  // Calls that write (or may: InitiateAuth counts lockout attempts) wait on commits elsewhere.
-  for (const char* op : {"SignUp", "ConfirmSignUp", "InitiateAuth", "RespondToAuthChallenge",
-                         "VerifySoftwareToken", "GlobalSignOut", "RevokeToken",
-                         "GetTokensFromRefreshToken"}) {
-    EXPECT_FALSE(service::reads_only(std::string("AWSCognitoIdentityProviderService.") + op)) << op;
+TEST(OperationTable, OnlyGetUserCountsAsReadOnly) {
+  std::set<std::string_view> read_only;
+  for (const auto& op : cognito_operations()) {
+    if (op.read_only) {
+      read_only.insert(op.name);
+    }
   }
-  EXPECT_FALSE(service::reads_only("GetUser"));
-  EXPECT_FALSE(service::reads_only("AWSCognitoIdentityProviderService.GetUserX"));
-  EXPECT_FALSE(service::reads_only(""));
+  // Calls that write (or may: InitiateAuth counts lockout attempts) wait on commits elsewhere.
+  EXPECT_EQ(read_only, std::set<std::string_view>{"GetUser"});
+}
+
+TEST(OperationTable, SaysHowEachCallIsAuthenticatedAndItsPoolFound) {
+  std::set<std::string_view> names;
+  for (const auto& op : cognito_operations()) {
+    EXPECT_TRUE(names.insert(op.name).second) << op.name << " twice";
+    const bool by_token = op.auth == authentication::access_token;
+    EXPECT_EQ(by_token, op.pool == pool_lookup::access_token) << op.name;
+    const bool by_client = op.pool == pool_lookup::client_id;
+    EXPECT_EQ(by_client, op.auth == authentication::none) << op.name;
+    const bool declares = std::any_of(op.members.begin(), op.members.end(),
+                                      [](const member_rule& m) { return m.name == "ClientId"; });
+    EXPECT_EQ(by_client, declares) << op.name;
+  }
+  EXPECT_EQ(names.size(), 12u);
+}
+
+// A handler that reports what the service found for it.
+result<boost::json::object> echo(const call& c) {
+  return boost::json::object{{"pool", c.pool ? c.pool->id : ""},
+                             {"client", c.client ? c.client->record.id : ""},
+                             {"caller", c.caller ? c.caller->user.id : ""}};
+}
+
+constexpr std::array<member_rule, 2> echo_members{
+    member_rule{"UserPoolId", member_type::string, true, {.min_length = 1, .max_length = 55}},
+    member_rule{"Username", member_type::string, false, {.min_length = 1, .max_length = 10}},
+};
+constexpr std::array test_table{
+    operation_spec{"Describe", echo, authentication::none, pool_lookup::user_pool_id, true,
+                   limit_class::read, echo_members},
+    operation_spec{"AdminThing", echo, authentication::sigv4, pool_lookup::user_pool_id, false,
+                   limit_class::read, echo_members},
+};
+
+class ServiceTest : public ::testing::Test, public testing::pool_harness {
+ protected:
+  ServiceTest()
+      : domain_{.directory = directory_, .registration = registration_, .auth = auth_},
+        real_(domain_),
+        test_(domain_, test_table) {}
+
+  reply call(const service& s, std::string_view operation, std::string_view body) {
+    const std::string target = std::string(target_prefix) + std::string(operation);
+    const request_context context{.method = "POST", .path = "/", .target = target, .body = body,
+                                  .headers = headers_, .peer = "127.0.0.1", .request_id = "r1",
+                                  .clock = clock_};
+    return s.handle(context);
+  }
+  static std::string type_of(const reply& r) { return r.error_type; }
+
+  domain domain_;
+  header_list headers_;
+  service real_;
+  service test_;
+};
+
+TEST_F(ServiceTest, AnUnknownClientIsNotFoundOnlyOnceTheBodyIsValid) {
+  auto unknown = call(real_, "SignUp", R"({"ClientId":"nope","Username":"a@example.com"})");
+  EXPECT_EQ(unknown.error_type, "ResourceNotFoundException");
+  EXPECT_EQ(unknown.error_message, "User pool client nope does not exist.");
+  // Cognito validates the request before it looks anything up.
+  auto invalid = call(real_, "SignUp", R"({"ClientId":"nope","Username":"has space"})");
+  EXPECT_EQ(invalid.error_type, "InvalidParameterException");
+  EXPECT_NE(invalid.error_message.find("'username'"), std::string::npos) << invalid.error_message;
+}
+
+TEST_F(ServiceTest, AnAccessTokenIsCheckedBeforeTheHandler) {
+  auto bad = call(real_, "GetUser", R"({"AccessToken":"not.a.token"})");
+  EXPECT_EQ(bad.error_type, "NotAuthorizedException");
+  EXPECT_EQ(bad.error_message, "Invalid Access Token");
+  auto both = call(real_, "AssociateSoftwareToken",
+                   R"({"AccessToken":"x.y.z","Session":"cgAAAAAAAAAAAAAAAAAAAAAAAAAA"})");
+  EXPECT_EQ(both.error_message, "Exactly one of AccessToken and Session is required.");
+  auto neither = call(real_, "VerifySoftwareToken", R"({"UserCode":"123456"})");
+  EXPECT_EQ(neither.error_message, "Exactly one of AccessToken and Session is required.");
+}
+
+TEST_F(ServiceTest, APoolNamedByUserPoolIdIsFoundForTheHandler) {
+  auto found = call(test_, "Describe", R"({"UserPoolId":"us-east-1_TestPool1"})");
+  ASSERT_EQ(found.status, 200u) << found.body;
+  EXPECT_EQ(boost::json::parse(found.body).at("pool").as_string(), "us-east-1_TestPool1");
+  auto missing = call(test_, "Describe", R"({"UserPoolId":"us-east-1_Nope"})");
+  EXPECT_EQ(missing.error_type, "ResourceNotFoundException");
+  EXPECT_EQ(missing.error_message, "User pool us-east-1_Nope does not exist.");
+  auto invalid = call(test_, "Describe", R"({"UserPoolId":"us-east-1_Nope","Username":"way too long"})");
+  EXPECT_EQ(invalid.error_type, "InvalidParameterException");
+}
+
+TEST_F(ServiceTest, SignedOperationsAreRefusedWhileNoCredentialExists) {
+  auto r = call(test_, "AdminThing", R"({"UserPoolId":"us-east-1_TestPool1"})");
+  EXPECT_EQ(r.error_type, "UnrecognizedClientException");
+  EXPECT_EQ(r.error_message, "The security token included in the request is invalid.");
+}
+
+TEST_F(ServiceTest, UnknownOperationsAndTargetsAreNamed) {
+  EXPECT_EQ(call(real_, "NoSuch", "{}").error_message,
+            "Operation NoSuch is not supported by this server.");
+  const request_context context{.method = "POST", .path = "/", .target = "", .body = "{}",
+                                .headers = headers_, .peer = "", .request_id = "r",
+                                .clock = clock_};
+  EXPECT_EQ(real_.handle(context).error_message, "Missing X-Amz-Target header.");
 }
 
 }  // namespace

@@ -30,10 +30,10 @@ TEST(Reasons, EveryRowFormatsWithTheValuesItDeclares) {
   }
 }
 
-TEST(Reasons, EachMessageIsWrittenOnce) {
-  std::set<std::string_view> seen;
+TEST(Reasons, EachAnswerIsWrittenOnce) {
+  std::set<std::pair<errc, std::string_view>> seen;
   for (const auto& row : reason_catalogue()) {
-    EXPECT_TRUE(seen.insert(row.message).second || row.message == "{}") << row.message;
+    EXPECT_TRUE(seen.insert({row.code, row.message}).second || row.message == "{}") << row.message;
   }
 }
 

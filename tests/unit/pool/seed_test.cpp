@@ -3,6 +3,8 @@
 
 #include "common/random.h"
 #include "crypto/srp.h"
+#include "pool/directory.h"
+#include "pool/users.h"
 #include "pool/verifier_seal.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -21,10 +23,9 @@ class SeedTest : public ::testing::Test {
         sealer_(crypto::master_key::from_bytes(random_bytes(32))) {
     std::filesystem::create_directories(dir_);
     store_.emplace(dir_ / "db");
-    pool_.pool_id = "us-east-1_SeedTest1";
     EXPECT_TRUE(store_->transact([&](store::transaction& tx) {
       return tx.directory().insert_pool(
-          {.id = pool_.pool_id, .name = "seed", .created_at = from_unix(1)});
+          {.id = pool_id_, .name = "seed", .created_at = from_unix(1)});
     }));
   }
   ~SeedTest() override {
@@ -34,7 +35,7 @@ class SeedTest : public ::testing::Test {
 
   std::optional<store::user_record> user(const std::string& email) {
     auto found = store::in_read(*store_, [&](store::transaction& tx) {
-      return find_user_by_name(tx, pool_.pool_id, email);
+      return find_user_by_name(tx, pool_id_, email);
     });
     EXPECT_TRUE(found);
     return found ? *found : std::nullopt;
@@ -42,7 +43,7 @@ class SeedTest : public ::testing::Test {
 
   std::optional<store::factor_record> factor(const std::string& user_id) {
     auto found = store::in_read(*store_, [&](store::transaction& tx) {
-      return tx.factors().find(pool_.pool_id, user_id, "totp");
+      return tx.factors().find(pool_id_, user_id, "totp");
     });
     EXPECT_TRUE(found);
     return found ? *found : std::nullopt;
@@ -51,7 +52,7 @@ class SeedTest : public ::testing::Test {
   std::filesystem::path dir_;
   crypto::sealer sealer_;
   std::optional<store::sqlite_store> store_;
-  pool_options pool_;
+  std::string pool_id_ = "us-east-1_SeedTest1";
   manual_clock clock_;
 };
 
@@ -62,7 +63,7 @@ TEST_F(SeedTest, CreatesConfirmedUsersWhosePasswordAndTotpSecretWork) {
   options.threads = 3;
   options.totp = true;
   std::vector<std::int64_t> reported;
-  auto done = seed_users(*store_, sealer_, clock_, pool_, options,
+  auto done = seed_users(*store_, sealer_, clock_, pool_id_, options,
                          [&](const seed_progress& p) { reported.push_back(p.done); });
   ASSERT_TRUE(done) << done.error().message;
   EXPECT_EQ(done->created, 23);
@@ -78,9 +79,9 @@ TEST_F(SeedTest, CreatesConfirmedUsersWhosePasswordAndTotpSecretWork) {
     EXPECT_EQ(u->attributes_json, R"({"email":")" + email + R"(","email_verified":"true"})");
     auto v = open_verifier(sealer_, *u);
     ASSERT_TRUE(v);
-    EXPECT_EQ(*v, crypto::srp_verifier_hex(pool_.pool_name(), u->id, "Seed-Passw0rd!",
+    EXPECT_EQ(*v, crypto::srp_verifier_hex(srp_pool_name(pool_id_), u->id, "Seed-Passw0rd!",
                                            u->srp_salt_hex));
-    EXPECT_NE(*v, crypto::srp_verifier_hex(pool_.pool_name(), u->id, "seed-passw0rd!",
+    EXPECT_NE(*v, crypto::srp_verifier_hex(srp_pool_name(pool_id_), u->id, "seed-passw0rd!",
                                            u->srp_salt_hex));
     EXPECT_EQ(u->created_at, clock_.now());
     auto totp = factor(u->id);
@@ -99,11 +100,11 @@ TEST_F(SeedTest, CreatesConfirmedUsersWhosePasswordAndTotpSecretWork) {
 TEST_F(SeedTest, ARepeatedRunSkipsExistingUsersAndAddsTheRest) {
   seed_options options;
   options.users = 10;
-  ASSERT_TRUE(seed_users(*store_, sealer_, clock_, pool_, options, nullptr));
+  ASSERT_TRUE(seed_users(*store_, sealer_, clock_, pool_id_, options, nullptr));
   const auto first = user("user3@seed.example");
   ASSERT_TRUE(first);
   options.users = 15;
-  auto again = seed_users(*store_, sealer_, clock_, pool_, options, nullptr);
+  auto again = seed_users(*store_, sealer_, clock_, pool_id_, options, nullptr);
   ASSERT_TRUE(again);
   EXPECT_EQ(again->created, 5);
   EXPECT_EQ(again->done, 15);

@@ -1,13 +1,15 @@
 // The sign-in state machine against a real SQLite store, a simulated clock, and an SRP client
 // written independently of the server's SRP code.
-#include "pool/sign_in.h"
+#include "auth/sign_in.h"
 
 #include "common/random.h"
 #include "mail/outbox.h"
 #include "mfa/totp.h"
 #include "pool/srp_timestamp.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/pool_harness.h"
 #include "support/srp_client.h"
+#include "auth/user_profile.h"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -15,35 +17,25 @@
 #include <filesystem>
 #include <future>
 
-namespace cognate::pool {
+namespace cognate::auth {
+
+using pool::format_srp_timestamp;
+using pool::mfa_mode;
+using pool::parse_srp_timestamp;
+using pool::pool_settings;
+using pool::signing_keys;
 namespace {
 
 using namespace std::chrono_literals;
 
-class SignInTest : public ::testing::Test {
- protected:
-  SignInTest()
-      : dir_(std::filesystem::temp_directory_path() / ("cognate-signin-" + random_uuid())),
-        store_((std::filesystem::create_directories(dir_), dir_ / "test.db")),
-        sealer_(crypto::master_key::from_bytes(random_bytes(32))),
-        settings_(mode_settings(mfa_mode::required)),
-        users_(store_, sealer_, clock_, settings_, options(), [] {}),
-        pool_ready_(insert_pool()),
-        keys_(store_, sealer_, "us-east-1_TestPool1", clock_, std::chrono::hours(1)),
-        sign_in_(store_, sealer_, clock_, settings_, users_.options(), sign_in_opts(), keys_) {}
+struct token_or_session {
+  std::optional<std::string> access_token;
+  std::optional<std::string> session;
+};
 
-  bool insert_pool() {
-    clock_.set(std::chrono::system_clock::now());
-    auto ok = store_.transact([](store::transaction& tx) -> result<void> {
-      RETURN_IF_ERROR(tx.directory().insert_pool(
-          {.id = "us-east-1_TestPool1", .name = "test", .created_at = from_unix(0)}));
-      return tx.directory().insert_client(
-          {.id = "client1", .pool_id = "us-east-1_TestPool1", .name = "c", .created_at = from_unix(0)});
-    });
-    EXPECT_TRUE(ok);
-    return true;
-  }
-  ~SignInTest() override { std::filesystem::remove_all(dir_); }
+class SignInTest : public ::testing::Test, public testing::pool_harness {
+ protected:
+  SignInTest() : pool_harness(mode_settings(mfa_mode::required)) {}
 
   static pool_settings mode_settings(mfa_mode mode) {
     pool_settings s;
@@ -51,41 +43,68 @@ class SignInTest : public ::testing::Test {
     s.totp_enabled = mode != mfa_mode::off;
     return s;
   }
-  static pool_options options() {
-    pool_options o;
-    o.pool_id = "us-east-1_TestPool1";
-    o.client_id = "client1";
-    o.allow_user_password_auth = true;
-    return o;
-  }
-  static sign_in_options sign_in_opts() {
-    sign_in_options o;
-    o.issuer = "http://127.0.0.1:1/us-east-1_TestPool1";
-    return o;
-  }
 
   // Signs up and confirms; returns the user id.
   std::string confirmed_user(const std::string& email, const std::string& password = "Passw0rd!") {
-    auto r = users_.sign_up({"client1", email, password, {}});
+    auto r = registration_.sign_up(client(), {email, password, {}});
     EXPECT_TRUE(r);
-    auto rows = store::in_transaction(store_, [&](store::transaction& tx) {
-      return tx.outbox().claim_due(clock_.now() + 1h, clock_.now() + 2h, 100);
-    });
-    auto code = mail::from_outbox_record(rows->back(), sealer_)->code;
-    EXPECT_TRUE(users_.confirm_sign_up("client1", email, code));
+    EXPECT_TRUE(registration_.confirm_sign_up(client(), email, last_code()));
     return r->user_sub;
   }
 
+  // The operations as the API calls them, for `client_id` of the test pool.
+  result<auth_step> initiate_auth(const std::string&, const std::string& flow,
+                                  const string_map& parameters) {
+    return auth_.flow.initiate_auth(client(), flow, parameters);
+  }
+  result<auth_step> respond(const std::string& name, const std::string& session,
+                            const string_map& responses) {
+    return auth_.flow.respond_to_auth_challenge(client(), name, session, responses);
+  }
+  result<caller> check(const std::string& access_token) {
+    return auth_.guard.check(snapshot(), access_token);
+  }
+  result<user_profile> get_user(const std::string& access_token) {
+    ASSIGN_OR_RETURN(auto who, check(access_token));
+    return profile_of(who, auth_.factors, clock_.now());
+  }
+  result<associate_result> associate(const token_or_session& who) {
+    if (who.access_token) {
+      ASSIGN_OR_RETURN(auto c, check(*who.access_token));
+      return auth_.mfa.associate(c);
+    }
+    return auth_.mfa.associate(snapshot(), *who.session);
+  }
+  result<verify_result> verify(const token_or_session& who, const std::string& code) {
+    if (who.access_token) {
+      ASSIGN_OR_RETURN(auto c, check(*who.access_token));
+      return auth_.mfa.verify(c, code);
+    }
+    return auth_.mfa.verify(snapshot(), *who.session, code);
+  }
+  result<void> set_mfa_preference(const std::string& access_token, std::optional<mfa_preference> totp,
+                                  std::optional<mfa_preference> sms,
+                                  std::optional<mfa_preference> email) {
+    ASSIGN_OR_RETURN(auto c, check(access_token));
+    return auth_.mfa.set_preference(c, totp, sms, email);
+  }
+  result<token_set> refresh(const std::string& token) { return auth_.tokens.refresh(client(), token); }
+  result<void> revoke(const std::string& token) { return auth_.tokens.revoke(client(), token); }
+  result<void> global_sign_out(const std::string& access_token) {
+    ASSIGN_OR_RETURN(auto c, check(access_token));
+    return auth_.tokens.sign_out_everywhere(c);
+  }
+  signing_keys& keys() { return *pool().keys; }
+
   result<auth_step> password(const std::string& email, const std::string& pw = "Passw0rd!") {
-    return sign_in_.initiate_auth("client1", "USER_PASSWORD_AUTH",
-                                  {{"USERNAME", email}, {"PASSWORD", pw}});
+    return initiate_auth("client1", "USER_PASSWORD_AUTH", {{"USERNAME", email}, {"PASSWORD", pw}});
   }
 
   result<auth_step> srp(const std::string& email, const std::string& pw = "Passw0rd!",
                         std::optional<std::string> timestamp = std::nullopt) {
-    testing::srp_client client;
-    auto challenge = sign_in_.initiate_auth("client1", "USER_SRP_AUTH",
-                                            {{"USERNAME", email}, {"SRP_A", client.A_hex()}});
+    cognate::testing::srp_client client;
+    auto challenge = initiate_auth("client1", "USER_SRP_AUTH",
+                                   {{"USERNAME", email}, {"SRP_A", client.A_hex()}});
     if (!challenge) {
       return challenge;
     }
@@ -94,38 +113,26 @@ class SignInTest : public ::testing::Test {
     const auto ts = timestamp.value_or(format_srp_timestamp(clock_.now()));
     auto sig = client.signature("TestPool1", p.at("USER_ID_FOR_SRP"), pw, p.at("SALT"),
                                 p.at("SRP_B"), p.at("SECRET_BLOCK"), ts);
-    return sign_in_.respond_to_auth_challenge(
-        "client1", "PASSWORD_VERIFIER", challenge->session,
-        {{"USERNAME", p.at("USER_ID_FOR_SRP")},
-         {"PASSWORD_CLAIM_SECRET_BLOCK", p.at("SECRET_BLOCK")},
-         {"PASSWORD_CLAIM_SIGNATURE", sig},
-         {"TIMESTAMP", ts}});
+    return respond("PASSWORD_VERIFIER", challenge->session,
+                   {{"USERNAME", p.at("USER_ID_FOR_SRP")},
+                    {"PASSWORD_CLAIM_SECRET_BLOCK", p.at("SECRET_BLOCK")},
+                    {"PASSWORD_CLAIM_SIGNATURE", sig},
+                    {"TIMESTAMP", ts}});
   }
 
   // Runs MFA_SETUP to the end; returns the TOTP secret and the tokens.
   std::pair<bytes, token_set> set_up_totp(const auth_step& setup) {
     EXPECT_EQ(setup.challenge_name, "MFA_SETUP");
     EXPECT_EQ(setup.parameters.at("MFAS_CAN_SETUP"), R"(["SOFTWARE_TOKEN_MFA"])");
-    auto associated = sign_in_.associate_software_token({std::nullopt, setup.session});
+    auto associated = associate({std::nullopt, setup.session});
     EXPECT_TRUE(associated);
     auto secret = *base32_decode(associated->secret_code);
-    auto verified = sign_in_.verify_software_token({std::nullopt, associated->session},
-                                                   mfa::totp_code(secret, clock_.now()));
+    auto verified = verify({std::nullopt, associated->session}, mfa::totp_code(secret, clock_.now()));
     EXPECT_TRUE(verified) << verified.error().message;
-    auto done = sign_in_.respond_to_auth_challenge("client1", "MFA_SETUP", verified->session, {});
+    auto done = respond("MFA_SETUP", verified->session, {});
     EXPECT_TRUE(done && done->tokens);
     return {secret, *done->tokens};
   }
-
-  std::filesystem::path dir_;
-  manual_clock clock_;
-  store::sqlite_store store_;
-  crypto::sealer sealer_;
-  live_settings settings_;
-  user_pool users_;
-  bool pool_ready_;
-  signing_keys keys_;
-  sign_in sign_in_;
 };
 
 TEST_F(SignInTest, SrpProofFromAnIndependentClientSignsIn) {
@@ -154,10 +161,10 @@ TEST_F(SignInTest, SrpRefusesWrongPasswordZeroPaddedDayAndStaleTimestamp) {
 }
 
 TEST_F(SignInTest, UnknownUserGetsAStableFakeChallengeAndTheSameError) {
-  testing::srp_client client;
-  auto one = sign_in_.initiate_auth("client1", "USER_SRP_AUTH",
+  cognate::testing::srp_client client;
+  auto one = initiate_auth("client1", "USER_SRP_AUTH",
                                     {{"USERNAME", "ghost@example.com"}, {"SRP_A", client.A_hex()}});
-  auto two = sign_in_.initiate_auth("client1", "USER_SRP_AUTH",
+  auto two = initiate_auth("client1", "USER_SRP_AUTH",
                                     {{"USERNAME", "ghost@example.com"}, {"SRP_A", client.A_hex()}});
   ASSERT_TRUE(one && two);
   EXPECT_EQ(one->parameters.at("SALT"), two->parameters.at("SALT"));
@@ -170,7 +177,7 @@ TEST_F(SignInTest, UnknownUserGetsAStableFakeChallengeAndTheSameError) {
 }
 
 TEST_F(SignInTest, UnconfirmedUserIsToldSoOnlyWithTheRightPassword) {
-  ASSERT_TRUE(users_.sign_up({"client1", "new@example.com", "Passw0rd!", {}}));
+  ASSERT_TRUE(registration_.sign_up(client(), {"new@example.com", "Passw0rd!", {}}));
   EXPECT_EQ(password("new@example.com").error().code, errc::user_not_confirmed);
   EXPECT_EQ(password("new@example.com", "Wrong0rd!").error().code, errc::not_authorized);
 }
@@ -179,7 +186,7 @@ TEST_F(SignInTest, RequiredModeSetsUpTotpThenAsksForACodeEachTime) {
   confirmed_user("alice@example.com");
   auto [secret, tokens] = set_up_totp(*password("alice@example.com"));
   EXPECT_FALSE(tokens.refresh_token.empty());
-  auto profile = sign_in_.get_user(tokens.access_token);
+  auto profile = get_user(tokens.access_token);
   ASSERT_TRUE(profile);
   EXPECT_EQ(profile->preferred_mfa, "SOFTWARE_TOKEN_MFA");
   EXPECT_EQ(profile->attributes.at("email_verified"), "true");
@@ -187,8 +194,7 @@ TEST_F(SignInTest, RequiredModeSetsUpTotpThenAsksForACodeEachTime) {
   clock_.advance(30s);
   auto challenge = password("alice@example.com");
   ASSERT_EQ(challenge->challenge_name, "SOFTWARE_TOKEN_MFA");
-  auto done = sign_in_.respond_to_auth_challenge(
-      "client1", "SOFTWARE_TOKEN_MFA", challenge->session,
+  auto done = respond("SOFTWARE_TOKEN_MFA", challenge->session,
       {{"SOFTWARE_TOKEN_MFA_CODE", mfa::totp_code(secret, clock_.now())}});
   ASSERT_TRUE(done) << done.error().message;
   EXPECT_TRUE(done->tokens);
@@ -202,7 +208,7 @@ TEST_F(SignInTest, WrongCodeKeepsTheSessionUntilTheCapAndCodesAreSingleUse) {
   const auto right = mfa::totp_code(secret, clock_.now());
   const std::string wrong = right == "000000" ? "000001" : "000000";
   auto answer = [&](const std::string& code) {
-    return sign_in_.respond_to_auth_challenge("client1", "SOFTWARE_TOKEN_MFA", challenge->session,
+    return respond("SOFTWARE_TOKEN_MFA", challenge->session,
                                               {{"SOFTWARE_TOKEN_MFA_CODE", code}});
   };
   auto miss = answer(wrong);
@@ -212,16 +218,15 @@ TEST_F(SignInTest, WrongCodeKeepsTheSessionUntilTheCapAndCodesAreSingleUse) {
 
   // The same code again, on a fresh sign-in: a replay.
   auto again = password("alice@example.com");
-  auto replay = sign_in_.respond_to_auth_challenge("client1", "SOFTWARE_TOKEN_MFA", again->session,
+  auto replay = respond("SOFTWARE_TOKEN_MFA", again->session,
                                                    {{"SOFTWARE_TOKEN_MFA_CODE", right}});
   EXPECT_EQ(replay.error().code, errc::code_mismatch);
   for (int i = 0; i < 4; ++i) {
-    (void)sign_in_.respond_to_auth_challenge("client1", "SOFTWARE_TOKEN_MFA", again->session,
+    (void)respond("SOFTWARE_TOKEN_MFA", again->session,
                                              {{"SOFTWARE_TOKEN_MFA_CODE", wrong}});
   }
   clock_.advance(30s);
-  auto dead = sign_in_.respond_to_auth_challenge(
-      "client1", "SOFTWARE_TOKEN_MFA", again->session,
+  auto dead = respond("SOFTWARE_TOKEN_MFA", again->session,
       {{"SOFTWARE_TOKEN_MFA_CODE", mfa::totp_code(secret, clock_.now())}});
   EXPECT_EQ(dead.error().message, "Invalid session for the user.");
 }
@@ -238,7 +243,7 @@ TEST_F(SignInTest, ParallelUsesOfOneCodeAreAcceptedOnce) {
   std::vector<std::future<bool>> results;
   for (const auto& s : sessions) {
     results.push_back(std::async(std::launch::async, [&, s] {
-      return sign_in_.respond_to_auth_challenge("client1", "SOFTWARE_TOKEN_MFA", s,
+      return respond("SOFTWARE_TOKEN_MFA", s,
                                                 {{"SOFTWARE_TOKEN_MFA_CODE", code}})
           .has_value();
     }));
@@ -254,17 +259,17 @@ TEST_F(SignInTest, SessionsExpireAfterThreeMinutes) {
   confirmed_user("alice@example.com");
   auto setup = password("alice@example.com");
   clock_.advance(3min);
-  auto late = sign_in_.associate_software_token({std::nullopt, setup->session});
+  auto late = associate({std::nullopt, setup->session});
   EXPECT_EQ(late.error().message, "Invalid session for the user, session is expired.");
 }
 
 TEST_F(SignInTest, SessionIsBoundToItsStepAndClient) {
   confirmed_user("alice@example.com");
   auto setup = password("alice@example.com");
-  auto wrong_step = sign_in_.respond_to_auth_challenge("client1", "SOFTWARE_TOKEN_MFA",
+  auto wrong_step = respond("SOFTWARE_TOKEN_MFA",
                                                        setup->session, {});
   EXPECT_EQ(wrong_step.error().code, errc::not_authorized);
-  EXPECT_EQ(sign_in_.respond_to_auth_challenge("client1", "MFA_SETUP", "cgnot-a-session-at-all", {})
+  EXPECT_EQ(respond("MFA_SETUP", "cgnot-a-session-at-all", {})
                 .error()
                 .code,
             errc::not_authorized);
@@ -273,14 +278,14 @@ TEST_F(SignInTest, SessionIsBoundToItsStepAndClient) {
 TEST_F(SignInTest, WrongSetupCodeIsRefusedAndTheSessionRetries) {
   confirmed_user("alice@example.com");
   auto setup = password("alice@example.com");
-  auto associated = sign_in_.associate_software_token({std::nullopt, setup->session});
+  auto associated = associate({std::nullopt, setup->session});
   auto secret = *base32_decode(associated->secret_code);
   const auto right = mfa::totp_code(secret, clock_.now());
   const std::string wrong = right == "000000" ? "000001" : "000000";
-  auto miss = sign_in_.verify_software_token({std::nullopt, associated->session}, wrong);
+  auto miss = verify({std::nullopt, associated->session}, wrong);
   EXPECT_EQ(miss.error().code, errc::enable_software_token_mfa);
   EXPECT_EQ(miss.error().message, "Code mismatch and fail enable Software Token MFA");
-  EXPECT_TRUE(sign_in_.verify_software_token({std::nullopt, associated->session}, right));
+  EXPECT_TRUE(verify({std::nullopt, associated->session}, right));
 }
 
 TEST_F(SignInTest, FiveFailuresLockTheAccountEvenWithTheRightPassword) {
@@ -325,37 +330,37 @@ TEST_F(SignInTest, ParallelGuessesCannotExceedTheThreshold) {
 }
 
 TEST_F(SignInTest, OptionalModeGivesTokensUntilTheUserEnrols) {
-  settings_.set(mode_settings(mfa_mode::optional));
+  set_settings(mode_settings(mfa_mode::optional));
   confirmed_user("alice@example.com");
   auto first = password("alice@example.com");
   ASSERT_TRUE(first && first->tokens);
   auto access = first->tokens->access_token;
-  auto associated = sign_in_.associate_software_token({access, std::nullopt});
+  auto associated = associate({access, std::nullopt});
   ASSERT_TRUE(associated);
   EXPECT_TRUE(associated->session.empty());
   auto secret = *base32_decode(associated->secret_code);
-  ASSERT_TRUE(sign_in_.verify_software_token({access, std::nullopt},
+  ASSERT_TRUE(verify({access, std::nullopt},
                                              mfa::totp_code(secret, clock_.now())));
-  ASSERT_TRUE(sign_in_.set_user_mfa_preference(access, mfa_preference{true, true}, std::nullopt,
+  ASSERT_TRUE(set_mfa_preference(access, mfa_preference{true, true}, std::nullopt,
                                                std::nullopt));
   EXPECT_EQ(password("alice@example.com")->challenge_name, "SOFTWARE_TOKEN_MFA");
 }
 
 TEST_F(SignInTest, OffModeGivesTokensAndRefusesTotp) {
-  settings_.set(mode_settings(mfa_mode::off));
+  set_settings(mode_settings(mfa_mode::off));
   confirmed_user("alice@example.com");
   auto first = password("alice@example.com");
   ASSERT_TRUE(first && first->tokens);
-  auto refused = sign_in_.associate_software_token({first->tokens->access_token, std::nullopt});
+  auto refused = associate({first->tokens->access_token, std::nullopt});
   EXPECT_EQ(refused.error().code, errc::software_token_mfa_not_found);
 }
 
 TEST_F(SignInTest, TokensCarryCognitosClaims) {
-  settings_.set(mode_settings(mfa_mode::off));
+  set_settings(mode_settings(mfa_mode::off));
   auto id = confirmed_user("alice@example.com");
   auto tokens = *password("alice@example.com")->tokens;
-  auto access = keys_.verify(tokens.access_token)->payload;
-  auto id_token = keys_.verify(tokens.id_token)->payload;
+  auto access = keys().verify(tokens.access_token)->payload;
+  auto id_token = keys().verify(tokens.id_token)->payload;
   EXPECT_EQ(access.at("token_use").as_string(), "access");
   EXPECT_EQ(access.at("client_id").as_string(), "client1");
   EXPECT_EQ(access.at("username").as_string(), id);
@@ -370,104 +375,169 @@ TEST_F(SignInTest, TokensCarryCognitosClaims) {
 }
 
 TEST_F(SignInTest, RefreshKeepsTheFamilyAndRevokeEndsIt) {
-  settings_.set(mode_settings(mfa_mode::off));
+  set_settings(mode_settings(mfa_mode::off));
   confirmed_user("alice@example.com");
   auto tokens = *password("alice@example.com")->tokens;
   clock_.advance(10min);
-  auto refreshed = sign_in_.refresh("client1", tokens.refresh_token);
+  auto refreshed = refresh(tokens.refresh_token);
   ASSERT_TRUE(refreshed);
   EXPECT_TRUE(refreshed->refresh_token.empty());
-  auto claims = keys_.verify(refreshed->access_token)->payload;
-  auto original = keys_.verify(tokens.access_token)->payload;
+  auto claims = keys().verify(refreshed->access_token)->payload;
+  auto original = keys().verify(tokens.access_token)->payload;
   EXPECT_EQ(claims.at("origin_jti"), original.at("origin_jti"));
   EXPECT_EQ(claims.at("auth_time"), original.at("auth_time"));
 
-  EXPECT_EQ(sign_in_.revoke_token("client1", tokens.access_token).error().code,
+  EXPECT_EQ(revoke(tokens.access_token).error().code,
             errc::unsupported_token_type);
-  ASSERT_TRUE(sign_in_.revoke_token("client1", tokens.refresh_token));
-  EXPECT_EQ(sign_in_.refresh("client1", tokens.refresh_token).error().message,
+  ASSERT_TRUE(revoke(tokens.refresh_token));
+  EXPECT_EQ(refresh(tokens.refresh_token).error().message,
             "Refresh Token has been revoked");
-  EXPECT_EQ(sign_in_.get_user(refreshed->access_token).error().message,
+  EXPECT_EQ(get_user(refreshed->access_token).error().message,
             "Access Token has been revoked");
-  EXPECT_EQ(sign_in_.refresh("client1", "crnonsense").error().message, "Invalid Refresh Token");
+  EXPECT_EQ(refresh("crnonsense").error().message, "Invalid Refresh Token");
 }
 
 TEST_F(SignInTest, GlobalSignOutRevokesEverySession) {
-  settings_.set(mode_settings(mfa_mode::off));
+  set_settings(mode_settings(mfa_mode::off));
   confirmed_user("alice@example.com");
   auto one = *password("alice@example.com")->tokens;
   auto two = *password("alice@example.com")->tokens;
-  ASSERT_TRUE(sign_in_.global_sign_out(one.access_token));
-  EXPECT_EQ(sign_in_.get_user(two.access_token).error().message, "Access Token has been revoked");
-  EXPECT_FALSE(sign_in_.refresh("client1", two.refresh_token));
+  ASSERT_TRUE(global_sign_out(one.access_token));
+  EXPECT_EQ(get_user(two.access_token).error().message, "Access Token has been revoked");
+  EXPECT_FALSE(refresh(two.refresh_token));
   auto three = *password("alice@example.com")->tokens;  // signing in again works
-  EXPECT_TRUE(sign_in_.get_user(three.access_token));
+  EXPECT_TRUE(get_user(three.access_token));
 }
 
 TEST_F(SignInTest, ExpiredOrTamperedAccessTokensAreRefused) {
-  settings_.set(mode_settings(mfa_mode::off));
+  set_settings(mode_settings(mfa_mode::off));
   confirmed_user("alice@example.com");
   auto tokens = *password("alice@example.com")->tokens;
   auto tampered = tokens.access_token;
   tampered[tampered.find('.') + 5] ^= 1;
-  EXPECT_EQ(sign_in_.get_user(tampered).error().message, "Invalid Access Token");
-  EXPECT_EQ(sign_in_.get_user(tokens.id_token).error().message, "Invalid Access Token");
+  EXPECT_EQ(get_user(tampered).error().message, "Invalid Access Token");
+  EXPECT_EQ(get_user(tokens.id_token).error().message, "Invalid Access Token");
   clock_.advance(1h);
-  EXPECT_EQ(sign_in_.get_user(tokens.access_token).error().message, "Access Token has expired");
+  EXPECT_EQ(get_user(tokens.access_token).error().message, "Access Token has expired");
   clock_.advance(30 * 24h);
-  EXPECT_EQ(sign_in_.refresh("client1", tokens.refresh_token).error().message,
+  EXPECT_EQ(refresh(tokens.refresh_token).error().message,
             "Refresh Token has expired");
 }
 
 TEST_F(SignInTest, RotatedKeyIsPublishedFirstSignsAfterADelayAndTheOldOneLingers) {
-  settings_.set(mode_settings(mfa_mode::off));
+  set_settings(mode_settings(mfa_mode::off));
   confirmed_user("alice@example.com");
   auto before = *password("alice@example.com")->tokens;
-  auto old_kid = std::string(keys_.verify(before.access_token)->header.at("kid").as_string());
+  auto old_kid = std::string(keys().verify(before.access_token)->header.at("kid").as_string());
   auto rotated = signing_keys::rotate(store_, sealer_, "us-east-1_TestPool1", clock_);
   ASSERT_TRUE(rotated);
 
   // Published at once (every node's JWKS lists it after its next reload) but not signing yet.
   clock_.advance(2s);
-  keys_.reload();
-  EXPECT_EQ(keys_.jwks().at("keys").as_array().size(), 2u);
+  keys().reload();
+  EXPECT_EQ(keys().jwks().at("keys").as_array().size(), 2u);
   auto during = *password("alice@example.com")->tokens;
-  EXPECT_EQ(keys_.verify(during.access_token)->header.at("kid").as_string(), old_kid);
+  EXPECT_EQ(keys().verify(during.access_token)->header.at("kid").as_string(), old_kid);
 
   // After the publish delay the new key signs; tokens of the old key stay valid.
   clock_.advance(signing_keys::publish_delay);
-  keys_.reload();
+  keys().reload();
   auto after = *password("alice@example.com")->tokens;
-  EXPECT_EQ(keys_.verify(after.access_token)->header.at("kid").as_string(), *rotated);
-  EXPECT_TRUE(sign_in_.get_user(during.access_token));
+  EXPECT_EQ(keys().verify(after.access_token)->header.at("kid").as_string(), *rotated);
+  EXPECT_TRUE(get_user(during.access_token));
 
   // A node that has not reloaded yet verifies a token of the new key by reloading at once.
   signing_keys stale(store_, sealer_, "us-east-1_TestPool1", clock_, std::chrono::hours(1));
   EXPECT_TRUE(stale.verify(after.access_token));
 
   clock_.advance(1h + 6min);  // every token of the old key has expired
-  keys_.reload();
-  auto jwks = keys_.jwks().at("keys").as_array();
+  keys().reload();
+  auto jwks = keys().jwks().at("keys").as_array();
   ASSERT_EQ(jwks.size(), 1u);
   EXPECT_EQ(jwks[0].at("kid").as_string(), *rotated);
 }
 
-TEST(SrpTimestamp, ParsesCognitosFormatStrictly) {
-  auto t = parse_srp_timestamp("Tue Mar 5 09:04:01 UTC 2024");
-  ASSERT_TRUE(t);
-  EXPECT_EQ(to_unix(*t), 1709629441);
-  EXPECT_EQ(format_srp_timestamp(*t), "Tue Mar 5 09:04:01 UTC 2024");
-  EXPECT_TRUE(parse_srp_timestamp("Fri Nov 27 18:49:32 UTC 2026"));
-  EXPECT_FALSE(parse_srp_timestamp("Tue Mar 05 09:04:01 UTC 2024"));  // padded day
-  EXPECT_FALSE(parse_srp_timestamp("Wed Mar 5 09:04:01 UTC 2024"));   // wrong weekday
-  EXPECT_FALSE(parse_srp_timestamp("Tue Mar 5 9:04:01 UTC 2024"));
-  EXPECT_FALSE(parse_srp_timestamp("Tue Mar 5 09:04:01 GMT 2024"));
-  EXPECT_FALSE(parse_srp_timestamp("Tue Mar 5 09:04:01 UTC 2024 "));
-  EXPECT_FALSE(parse_srp_timestamp(""));
-  // Found by fuzz/text_parsers_fuzz: a far-future year overflowed the clock type.
-  EXPECT_FALSE(parse_srp_timestamp("Tue Mar 5 09:04:01 UTC 6024"));
-  EXPECT_FALSE(parse_srp_timestamp("Thu Jan 1 00:00:00 UTC 1000"));
+// Every transaction run twice, the first run rolled back, as PostgreSQL does after a
+// serialization failure: answers and stored state must be those of one run.
+class SignInUnderRerunsTest : public SignInTest {
+ protected:
+  SignInUnderRerunsTest() { reruns_.rerun = true; }
+
+  // Another node turns TOTP on for the user (a secret only this test knows).
+  bytes enable_totp(const std::string& user_id) {
+    auto secret = mfa::new_totp_secret();
+    auto ok = store_.transact([&](store::transaction& tx) {
+      return tx.factors().put({.pool_id = testing::test_pool_id,
+                               .user_id = user_id,
+                               .id = "totp",
+                               .kind = "totp",
+                               .secret_sealed = sealer_.seal(secret, "user:" + user_id + ":totp"),
+                               .enabled = true,
+                               .preferred = true});
+    });
+    EXPECT_TRUE(ok);
+    return secret;
+  }
+};
+
+TEST_F(SignInUnderRerunsTest, TheWholeJourneyGivesTheSameAnswers) {
+  confirmed_user("alice@example.com");
+  auto [secret, tokens] = set_up_totp(*srp("alice@example.com"));
+  EXPECT_TRUE(get_user(tokens.access_token));
+  EXPECT_TRUE(refresh(tokens.refresh_token));
+  clock_.advance(30s);
+  auto challenge = password("alice@example.com");
+  ASSERT_TRUE(challenge);
+  ASSERT_EQ(challenge->challenge_name, "SOFTWARE_TOKEN_MFA");
+  const auto right = mfa::totp_code(secret, clock_.now());
+  const std::string wrong = right == "000000" ? "000001" : "000000";
+  for (int i = 0; i < 4; ++i) {  // counted once each: the Session survives four
+    EXPECT_EQ(respond("SOFTWARE_TOKEN_MFA", challenge->session, {{"SOFTWARE_TOKEN_MFA_CODE", wrong}})
+                  .error()
+                  .code,
+              errc::code_mismatch);
+  }
+  auto done = respond("SOFTWARE_TOKEN_MFA", challenge->session, {{"SOFTWARE_TOKEN_MFA_CODE", right}});
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_TRUE(done->tokens);
+  EXPECT_TRUE(global_sign_out(done->tokens->access_token));
+  EXPECT_EQ(get_user(done->tokens->access_token).error().message, "Access Token has been revoked");
+  EXPECT_GT(reruns_.reruns(), 15);
+}
+
+TEST_F(SignInUnderRerunsTest, EachPasswordAttemptIsCountedOnce) {
+  set_settings(mode_settings(mfa_mode::off));
+  confirmed_user("alice@example.com");
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(password("alice@example.com", "Wrong0rd!").error().message,
+              "Incorrect username or password.");
+  }
+  EXPECT_TRUE(password("alice@example.com"));  // four failures, not eight: no lock
+  for (int i = 0; i < 5; ++i) {
+    (void)password("alice@example.com", "Wrong0rd!");
+  }
+  EXPECT_EQ(password("alice@example.com").error().message, "Password attempts exceeded");
+}
+
+// The step after a right password is prepared from the account as the attempt read it. If the
+// account changes before the transaction that stores the step runs again, the answer must be
+// the step that second run stored: here TOTP turned on meanwhile, so a SOFTWARE_TOKEN_MFA
+// challenge whose Session works — not the tokens the first, rolled-back run stored.
+TEST_F(SignInUnderRerunsTest, TheAnswerIsWhatTheLastRunStored) {
+  set_settings(mode_settings(mfa_mode::optional));
+  const auto id = confirmed_user("alice@example.com");
+  bytes secret;
+  // The next transaction is the attempt's count; the one after it stores the next step.
+  reruns_.between = [&] { reruns_.between = [&] { secret = enable_totp(id); }; };
+  auto step = password("alice@example.com");
+  ASSERT_TRUE(step) << step.error().message;
+  ASSERT_EQ(step->challenge_name, "SOFTWARE_TOKEN_MFA");
+  EXPECT_FALSE(step->tokens);
+  auto done = respond("SOFTWARE_TOKEN_MFA", step->session,
+                      {{"SOFTWARE_TOKEN_MFA_CODE", mfa::totp_code(secret, clock_.now())}});
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_TRUE(refresh(done->tokens->refresh_token));
 }
 
 }  // namespace
-}  // namespace cognate::pool
+}  // namespace cognate::auth

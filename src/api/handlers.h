@@ -1,0 +1,27 @@
+#pragma once
+// The handlers of the operation table (operations.cpp). Each reads its validated input from the
+// call, calls the domain and encodes Cognito's answer. Blocking; run on worker threads.
+
+#include "api/operation.h"
+
+namespace cognate::api::handlers {
+
+// Sign-up group (sign_up_operations.cpp).
+result<boost::json::object> sign_up(const call& c);
+result<boost::json::object> confirm_sign_up(const call& c);
+result<boost::json::object> resend_confirmation_code(const call& c);
+
+// Sign-in group (sign_in_operations.cpp).
+result<boost::json::object> initiate_auth(const call& c);
+result<boost::json::object> respond_to_auth_challenge(const call& c);
+result<boost::json::object> revoke_token(const call& c);
+result<boost::json::object> get_tokens_from_refresh_token(const call& c);
+
+// Signed-in users (user_operations.cpp).
+result<boost::json::object> get_user(const call& c);
+result<boost::json::object> global_sign_out(const call& c);
+result<boost::json::object> associate_software_token(const call& c);
+result<boost::json::object> verify_software_token(const call& c);
+result<boost::json::object> set_user_mfa_preference(const call& c);
+
+}  // namespace cognate::api::handlers

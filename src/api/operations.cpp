@@ -1,0 +1,116 @@
+// The operation table: every Cognito operation Cognate answers, with its input members in the
+// order Cognito validates them (protocol doc §3–§4).
+#include "api/handlers.h"
+#include "api/operation.h"
+
+#include <array>
+
+namespace cognate::api {
+namespace {
+
+using enum member_type;
+
+constexpr string_rule client_id_rule{.min_length = 1, .max_length = 128, .no_whitespace = true};
+constexpr string_rule username_rule{.min_length = 1, .max_length = 128, .no_whitespace = true};
+constexpr string_rule code_rule{.min_length = 1, .max_length = 2048, .no_whitespace = true};
+constexpr string_rule token_rule{.min_length = 1, .max_length = 8192, .no_whitespace = true};
+constexpr string_rule session_rule{.min_length = 20, .max_length = 2048, .no_whitespace = true};
+constexpr string_rule name_rule{.min_length = 1, .max_length = 64, .no_whitespace = true};
+constexpr string_rule secret_rule{.min_length = 0, .max_length = 256};
+
+constexpr member_rule client_id{"ClientId", string, true, client_id_rule};
+constexpr member_rule required_access_token{"AccessToken", string, true, token_rule};
+constexpr member_rule optional_access_token{"AccessToken", string, false, token_rule};
+constexpr member_rule optional_session{"Session", string, false, session_rule};
+
+constexpr std::array sign_up_members{
+    client_id,
+    member_rule{"Username", string, true, username_rule},
+    member_rule{"Password", string, false, {.min_length = 0, .max_length = 4096}},
+    member_rule{"UserAttributes", attribute_list},
+};
+constexpr std::array confirm_sign_up_members{
+    client_id,
+    member_rule{"Username", string, true, username_rule},
+    member_rule{"ConfirmationCode", string, true, code_rule},
+};
+constexpr std::array resend_members{
+    client_id,
+    member_rule{"Username", string, true, username_rule},
+};
+constexpr std::array initiate_auth_members{
+    client_id,
+    member_rule{"AuthFlow", string, true, name_rule},
+    member_rule{"AuthParameters", string_map},
+};
+constexpr std::array respond_members{
+    client_id,
+    member_rule{"ChallengeName", string, true, name_rule},
+    optional_session,
+    member_rule{"ChallengeResponses", string_map},
+};
+constexpr std::array associate_members{optional_access_token, optional_session};
+constexpr std::array verify_members{
+    member_rule{"UserCode", string, true,
+                {.min_length = 6, .max_length = 6, .no_whitespace = true, .digits_only = true}},
+    member_rule{"FriendlyDeviceName", string, false, {.min_length = 0, .max_length = 256}},
+    optional_access_token,
+    optional_session,
+};
+constexpr std::array set_mfa_preference_members{
+    required_access_token,
+    member_rule{"SoftwareTokenMfaSettings", mfa_setting},
+    member_rule{"SMSMfaSettings", mfa_setting},
+    member_rule{"EmailMfaSettings", mfa_setting},
+};
+constexpr std::array access_token_members{required_access_token};
+constexpr std::array revoke_members{
+    member_rule{"Token", string, true, token_rule},
+    client_id,
+    member_rule{"ClientSecret", string, false, secret_rule},
+};
+constexpr std::array refresh_members{
+    member_rule{"RefreshToken", string, true, token_rule},
+    client_id,
+    member_rule{"ClientSecret", string, false, secret_rule},
+    member_rule{"DeviceKey", string, false, secret_rule},
+};
+
+using limit = limit_class;
+constexpr auto none = authentication::none;
+constexpr auto access_token_or_session = authentication::access_token_or_session;
+
+constexpr std::array table{
+    operation_spec{"SignUp", handlers::sign_up, none, pool_lookup::client_id, false,
+                   limit::sign_up, sign_up_members},
+    operation_spec{"ConfirmSignUp", handlers::confirm_sign_up, none, pool_lookup::client_id, false,
+                   limit::sign_up, confirm_sign_up_members},
+    operation_spec{"ResendConfirmationCode", handlers::resend_confirmation_code, none,
+                   pool_lookup::client_id, false, limit::sign_up, resend_members},
+    operation_spec{"InitiateAuth", handlers::initiate_auth, none, pool_lookup::client_id, false,
+                   limit::sign_in, initiate_auth_members},
+    operation_spec{"RespondToAuthChallenge", handlers::respond_to_auth_challenge, none,
+                   pool_lookup::client_id, false, limit::sign_in, respond_members},
+    operation_spec{"AssociateSoftwareToken", handlers::associate_software_token,
+                   access_token_or_session, pool_lookup::session, false, limit::mfa,
+                   associate_members},
+    operation_spec{"VerifySoftwareToken", handlers::verify_software_token, access_token_or_session,
+                   pool_lookup::session, false, limit::mfa, verify_members},
+    operation_spec{"SetUserMFAPreference", handlers::set_user_mfa_preference,
+                   authentication::access_token, pool_lookup::access_token, false, limit::mfa,
+                   set_mfa_preference_members},
+    operation_spec{"GetUser", handlers::get_user, authentication::access_token,
+                   pool_lookup::access_token, true, limit::read, access_token_members},
+    operation_spec{"GlobalSignOut", handlers::global_sign_out, authentication::access_token,
+                   pool_lookup::access_token, false, limit::token, access_token_members},
+    operation_spec{"RevokeToken", handlers::revoke_token, none, pool_lookup::client_id, false,
+                   limit::token, revoke_members},
+    operation_spec{"GetTokensFromRefreshToken", handlers::get_tokens_from_refresh_token, none,
+                   pool_lookup::client_id, false, limit::token, refresh_members},
+};
+
+}  // namespace
+
+std::span<const operation_spec> cognito_operations() { return table; }
+
+}  // namespace cognate::api

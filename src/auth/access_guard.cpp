@@ -1,0 +1,38 @@
+#include "auth/access_guard.h"
+
+#include "common/reasons.h"
+
+namespace cognate::auth {
+
+result<caller> access_guard::check(const pool::directory_snapshot& directory,
+                                   std::string_view token) const {
+  auto pool = directory.pool_for_issuer(token::unverified_issuer(token));
+  if (!pool) {
+    return fail(reason::invalid_access_token);
+  }
+  auto jwt = pool->keys->verify(token);
+  if (!jwt) {
+    return fail(reason::invalid_access_token);
+  }
+  ASSIGN_OR_RETURN(auto claims, token::read_access_claims(*jwt, pool->issuer, clock_.now()));
+  return store::in_read(store_, [&](store::transaction& tx) -> result<caller> {
+    ASSIGN_OR_RETURN(auto revoked, tx.tokens().family_revoked(pool->id, claims.origin_jti));
+    if (revoked) {
+      return fail(reason::access_token_revoked);
+    }
+    ASSIGN_OR_RETURN(auto user, tx.users().find_by_id(pool->id, claims.sub));
+    if (!user) {
+      return fail(reason::user_does_not_exist);
+    }
+    if (!user->enabled) {
+      return fail(reason::user_disabled);
+    }
+    ASSIGN_OR_RETURN(auto factors, tx.factors().list(pool->id, user->id));
+    return caller{.pool = pool,
+                  .user = std::move(*user),
+                  .factors = std::move(factors),
+                  .claims = claims};
+  });
+}
+
+}  // namespace cognate::auth

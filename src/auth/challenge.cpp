@@ -1,0 +1,100 @@
+#include "auth/challenge.h"
+
+#include <boost/json.hpp>
+
+#include <array>
+
+namespace cognate::auth {
+namespace {
+
+using enum step;
+
+constexpr auto respond = continuation::respond;
+constexpr auto verify = continuation::verify;
+constexpr std::nullopt_t none = std::nullopt;
+
+// spent_by is {respond, associate, verify}.
+constexpr std::array table = {
+    challenge_info{password_verifier, "PASSWORD_VERIFIER", "PASSWORD_VERIFIER",
+                   {true, false, false}, none, 0},
+    challenge_info{software_token_mfa, "SOFTWARE_TOKEN_MFA", "SOFTWARE_TOKEN_MFA",
+                   {false, false, false}, respond, 5},
+    challenge_info{mfa_setup, "MFA_SETUP:associate", "MFA_SETUP", {false, true, false}, none, 0},
+    // Associating again replaces the secret, and with it this step.
+    challenge_info{mfa_setup_verify, "MFA_SETUP:verify", "MFA_SETUP", {false, true, false}, verify, 5},
+    challenge_info{mfa_setup_done, "MFA_SETUP:done", "MFA_SETUP", {true, false, false}, none, 0},
+};
+
+constexpr bool in_order() {
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    if (static_cast<std::size_t>(table[i].id) != i) {
+      return false;
+    }
+  }
+  return true;
+}
+static_assert(in_order(), "challenge_info rows must follow the order of enum class step");
+
+std::string text_of(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+}  // namespace
+
+const challenge_info& info(step s) { return table.at(static_cast<std::size_t>(s)); }
+
+std::optional<step> step_stored_as(std::string_view name) {
+  for (const auto& row : table) {
+    if (row.stored_name == name) {
+      return row.id;
+    }
+  }
+  return std::nullopt;
+}
+
+bool spends(step s, continuation c) { return info(s).spent_by.at(static_cast<std::size_t>(c)); }
+
+bool continues(step s, continuation c) { return spends(s, c) || info(s).retried_by == c; }
+
+std::string encode_state(const challenge_state& state) {
+  if (const auto* srp = std::get_if<srp_state>(&state)) {
+    boost::json::object o{{"u", srp->user_id},
+                          {"b", srp->b_hex},
+                          {"B", srp->B_hex},
+                          {"A", srp->A_hex},
+                          {"block", srp->secret_block},
+                          {"fake", srp->unknown_user}};
+    if (srp->unknown_user) {
+      o["v"] = srp->fake_verifier_hex;
+    }
+    return boost::json::serialize(o);
+  }
+  return "{}";
+}
+
+result<challenge_state> decode_state(step s, std::string_view text) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  if (ec || !v.is_object()) {
+    return internal_failure("a Session's state is not a JSON object");
+  }
+  if (s != step::password_verifier) {
+    return challenge_state{};
+  }
+  const auto& o = v.as_object();
+  const auto* fake = o.if_contains("fake");
+  srp_state out{.user_id = text_of(o, "u"),
+                .b_hex = text_of(o, "b"),
+                .B_hex = text_of(o, "B"),
+                .A_hex = text_of(o, "A"),
+                .secret_block = text_of(o, "block"),
+                .unknown_user = fake && fake->is_bool() && fake->as_bool(),
+                .fake_verifier_hex = text_of(o, "v")};
+  if (out.b_hex.empty() || out.B_hex.empty() || out.A_hex.empty()) {
+    return internal_failure("a PASSWORD_VERIFIER Session lacks its SRP state");
+  }
+  return challenge_state{std::move(out)};
+}
+
+}  // namespace cognate::auth

@@ -1,0 +1,36 @@
+#pragma once
+// The factors this server has, registered in one place: the first factors (password, SRP) and
+// the second factors the next-step policy chooses among (TOTP now; email codes next). Immutable
+// after construction; safe for concurrent use.
+
+#include "auth/factor.h"
+#include "auth/password_factor.h"
+#include "auth/srp_factor.h"
+#include "auth/totp_factor.h"
+
+#include <chrono>
+#include <vector>
+
+namespace cognate::auth {
+
+class factor_set {
+ public:
+  factor_set(const crypto::sealer& sealer, std::chrono::seconds srp_timestamp_skew)
+      : password_(sealer), srp_(sealer, srp_timestamp_skew), totp_(sealer) {}
+
+  const password_factor& password() const { return password_; }
+  const srp_factor& srp() const { return srp_; }
+  const totp_factor& totp() const { return totp_; }
+
+  // Every second factor, in the order MFAS_CAN_SETUP / MFAS_CAN_CHOOSE list them.
+  std::vector<const factor*> second_factors() const { return {&totp_}; }
+  // The second factor of `kind`, or nullptr when the server has none.
+  const factor* second_factor(factor_kind kind) const;
+
+ private:
+  password_factor password_;
+  srp_factor srp_;
+  totp_factor totp_;
+};
+
+}  // namespace cognate::auth

@@ -1,0 +1,43 @@
+#pragma once
+// Lockout of password guessing (docs/sign-in.md): every proof of a password is counted before it
+// is checked, in a transaction of its own, so parallel guesses cannot exceed the threshold; the
+// threshold-th failure in a row locks the account for `first` (30 s), each further one doubles it
+// up to `max` (15 minutes); a correct password resets the count. Pure rules over the user record;
+// the caller runs them inside its transactions. Safe for concurrent use.
+
+#include "common/clock.h"
+#include "common/error.h"
+#include "store/store.h"
+
+#include <chrono>
+
+namespace cognate::auth {
+
+struct lockout_policy {
+  int threshold = 5;
+  std::chrono::seconds first = std::chrono::seconds(30);
+  std::chrono::seconds max = std::chrono::minutes(15);
+};
+
+enum class attempt {
+  counted,  // the proof may be checked now
+  locked,   // a lock holds: answer "Password attempts exceeded" whatever the proof
+};
+
+class lockout {
+ public:
+  explicit lockout(lockout_policy policy = {}) : policy_(policy) {}
+
+  // Inside `tx`: counts one attempt of `user` (updated in place and written, with a "lockout"
+  // audit row when it locks), or says it is locked (nothing written). The outcome is a value so
+  // that the caller's transaction commits what else it did (a spent Session) either way.
+  result<attempt> count_attempt(store::transaction& tx, store::user_record& user,
+                                time_point now) const;
+  // A correct password: the count starts again (the caller writes the record).
+  static void reset(store::user_record& user);
+
+ private:
+  lockout_policy policy_;
+};
+
+}  // namespace cognate::auth

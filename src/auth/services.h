@@ -1,0 +1,43 @@
+#pragma once
+// Everything the API needs from sign-in, wired once: the access check, factors, Sessions,
+// tokens, the sign-in flow and MFA settings. Safe for concurrent use; members outlive requests.
+
+#include "auth/access_guard.h"
+#include "auth/factors.h"
+#include "auth/lockout.h"
+#include "auth/mfa_settings.h"
+#include "auth/session_service.h"
+#include "auth/sign_in.h"
+#include "auth/token_service.h"
+#include "common/clock.h"
+#include "crypto/sealer.h"
+#include "store/store.h"
+
+#include <chrono>
+
+namespace cognate::auth {
+
+struct auth_options {
+  std::chrono::seconds srp_timestamp_skew = std::chrono::minutes(5);
+  lockout_policy lockout;
+};
+
+struct services {
+  services(store::store& store, const crypto::sealer& sealer, const clock& clock,
+           auth_options options = {})
+      : guard(store, clock),
+        factors(sealer, options.srp_timestamp_skew),
+        sessions(sealer, clock),
+        tokens(store, clock),
+        flow(store, clock, factors, sessions, tokens, options.lockout),
+        mfa(store, clock, factors, sessions) {}
+
+  access_guard guard;
+  factor_set factors;
+  session_service sessions;
+  token_service tokens;
+  sign_in flow;
+  mfa_settings mfa;
+};
+
+}  // namespace cognate::auth

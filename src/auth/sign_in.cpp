@@ -1,0 +1,402 @@
+#include "auth/sign_in.h"
+
+#include "common/reasons.h"
+#include "pool/users.h"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace cognate::auth {
+namespace {
+
+std::string param(const string_map& m, const std::string& key) {
+  auto it = m.find(key);
+  return it == m.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+// A user and their factors, as one transaction read them.
+struct sign_in::account {
+  store::user_record user;
+  std::vector<store::factor_record> factors;
+};
+
+// What follows a correct first factor, made outside the transaction that stores it: tokens with
+// their refresh-token row, or a challenge Session; and the answer to send once stored.
+struct sign_in::prepared_step {
+  std::optional<minted_tokens> tokens;
+  std::optional<pending_session> challenge;
+  auth_step answer;
+};
+
+namespace {
+
+// The user `find` finds and their factors, inside `tx`.
+template <class Find>
+auto read_account(store::transaction& tx, const std::string& pool_id, Find find)
+    -> result<std::optional<std::pair<store::user_record, std::vector<store::factor_record>>>> {
+  ASSIGN_OR_RETURN(auto user, find(tx));
+  if (!user) {
+    return std::nullopt;
+  }
+  ASSIGN_OR_RETURN(auto factors, tx.factors().list(pool_id, user->id));
+  return std::pair{std::move(*user), std::move(factors)};
+}
+
+}  // namespace
+
+sign_in::sign_in(store::store& store, const clock& clock, const factor_set& factors,
+                 const session_service& sessions, const token_service& tokens,
+                 lockout_policy lockout_policy)
+    : store_(store),
+      clock_(clock),
+      factors_(factors),
+      sessions_(sessions),
+      tokens_(tokens),
+      lockout_(lockout_policy) {}
+
+// ---- the next step --------------------------------------------------------------------------
+
+next_step sign_in::decide(const pool::pool_entry& pool, const account& a) const {
+  const subject who{pool, &a.user, a.factors, a.user.id, clock_.now()};
+  next_step_input in{.mfa = pool.settings.mfa, .status = a.user.status, .enabled = a.user.enabled};
+  for (const auto* f : factors_.second_factors()) {
+    in.second_factors.push_back({.kind = f->kind(),
+                                 .allowed = f->allowed(pool.settings),
+                                 .enrolled = f->enrolled(who),
+                                 .preferred = f->preferred(who)});
+  }
+  return decide_next_step(in);
+}
+
+result<sign_in::prepared_step> sign_in::prepare(const pool::client_entry& client, const account& a,
+                                                const next_step& decision) const {
+  const auto& pool = *client.pool;
+  switch (decision.what) {
+    case next_step::kind::refuse:
+      return fail(decision.refusal);
+    case next_step::kind::tokens: {
+      auto minted = tokens_.mint(client, a.user);
+      auth_step answer{.tokens = minted.tokens};
+      return prepared_step{.tokens = std::move(minted), .answer = std::move(answer)};
+    }
+    case next_step::kind::challenge: {
+      const auto* f = factors_.second_factor(decision.factor);
+      if (f == nullptr || decision.factor != factor_kind::totp) {
+        return internal_failure("the policy chose an MFA factor this server cannot ask for");
+      }
+      const subject who{pool, &a.user, a.factors, a.user.id, clock_.now()};
+      ASSIGN_OR_RETURN(auto start, f->begin(who, {}));
+      auto pending = sessions_.open(step::software_token_mfa, pool.id, client.record, a.user.id,
+                                    start.state);
+      auth_step answer{.challenge_name = std::string(info(step::software_token_mfa).wire_name),
+                       .session = pending.handle,
+                       .parameters = std::move(start.parameters)};
+      return prepared_step{.challenge = std::move(pending), .answer = std::move(answer)};
+    }
+    case next_step::kind::mfa_setup: {
+      boost::json::array can_set_up;
+      for (auto kind : decision.options) {
+        can_set_up.emplace_back(mfa_wire_name(kind));
+      }
+      auto pending = sessions_.open(step::mfa_setup, pool.id, client.record, a.user.id);
+      auth_step answer{.challenge_name = std::string(info(step::mfa_setup).wire_name),
+                       .session = pending.handle,
+                       .parameters = {{"MFAS_CAN_SETUP", boost::json::serialize(can_set_up)}}};
+      return prepared_step{.challenge = std::move(pending), .answer = std::move(answer)};
+    }
+    case next_step::kind::select_mfa_type:
+      break;  // needs the SELECT_MFA_TYPE row in the challenge table (the email-MFA issue)
+  }
+  return internal_failure("the policy chose a next step this server cannot ask for");
+}
+
+result<void> sign_in::store_prepared(store::transaction& tx, const prepared_step& p) const {
+  if (p.tokens) {
+    return tokens_.store(tx, *p.tokens);
+  }
+  return tx.sessions().insert(p.challenge->record);
+}
+
+result<auth_step> sign_in::after_first_factor(const pool::client_entry& client,
+                                              const account& seen, bool correct) {
+  if (!correct) {
+    return fail(reason::incorrect_credentials);
+  }
+  const auto& pool = *client.pool;
+  // The next step is prepared from the account as the attempt read it — tokens minted (RSA) or a
+  // challenge Session made — before the transaction, so the store is not held for the crypto.
+  const auto expected = decide(pool, seen);
+  std::optional<prepared_step> prepared;
+  if (expected.what != next_step::kind::refuse) {
+    ASSIGN_OR_RETURN(prepared, prepare(client, seen, expected));
+  }
+  // One transaction resets the failure count and stores the prepared step, if the account still
+  // leads to it. Everything it returns is derived in the run that returns it: PostgreSQL may run
+  // it twice.
+  struct settled {
+    account fresh;
+    next_step decision;
+    bool stored = false;
+  };
+  ASSIGN_OR_RETURN(auto done, store::in_transaction(store_, [&](store::transaction& tx)
+                                                                -> result<settled> {
+    ASSIGN_OR_RETURN(auto found, read_account(tx, pool.id, [&](store::transaction& t) {
+                       return t.users().find_by_id(pool.id, seen.user.id);
+                     }));
+    if (!found) {
+      return fail(reason::incorrect_credentials);
+    }
+    account fresh{std::move(found->first), std::move(found->second)};
+    lockout::reset(fresh.user);
+    RETURN_IF_ERROR(tx.users().update(fresh.user));
+    const auto decision = decide(pool, fresh);
+    const bool store_it = prepared && decision == expected;
+    if (store_it) {
+      RETURN_IF_ERROR(store_prepared(tx, *prepared));
+    }
+    return settled{std::move(fresh), decision, store_it};
+  }));
+  if (done.stored) {
+    return std::move(prepared->answer);
+  }
+  // The account changed meanwhile (or the step is a refusal): prepare from the fresh record.
+  ASSIGN_OR_RETURN(auto next, prepare(client, done.fresh, done.decision));
+  RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) { return store_prepared(tx, next); }));
+  return std::move(next.answer);
+}
+
+result<std::optional<std::pair<store::user_record, attempt>>> sign_in::count_attempt(
+    const std::string& pool_id, const std::string& user_id, time_point now) {
+  using counted = std::optional<std::pair<store::user_record, attempt>>;
+  return store::in_transaction(store_, [&](store::transaction& tx) -> result<counted> {
+    ASSIGN_OR_RETURN(auto user, tx.users().find_by_id(pool_id, user_id));
+    if (!user) {
+      return std::nullopt;
+    }
+    ASSIGN_OR_RETURN(auto outcome, lockout_.count_attempt(tx, *user, now));
+    return std::pair{std::move(*user), outcome};
+  });
+}
+
+// ---- first factors --------------------------------------------------------------------------
+
+result<auth_step> sign_in::initiate_auth(const pool::client_entry& client, const std::string& flow,
+                                         const string_map& parameters) {
+  if (flow == "USER_SRP_AUTH" && client.allows("USER_SRP_AUTH")) {
+    return start_srp(client, parameters);
+  }
+  if (flow == "USER_PASSWORD_AUTH" && client.allows("USER_PASSWORD_AUTH")) {
+    return password_auth(client, parameters);
+  }
+  if ((flow == "REFRESH_TOKEN_AUTH" || flow == "REFRESH_TOKEN") &&
+      client.allows("REFRESH_TOKEN_AUTH")) {
+    ASSIGN_OR_RETURN(auto tokens, tokens_.refresh(client, param(parameters, "REFRESH_TOKEN")));
+    return auth_step{.tokens = std::move(tokens)};
+  }
+  if (flow == "ADMIN_NO_SRP_AUTH" || flow == "ADMIN_USER_PASSWORD_AUTH") {
+    return fail(reason::admin_flow_only, flow);
+  }
+  return fail(reason::flow_not_enabled, flow);
+}
+
+result<auth_step> sign_in::start_srp(const pool::client_entry& client,
+                                     const string_map& parameters) {
+  const auto& pool = *client.pool;
+  const auto username = param(parameters, "USERNAME");
+  const auto a_hex = param(parameters, "SRP_A");
+  if (username.empty() || a_hex.empty()) {
+    return fail(reason::missing_auth_parameter, "USERNAME or SRP_A");
+  }
+  if (a_hex.size() > 2048 ||
+      !std::all_of(a_hex.begin(), a_hex.end(), [](unsigned char c) { return std::isxdigit(c) != 0; })) {
+    return fail(reason::srp_a_not_hex);
+  }
+  ASSIGN_OR_RETURN(auto user, store::in_read(store_, [&](store::transaction& tx) {
+                     return pool::find_user_by_name(tx, pool.id, username);
+                   }));
+  if (!user && !client.record.prevent_user_existence_errors) {
+    return fail(reason::user_not_found);
+  }
+  const std::vector<store::factor_record> no_factors;
+  const subject who{pool, user ? &*user : nullptr, no_factors, username, clock_.now()};
+  ASSIGN_OR_RETURN(auto start, factors_.srp().begin(who, parameters));
+  auto pending =
+      sessions_.open(step::password_verifier, pool.id, client.record, start.user_id, start.state);
+  RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) {
+    return tx.sessions().insert(pending.record);
+  }));
+  return auth_step{.challenge_name = std::string(info(step::password_verifier).wire_name),
+                   .session = std::move(pending.handle),
+                   .parameters = std::move(start.parameters)};
+}
+
+result<auth_step> sign_in::password_auth(const pool::client_entry& client,
+                                         const string_map& parameters) {
+  const auto& pool = *client.pool;
+  const auto username = param(parameters, "USERNAME");
+  if (username.empty() || param(parameters, "PASSWORD").empty()) {
+    return fail(reason::missing_auth_parameter, "USERNAME or PASSWORD");
+  }
+  const auto now = clock_.now();
+  ASSIGN_OR_RETURN(auto found, store::in_read(store_, [&](store::transaction& tx) {
+                     return read_account(tx, pool.id, [&](store::transaction& t) {
+                       return pool::find_user_by_name(t, pool.id, username);
+                     });
+                   }));
+  const std::vector<store::factor_record> no_factors;
+  if (!found) {
+    // Same work as a real check, so timing does not tell unknown users apart.
+    RETURN_IF_ERROR(factors_.password().check({pool, nullptr, no_factors, username, now}, {},
+                                              parameters));
+    return fail(client.record.prevent_user_existence_errors ? reason::incorrect_credentials
+                                                            : reason::user_not_found);
+  }
+  account seen{std::move(found->first), std::move(found->second)};
+  // The attempt is counted before the password is checked, in a transaction of its own.
+  ASSIGN_OR_RETURN(auto outcome, count_attempt(pool.id, seen.user.id, now));
+  if (!outcome) {
+    return fail(reason::incorrect_credentials);  // the user is gone
+  }
+  if (outcome->second == attempt::locked) {
+    return fail(reason::password_attempts_exceeded);
+  }
+  seen.user = std::move(outcome->first);
+  ASSIGN_OR_RETURN(auto p, factors_.password().check({pool, &seen.user, seen.factors, username, now},
+                                                      {}, parameters));
+  return after_first_factor(client, seen, p.correct);
+}
+
+// ---- challenges -----------------------------------------------------------------------------
+
+result<auth_step> sign_in::respond_to_auth_challenge(const pool::client_entry& client,
+                                                     const std::string& challenge_name,
+                                                     const std::string& session,
+                                                     const string_map& responses) {
+  if (session.empty()) {
+    return fail(reason::invalid_session);
+  }
+  if (challenge_name == info(step::password_verifier).wire_name) {
+    return answer_password_verifier(client, session, responses);
+  }
+  if (challenge_name == info(step::software_token_mfa).wire_name) {
+    return answer_mfa(client, session, step::software_token_mfa, responses);
+  }
+  if (challenge_name == info(step::mfa_setup_done).wire_name) {
+    return finish_mfa_setup(client, session);
+  }
+  return fail(reason::unsupported_challenge, challenge_name.substr(0, 64));
+}
+
+result<auth_step> sign_in::answer_password_verifier(const pool::client_entry& client,
+                                                    const std::string& session,
+                                                    const string_map& responses) {
+  const auto& pool = *client.pool;
+  const auto now = clock_.now();
+  const auto name = info(step::password_verifier).wire_name;
+  // The Session is spent first, in a transaction of its own: a proof is never evaluated twice.
+  ASSIGN_OR_RETURN(auto s, store::in_transaction(store_, [&](store::transaction& tx) {
+                     return sessions_.take(tx, session, continuation::respond, client.record.id, name);
+                   }));
+  const auto* srp = std::get_if<srp_state>(&s.state);
+  std::optional<account> seen;  // nullopt: the challenge was for a name no user has
+  if (srp != nullptr && !srp->unknown_user) {
+    ASSIGN_OR_RETURN(auto found, store::in_read(store_, [&](store::transaction& tx) {
+                       return read_account(tx, pool.id, [&](store::transaction& t) {
+                         return t.users().find_by_id(pool.id, s.record.user_id);
+                       });
+                     }));
+    if (found) {
+      seen = account{std::move(found->first), std::move(found->second)};
+      // Then the attempt is counted, before the proof is checked.
+      ASSIGN_OR_RETURN(auto outcome, count_attempt(pool.id, seen->user.id, now));
+      if (!outcome) {
+        seen.reset();  // the user is gone
+      } else if (outcome->second == attempt::locked) {
+        return fail(reason::password_attempts_exceeded);
+      } else {
+        seen->user = std::move(outcome->first);
+      }
+    }
+  }
+  const std::vector<store::factor_record> no_factors;
+  const subject who{pool, seen ? &seen->user : nullptr, seen ? seen->factors : no_factors,
+                    param(responses, "USERNAME"), now};
+  // Unknown names cost the same modexps and always fail.
+  ASSIGN_OR_RETURN(auto p, factors_.srp().check(who, s.state, responses));
+  if (!seen) {
+    return fail(reason::incorrect_credentials);
+  }
+  return after_first_factor(client, *seen, p.correct);
+}
+
+result<auth_step> sign_in::answer_mfa(const pool::client_entry& client, const std::string& session,
+                                      step mfa_step, const string_map& responses) {
+  const auto& pool = *client.pool;
+  const auto& f = factors_.totp();  // the factor of the one MFA step there is
+  const auto name = info(mfa_step).wire_name;
+  struct found {
+    live_session s;
+    account a;
+  };
+  ASSIGN_OR_RETURN(auto seen, store::in_read(store_, [&](store::transaction& tx) -> result<found> {
+    ASSIGN_OR_RETURN(auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
+    ASSIGN_OR_RETURN(auto user, read_account(tx, pool.id, [&](store::transaction& t) {
+                       return t.users().find_by_id(pool.id, s.record.user_id);
+                     }));
+    if (!user) {
+      return fail(reason::invalid_session);
+    }
+    return found{std::move(s), {std::move(user->first), std::move(user->second)}};
+  }));
+  const subject who{pool, &seen.a.user, seen.a.factors, seen.a.user.id, clock_.now()};
+  // The code is checked and, when right, the tokens minted before the transaction, which then
+  // spends the code, ends the Session and stores the refresh token — or counts a wrong code.
+  ASSIGN_OR_RETURN(auto p, f.check(who, seen.s.state, responses));
+  std::optional<minted_tokens> minted;
+  if (p.correct) {
+    minted = tokens_.mint(client, seen.a.user);
+  }
+  ASSIGN_OR_RETURN(auto v, store::in_transaction(store_, [&](store::transaction& tx)
+                                                             -> result<verdict> {
+    ASSIGN_OR_RETURN(auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
+    ASSIGN_OR_RETURN(auto v, f.settle(tx, who, p));
+    if (v == verdict::wrong) {
+      RETURN_IF_ERROR(sessions_.count_wrong(tx, s));
+      return verdict::wrong;
+    }
+    RETURN_IF_ERROR(sessions_.end(tx, s));
+    RETURN_IF_ERROR(tokens_.store(tx, *minted));
+    return verdict::passed;
+  }));
+  if (v == verdict::wrong) {
+    return fail(reason::mfa_code_mismatch);
+  }
+  return auth_step{.tokens = std::move(minted->tokens)};
+}
+
+result<auth_step> sign_in::finish_mfa_setup(const pool::client_entry& client,
+                                            const std::string& session) {
+  const auto& pool = *client.pool;
+  const auto name = info(step::mfa_setup_done).wire_name;
+  ASSIGN_OR_RETURN(auto user, store::in_read(store_, [&](store::transaction& tx)
+                                                         -> result<store::user_record> {
+    ASSIGN_OR_RETURN(auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
+    ASSIGN_OR_RETURN(auto u, tx.users().find_by_id(pool.id, s.record.user_id));
+    if (!u) {
+      return fail(reason::invalid_session);
+    }
+    return std::move(*u);
+  }));
+  auto minted = tokens_.mint(client, user);
+  RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) -> result<void> {
+    RETURN_IF_ERROR(sessions_.take(tx, session, continuation::respond, client.record.id, name));
+    return tokens_.store(tx, minted);
+  }));
+  return auth_step{.tokens = std::move(minted.tokens)};
+}
+
+}  // namespace cognate::auth

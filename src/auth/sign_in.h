@@ -1,0 +1,98 @@
+#pragma once
+// Sign-in (InitiateAuth, RespondToAuthChallenge; protocol doc §3–§5): a flow over factors.
+//
+//   USER_SRP_AUTH ──► PASSWORD_VERIFIER ─┐
+//   USER_PASSWORD_AUTH ──────────────────┼─► next-step policy ─► tokens
+//                                        ├─► SOFTWARE_TOKEN_MFA ─► tokens
+//                                        └─► MFA_SETUP ─► Associate ─► Verify ─► MFA_SETUP ─► tokens
+//   REFRESH_TOKEN_AUTH ─────────────────────────────────────────────────────────► tokens
+//
+// A first factor is checked by its factor (factors.h) with the lockout of lockout.h: the attempt
+// is counted in one transaction before the proof is evaluated, outside any transaction; then one
+// transaction resets the count and stores the next step the policy (next_step.h) chose — tokens,
+// or a challenge Session (session_service.h). Each later step is one transaction. Unknown user
+// names get the same answers as wrong passwords unless the app client turned
+// PreventUserExistenceErrors off.
+//
+// Blocks on the store and on CPU work (SRP, RSA); call from worker threads. Safe for concurrent
+// use.
+
+#include "auth/factors.h"
+#include "auth/lockout.h"
+#include "auth/next_step.h"
+#include "auth/session_service.h"
+#include "auth/token_service.h"
+#include "common/clock.h"
+#include "common/error.h"
+#include "pool/directory.h"
+#include "store/store.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cognate::auth {
+
+// The answer to InitiateAuth / RespondToAuthChallenge: a challenge or tokens.
+struct auth_step {
+  std::string challenge_name;  // empty when tokens are issued
+  std::string session;
+  string_map parameters;
+  std::vector<std::string> available_challenges;  // SELECT_CHALLENGE (USER_AUTH) only
+  std::optional<token_set> tokens;
+};
+
+class sign_in {
+ public:
+  sign_in(store::store& store, const clock& clock, const factor_set& factors,
+          const session_service& sessions, const token_service& tokens,
+          lockout_policy lockout_policy = {});
+
+  // Failures: invalid_parameter (a flow the client does not allow, missing parameters),
+  // not_authorized "Incorrect username or password." / "Password attempts exceeded",
+  // user_not_confirmed and not_authorized "User is disabled." (after a correct password only),
+  // user_not_found (unknown names, PreventUserExistenceErrors off only).
+  result<auth_step> initiate_auth(const pool::client_entry& client, const std::string& flow,
+                                  const string_map& parameters);
+  // Failures as above, plus not_authorized "Invalid session for the user." (…expired),
+  // code_mismatch for a wrong MFA code (the Session stays for a retry), invalid_parameter for a
+  // challenge this server does not have.
+  result<auth_step> respond_to_auth_challenge(const pool::client_entry& client,
+                                              const std::string& challenge_name,
+                                              const std::string& session,
+                                              const string_map& responses);
+
+ private:
+  struct account;
+  struct prepared_step;
+  result<auth_step> start_srp(const pool::client_entry& client, const string_map& parameters);
+  result<auth_step> password_auth(const pool::client_entry& client, const string_map& parameters);
+  result<auth_step> answer_password_verifier(const pool::client_entry& client,
+                                             const std::string& session,
+                                             const string_map& responses);
+  result<auth_step> answer_mfa(const pool::client_entry& client, const std::string& session,
+                               step mfa_step, const string_map& responses);
+  result<auth_step> finish_mfa_setup(const pool::client_entry& client, const std::string& session);
+
+  // Counts one password attempt of the user in a transaction of its own (lockout.h); nullopt
+  // when the user is gone.
+  result<std::optional<std::pair<store::user_record, attempt>>> count_attempt(
+      const std::string& pool_id, const std::string& user_id, time_point now);
+  // After a first factor: refuses a wrong proof, else resets the lockout count and stores the
+  // next step, in one transaction.
+  result<auth_step> after_first_factor(const pool::client_entry& client, const account& seen,
+                                       bool correct);
+  next_step decide(const pool::pool_entry& pool, const account& a) const;
+  result<prepared_step> prepare(const pool::client_entry& client, const account& a,
+                                const next_step& decision) const;
+  result<void> store_prepared(store::transaction& tx, const prepared_step& p) const;
+
+  store::store& store_;
+  const clock& clock_;
+  const factor_set& factors_;
+  const session_service& sessions_;
+  const token_service& tokens_;
+  lockout lockout_;
+};
+
+}  // namespace cognate::auth

@@ -1,0 +1,36 @@
+#include "pool/users.h"
+
+#include "common/random.h"
+#include "crypto/srp.h"
+#include "pool/directory.h"
+#include "pool/email_address.h"
+#include "pool/verifier_seal.h"
+
+namespace cognate::pool {
+
+store::user_record new_user_record(const crypto::sealer& sealer, const std::string& pool_id,
+                                   const std::string& email, const std::string& password,
+                                   time_point now) {
+  auto id = random_uuid();
+  auto verifier = crypto::make_srp_verifier(srp_pool_name(pool_id), id, password);
+  auto sealed = seal_verifier(sealer, id, verifier.verifier_hex);
+  return store::user_record{.pool_id = pool_id,
+                            .id = std::move(id),
+                            .email = email,
+                            .email_key = email_key(email),
+                            .srp_salt_hex = std::move(verifier.salt_hex),
+                            .srp_verifier_sealed = std::move(sealed),
+                            .created_at = now,
+                            .updated_at = now};
+}
+
+result<std::optional<store::user_record>> find_user_by_name(store::transaction& tx,
+                                                            const std::string& pool_id,
+                                                            const std::string& username) {
+  if (username.find('@') != std::string::npos) {
+    return tx.users().find_by_email(pool_id, email_key(username));
+  }
+  return tx.users().find_by_id(pool_id, username);
+}
+
+}  // namespace cognate::pool
