@@ -167,9 +167,6 @@ CREATE TABLE directory_version (
 );
 INSERT INTO directory_version (id, version) VALUES (1, 1);
 
--- A user's events, newest first.
-CREATE INDEX audit_user ON audit (pool_id, user_id, id);
-
 -- A Session names no pool: it is found by its hash alone.
 CREATE UNIQUE INDEX auth_sessions_handle ON auth_sessions (handle_hash);
 )sql";

@@ -355,6 +355,101 @@ TEST_F(SignInTest, OffModeGivesTokensAndRefusesTotp) {
   EXPECT_EQ(refused.error().code, errc::software_token_mfa_not_found);
 }
 
+TEST_F(SignInTest, TheClientsFlowsDecideWhichSignInsItMayStart) {
+  set_settings(mode_settings(mfa_mode::off));
+  confirmed_user("alice@example.com");
+  change_client([](store::client_record& c) { c.auth_flows = {"ALLOW_USER_SRP_AUTH"}; });
+  EXPECT_EQ(password("alice@example.com").error().message,
+            "USER_PASSWORD_AUTH flow not enabled for this client");
+  auto tokens = srp("alice@example.com");
+  ASSERT_TRUE(tokens && tokens->tokens);
+  EXPECT_EQ(initiate_auth("client1", "REFRESH_TOKEN_AUTH",
+                          {{"REFRESH_TOKEN", tokens->tokens->refresh_token}})
+                .error()
+                .message,
+            "REFRESH_TOKEN_AUTH flow not enabled for this client");
+  change_client([](store::client_record& c) { c.auth_flows = {"ALLOW_USER_PASSWORD_AUTH"}; });
+  EXPECT_EQ(srp("alice@example.com").error().message,
+            "USER_SRP_AUTH flow not enabled for this client");
+  EXPECT_TRUE(password("alice@example.com"));
+}
+
+TEST_F(SignInTest, TheClientsTokenLifetimesAreTheTokens) {
+  set_settings(mode_settings(mfa_mode::off));
+  confirmed_user("alice@example.com");
+  change_client([](store::client_record& c) {
+    c.access_token_validity = 300;
+    c.id_token_validity = 900;
+    c.refresh_token_validity = 3600;
+  });
+  auto tokens = *password("alice@example.com")->tokens;
+  EXPECT_EQ(tokens.expires_in, 300);
+  auto access = keys().verify(tokens.access_token)->payload;
+  auto id = keys().verify(tokens.id_token)->payload;
+  EXPECT_EQ(access.at("exp").as_int64() - access.at("iat").as_int64(), 300);
+  EXPECT_EQ(id.at("exp").as_int64() - id.at("iat").as_int64(), 900);
+  clock_.advance(3601s);
+  EXPECT_EQ(refresh(tokens.refresh_token).error().message, "Refresh Token has expired");
+}
+
+TEST_F(SignInTest, WithoutPreventUserExistenceErrorsAnUnknownNameIsSaidToBeUnknown) {
+  change_client([](store::client_record& c) { c.prevent_user_existence_errors = false; });
+  auto by_password = password("ghost@example.com");
+  EXPECT_EQ(by_password.error().code, errc::user_not_found);
+  EXPECT_EQ(by_password.error().message, "User does not exist.");
+  EXPECT_EQ(srp("ghost@example.com").error().code, errc::user_not_found);
+  confirmed_user("alice@example.com");
+  EXPECT_EQ(password("alice@example.com", "Wrong0rd!").error().code, errc::not_authorized);
+}
+
+// Two pools in one database: users, Sessions and tokens stay in their own pool.
+TEST_F(SignInTest, TwoPoolsKeepTheirUsersSessionsAndTokensApart) {
+  set_settings(mode_settings(mfa_mode::off));
+  ASSERT_TRUE(store_.transact([](store::transaction& tx) -> result<void> {
+    RETURN_IF_ERROR(tx.directory().insert_pool({.id = "eu-west-1_Other", .name = "other",
+                                                .settings_json = "{}", .created_at = from_unix(5)}));
+    return tx.directory().insert_client({.id = "client2", .pool_id = "eu-west-1_Other",
+                                         .auth_flows = {"ALLOW_USER_PASSWORD_AUTH",
+                                                        "ALLOW_USER_SRP_AUTH",
+                                                        "ALLOW_REFRESH_TOKEN_AUTH"},
+                                         .created_at = from_unix(5)});
+  }));
+  ASSERT_TRUE(directory_.refresh());
+  const auto& other = client("client2");
+  const auto mine = confirmed_user("alice@example.com");
+  auto theirs = registration_.sign_up(other, {"alice@example.com", "Other-Passw0rd!", {}});
+  ASSERT_TRUE(theirs);  // the same email is another user in another pool
+  EXPECT_NE(theirs->user_sub, mine);
+  ASSERT_TRUE(registration_.confirm_sign_up(other, "alice@example.com", last_code()));
+
+  auto here = password("alice@example.com");
+  ASSERT_TRUE(here && here->tokens);
+  EXPECT_FALSE(auth_.flow.initiate_auth(other, "USER_PASSWORD_AUTH",
+                                        {{"USERNAME", "alice@example.com"}, {"PASSWORD", "Passw0rd!"}}));
+  auto there = auth_.flow.initiate_auth(
+      other, "USER_PASSWORD_AUTH", {{"USERNAME", "alice@example.com"}, {"PASSWORD", "Other-Passw0rd!"}});
+  ASSERT_TRUE(there && there->tokens);
+
+  // Each token names its pool by its issuer and is verified by that pool's keys.
+  auto me = check(here->tokens->access_token);
+  ASSERT_TRUE(me);
+  EXPECT_EQ(me->pool->id, testing::test_pool_id);
+  EXPECT_EQ(me->user.id, mine);
+  auto them = check(there->tokens->access_token);
+  ASSERT_TRUE(them);
+  EXPECT_EQ(them->pool->id, "eu-west-1_Other");
+  EXPECT_EQ(them->user.id, theirs->user_sub);
+  EXPECT_FALSE(pool().keys->verify(there->tokens->access_token));
+  // A refresh token and a Session work only through the client they were issued to.
+  EXPECT_EQ(auth_.tokens.refresh(other, here->tokens->refresh_token).error().message,
+            "Invalid Refresh Token");
+  set_settings(mode_settings(mfa_mode::required));
+  auto setup = password("alice@example.com");
+  ASSERT_EQ(setup->challenge_name, "MFA_SETUP");
+  EXPECT_EQ(auth_.flow.respond_to_auth_challenge(other, "MFA_SETUP", setup->session, {}).error().message,
+            "Invalid session for the user.");
+}
+
 TEST_F(SignInTest, TokensCarryCognitosClaims) {
   set_settings(mode_settings(mfa_mode::off));
   auto id = confirmed_user("alice@example.com");
