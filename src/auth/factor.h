@@ -25,6 +25,12 @@ namespace cognate::auth {
 
 using string_map = std::map<std::string, std::string>;
 
+// The value of `key` in a client's parameters, or "" when absent.
+inline std::string value_of(const string_map& m, const std::string& key) {
+  auto it = m.find(key);
+  return it == m.end() ? std::string() : it->second;
+}
+
 enum class factor_kind {
   password,   // USER_PASSWORD_AUTH: the password itself
   srp,        // USER_SRP_AUTH: a proof of the password (PASSWORD_VERIFIER)

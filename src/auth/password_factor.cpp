@@ -5,14 +5,6 @@
 #include "pool/verifier_seal.h"
 
 namespace cognate::auth {
-namespace {
-
-std::string param(const string_map& m, const std::string& key) {
-  auto it = m.find(key);
-  return it == m.end() ? std::string() : it->second;
-}
-
-}  // namespace
 
 result<challenge_start> password_factor::begin(const subject& who, const string_map&) const {
   return challenge_start{.user_id = who.user ? who.user->id : std::string()};
@@ -20,7 +12,7 @@ result<challenge_start> password_factor::begin(const subject& who, const string_
 
 result<proof> password_factor::check(const subject& who, const challenge_state&,
                                      const string_map& answer) const {
-  const auto password = param(answer, "PASSWORD");
+  const auto password = value_of(answer, "PASSWORD");
   if (who.user == nullptr) {
     // Same work as a real check, so timing does not tell unknown users apart.
     (void)crypto::srp_verifier_hex(who.pool.id, "unknown", password, "1");

@@ -9,14 +9,6 @@
 #include <cctype>
 
 namespace cognate::auth {
-namespace {
-
-std::string param(const string_map& m, const std::string& key) {
-  auto it = m.find(key);
-  return it == m.end() ? std::string() : it->second;
-}
-
-}  // namespace
 
 // A user and their factors, as one transaction read them.
 struct sign_in::account {
@@ -194,7 +186,7 @@ result<auth_step> sign_in::initiate_auth(const pool::client_entry& client, const
   }
   if ((flow == "REFRESH_TOKEN_AUTH" || flow == "REFRESH_TOKEN") &&
       client.allows("REFRESH_TOKEN_AUTH")) {
-    ASSIGN_OR_RETURN(auto tokens, tokens_.refresh(client, param(parameters, "REFRESH_TOKEN")));
+    ASSIGN_OR_RETURN(auto tokens, tokens_.refresh(client, value_of(parameters, "REFRESH_TOKEN")));
     return auth_step{.tokens = std::move(tokens)};
   }
   if (flow == "ADMIN_NO_SRP_AUTH" || flow == "ADMIN_USER_PASSWORD_AUTH") {
@@ -206,8 +198,8 @@ result<auth_step> sign_in::initiate_auth(const pool::client_entry& client, const
 result<auth_step> sign_in::start_srp(const pool::client_entry& client,
                                      const string_map& parameters) {
   const auto& pool = *client.pool;
-  const auto username = param(parameters, "USERNAME");
-  const auto a_hex = param(parameters, "SRP_A");
+  const auto username = value_of(parameters, "USERNAME");
+  const auto a_hex = value_of(parameters, "SRP_A");
   if (username.empty() || a_hex.empty()) {
     return fail(reason::missing_auth_parameter, "USERNAME or SRP_A");
   }
@@ -237,8 +229,8 @@ result<auth_step> sign_in::start_srp(const pool::client_entry& client,
 result<auth_step> sign_in::password_auth(const pool::client_entry& client,
                                          const string_map& parameters) {
   const auto& pool = *client.pool;
-  const auto username = param(parameters, "USERNAME");
-  if (username.empty() || param(parameters, "PASSWORD").empty()) {
+  const auto username = value_of(parameters, "USERNAME");
+  if (username.empty() || value_of(parameters, "PASSWORD").empty()) {
     return fail(reason::missing_auth_parameter, "USERNAME or PASSWORD");
   }
   const auto now = clock_.now();
@@ -324,7 +316,7 @@ result<auth_step> sign_in::answer_password_verifier(const pool::client_entry& cl
   }
   const std::vector<store::factor_record> no_factors;
   const subject who{pool, seen ? &seen->user : nullptr, seen ? seen->factors : no_factors,
-                    param(responses, "USERNAME"), now};
+                    value_of(responses, "USERNAME"), now};
   // Unknown names cost the same modexps and always fail.
   ASSIGN_OR_RETURN(auto p, factors_.srp().check(who, s.state, responses));
   if (!seen) {

@@ -10,12 +10,9 @@
 #include <fmt/format.h>
 
 namespace cognate::auth {
+
 namespace {
 
-std::string param(const string_map& m, const std::string& key) {
-  auto it = m.find(key);
-  return it == m.end() ? std::string() : it->second;
-}
 
 std::string uuid_from(std::span<const unsigned char> b) {
   std::string hex = hex_encode(b.first(16));
@@ -49,7 +46,7 @@ result<challenge_start> srp_factor::begin(const subject& who, const string_map& 
   srp_state state{.user_id = user_id,
                   .b_hex = std::move(ephemeral.b_hex),
                   .B_hex = ephemeral.B_hex,
-                  .A_hex = param(input, "SRP_A"),
+                  .A_hex = value_of(input, "SRP_A"),
                   .secret_block = base64_encode(random_bytes(64)),
                   .unknown_user = who.user == nullptr,
                   .fake_verifier_hex = who.user == nullptr ? verifier_hex : std::string()};
@@ -74,10 +71,10 @@ result<proof> srp_factor::check(const subject& who, const challenge_state& state
     ASSIGN_OR_RETURN(verifier_hex, pool::open_verifier(sealer_, *who.user));
   }
   const auto user_id = srp->user_id.empty() && who.user ? who.user->id : srp->user_id;
-  const auto block_text = param(answer, "PASSWORD_CLAIM_SECRET_BLOCK");
-  const auto signature = param(answer, "PASSWORD_CLAIM_SIGNATURE");
-  const auto timestamp_text = param(answer, "TIMESTAMP");
-  const auto username = param(answer, "USERNAME");
+  const auto block_text = value_of(answer, "PASSWORD_CLAIM_SECRET_BLOCK");
+  const auto signature = value_of(answer, "PASSWORD_CLAIM_SIGNATURE");
+  const auto timestamp_text = value_of(answer, "TIMESTAMP");
+  const auto username = value_of(answer, "USERNAME");
 
   const bool same_user =
       username == user_id || (known && pool::email_key(username) == who.user->email_key);

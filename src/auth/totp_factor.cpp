@@ -7,6 +7,7 @@
 #include <algorithm>
 
 namespace cognate::auth {
+
 namespace {
 
 const store::factor_record* find(const std::vector<store::factor_record>& factors,
@@ -18,10 +19,6 @@ const store::factor_record* find(const std::vector<store::factor_record>& factor
 
 std::string seal_context(const std::string& user_id) { return fmt::format("user:{}:totp", user_id); }
 
-std::string param(const string_map& m, const std::string& key) {
-  auto it = m.find(key);
-  return it == m.end() ? std::string() : it->second;
-}
 
 }  // namespace
 
@@ -66,7 +63,7 @@ result<proof> totp_factor::check_code(const subject& who, std::string_view facto
 
 result<proof> totp_factor::check(const subject& who, const challenge_state&,
                                  const string_map& answer) const {
-  return check_code(who, active_id, param(answer, "SOFTWARE_TOKEN_MFA_CODE"));
+  return check_code(who, active_id, value_of(answer, "SOFTWARE_TOKEN_MFA_CODE"));
 }
 
 result<verdict> totp_factor::settle(store::transaction& tx, const subject& who,
@@ -103,7 +100,7 @@ result<enrolment_start> totp_factor::begin_enrolment(const subject& who) const {
 }
 
 result<proof> totp_factor::check_enrolment(const subject& who, const string_map& answer) const {
-  return check_code(who, pending_id, param(answer, "UserCode"));
+  return check_code(who, pending_id, value_of(answer, "UserCode"));
 }
 
 result<verdict> totp_factor::finish_enrolment(store::transaction& tx, const subject& who,
