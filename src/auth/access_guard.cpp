@@ -20,17 +20,16 @@ result<caller> access_guard::check(const pool::directory_snapshot& directory,
     if (revoked) {
       return fail(reason::access_token_revoked);
     }
-    ASSIGN_OR_RETURN(auto user, tx.users().find_by_id(pool->id, claims.sub));
-    if (!user) {
+    ASSIGN_OR_RETURN(auto account, tx.users().account_by_id(pool->id, claims.sub));
+    if (!account) {
       return fail(reason::user_does_not_exist);
     }
-    if (!user->enabled) {
+    if (!account->user.enabled) {
       return fail(reason::user_disabled);
     }
-    ASSIGN_OR_RETURN(auto factors, tx.factors().list(pool->id, user->id));
     return caller{.pool = pool,
-                  .user = std::move(*user),
-                  .factors = std::move(factors),
+                  .user = std::move(account->user),
+                  .factors = std::move(account->factors),
                   .claims = claims};
   });
 }

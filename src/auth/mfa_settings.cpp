@@ -83,12 +83,11 @@ result<verify_result> mfa_settings::verify(const pool::directory_snapshot& direc
     if (client == nullptr || client->pool->id != s.record.pool_id) {
       return fail(reason::invalid_session);
     }
-    ASSIGN_OR_RETURN(auto user, tx.users().find_by_id(s.record.pool_id, s.record.user_id));
-    if (!user) {
+    ASSIGN_OR_RETURN(auto account, tx.users().account_by_id(s.record.pool_id, s.record.user_id));
+    if (!account) {
       return fail(reason::invalid_session);
     }
-    ASSIGN_OR_RETURN(auto factors, tx.factors().list(s.record.pool_id, user->id));
-    return found{client, std::move(*user), std::move(factors)};
+    return found{client, std::move(account->user), std::move(account->factors)};
   }));
   const auto& pool = *seen.client->pool;
   if (!totp.allowed(pool.settings)) {

@@ -10,12 +10,6 @@
 
 namespace cognate::auth {
 
-// A user and their factors, as one transaction read them.
-struct sign_in::account {
-  store::user_record user;
-  std::vector<store::factor_record> factors;
-};
-
 // What follows a correct first factor, made outside the transaction that stores it: tokens with
 // their refresh-token row, or a challenge Session; and the answer to send once stored.
 struct sign_in::prepared_step {
@@ -24,21 +18,6 @@ struct sign_in::prepared_step {
   auth_step answer;
 };
 
-namespace {
-
-// The user `find` finds and their factors, inside `tx`.
-template <class Find>
-auto read_account(store::transaction& tx, const std::string& pool_id, Find find)
-    -> result<std::optional<std::pair<store::user_record, std::vector<store::factor_record>>>> {
-  ASSIGN_OR_RETURN(auto user, find(tx));
-  if (!user) {
-    return std::nullopt;
-  }
-  ASSIGN_OR_RETURN(auto factors, tx.factors().list(pool_id, user->id));
-  return std::pair{std::move(*user), std::move(factors)};
-}
-
-}  // namespace
 
 sign_in::sign_in(store::store& store, const clock& clock, const factor_set& factors,
                  const session_service& sessions, const token_service& tokens,
@@ -52,7 +31,7 @@ sign_in::sign_in(store::store& store, const clock& clock, const factor_set& fact
 
 // ---- the next step --------------------------------------------------------------------------
 
-next_step sign_in::decide(const pool::pool_entry& pool, const account& a) const {
+next_step sign_in::decide(const pool::pool_entry& pool, const store::user_account& a) const {
   const subject who{pool, &a.user, a.factors, a.user.id, clock_.now()};
   next_step_input in{.mfa = pool.settings.mfa, .status = a.user.status, .enabled = a.user.enabled};
   for (const auto* f : factors_.second_factors()) {
@@ -64,7 +43,7 @@ next_step sign_in::decide(const pool::pool_entry& pool, const account& a) const 
   return decide_next_step(in);
 }
 
-result<sign_in::prepared_step> sign_in::prepare(const pool::client_entry& client, const account& a,
+result<sign_in::prepared_step> sign_in::prepare(const pool::client_entry& client, const store::user_account& a,
                                                 const next_step& decision) const {
   const auto& pool = *client.pool;
   switch (decision.what) {
@@ -114,7 +93,7 @@ result<void> sign_in::store_prepared(store::transaction& tx, const prepared_step
 }
 
 result<auth_step> sign_in::after_first_factor(const pool::client_entry& client,
-                                              const account& seen, bool correct) {
+                                              const store::user_account& seen, bool correct) {
   if (!correct) {
     return fail(reason::incorrect_credentials);
   }
@@ -130,19 +109,17 @@ result<auth_step> sign_in::after_first_factor(const pool::client_entry& client,
   // leads to it. Everything it returns is derived in the run that returns it: PostgreSQL may run
   // it twice.
   struct settled {
-    account fresh;
+    store::user_account fresh;
     next_step decision;
     bool stored = false;
   };
   ASSIGN_OR_RETURN(auto done, store::in_transaction(store_, [&](store::transaction& tx)
                                                                 -> result<settled> {
-    ASSIGN_OR_RETURN(auto found, read_account(tx, pool.id, [&](store::transaction& t) {
-                       return t.users().find_by_id(pool.id, seen.user.id);
-                     }));
+    ASSIGN_OR_RETURN(auto found, tx.users().account_by_id(pool.id, seen.user.id));
     if (!found) {
       return fail(reason::incorrect_credentials);
     }
-    account fresh{std::move(found->first), std::move(found->second)};
+    auto fresh = std::move(*found);
     lockout::reset(fresh.user);
     RETURN_IF_ERROR(tx.users().update(fresh.user));
     const auto decision = decide(pool, fresh);
@@ -235,9 +212,7 @@ result<auth_step> sign_in::password_auth(const pool::client_entry& client,
   }
   const auto now = clock_.now();
   ASSIGN_OR_RETURN(auto found, store::in_read(store_, [&](store::transaction& tx) {
-                     return read_account(tx, pool.id, [&](store::transaction& t) {
-                       return pool::find_user_by_name(t, pool.id, username);
-                     });
+                     return pool::find_account_by_name(tx, pool.id, username);
                    }));
   const std::vector<store::factor_record> no_factors;
   if (!found) {
@@ -247,7 +222,7 @@ result<auth_step> sign_in::password_auth(const pool::client_entry& client,
     return fail(client.record.prevent_user_existence_errors ? reason::incorrect_credentials
                                                             : reason::user_not_found);
   }
-  account seen{std::move(found->first), std::move(found->second)};
+  auto seen = std::move(*found);
   // The attempt is counted before the password is checked, in a transaction of its own.
   ASSIGN_OR_RETURN(auto outcome, count_attempt(pool.id, seen.user.id, now));
   if (!outcome) {
@@ -294,15 +269,13 @@ result<auth_step> sign_in::answer_password_verifier(const pool::client_entry& cl
                      return sessions_.take(tx, session, continuation::respond, client.record.id, name);
                    }));
   const auto* srp = std::get_if<srp_state>(&s.state);
-  std::optional<account> seen;  // nullopt: the challenge was for a name no user has
+  std::optional<store::user_account> seen;  // nullopt: the challenge was for a name no user has
   if (srp != nullptr && !srp->unknown_user) {
     ASSIGN_OR_RETURN(auto found, store::in_read(store_, [&](store::transaction& tx) {
-                       return read_account(tx, pool.id, [&](store::transaction& t) {
-                         return t.users().find_by_id(pool.id, s.record.user_id);
-                       });
+                       return tx.users().account_by_id(pool.id, s.record.user_id);
                      }));
     if (found) {
-      seen = account{std::move(found->first), std::move(found->second)};
+      seen = std::move(*found);
       // Then the attempt is counted, before the proof is checked.
       ASSIGN_OR_RETURN(auto outcome, count_attempt(pool.id, seen->user.id, now));
       if (!outcome) {
@@ -332,17 +305,15 @@ result<auth_step> sign_in::answer_mfa(const pool::client_entry& client, const st
   const auto name = info(mfa_step).wire_name;
   struct found {
     live_session s;
-    account a;
+    store::user_account a;
   };
   ASSIGN_OR_RETURN(auto seen, store::in_read(store_, [&](store::transaction& tx) -> result<found> {
     ASSIGN_OR_RETURN(auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
-    ASSIGN_OR_RETURN(auto user, read_account(tx, pool.id, [&](store::transaction& t) {
-                       return t.users().find_by_id(pool.id, s.record.user_id);
-                     }));
-    if (!user) {
+    ASSIGN_OR_RETURN(auto account, tx.users().account_by_id(pool.id, s.record.user_id));
+    if (!account) {
       return fail(reason::invalid_session);
     }
-    return found{std::move(s), {std::move(user->first), std::move(user->second)}};
+    return found{std::move(s), std::move(*account)};
   }));
   const subject who{pool, &seen.a.user, seen.a.factors, seen.a.user.id, clock_.now()};
   // The code is checked and, when right, the tokens minted before the transaction, which then

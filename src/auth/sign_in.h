@@ -63,7 +63,6 @@ class sign_in {
                                               const string_map& responses);
 
  private:
-  struct account;
   struct prepared_step;
   result<auth_step> start_srp(const pool::client_entry& client, const string_map& parameters);
   result<auth_step> password_auth(const pool::client_entry& client, const string_map& parameters);
@@ -80,10 +79,10 @@ class sign_in {
       const std::string& pool_id, const std::string& user_id, time_point now);
   // After a first factor: refuses a wrong proof, else resets the lockout count and stores the
   // next step, in one transaction.
-  result<auth_step> after_first_factor(const pool::client_entry& client, const account& seen,
-                                       bool correct);
-  next_step decide(const pool::pool_entry& pool, const account& a) const;
-  result<prepared_step> prepare(const pool::client_entry& client, const account& a,
+  result<auth_step> after_first_factor(const pool::client_entry& client,
+                                       const store::user_account& seen, bool correct);
+  next_step decide(const pool::pool_entry& pool, const store::user_account& a) const;
+  result<prepared_step> prepare(const pool::client_entry& client, const store::user_account& a,
                                 const next_step& decision) const;
   result<void> store_prepared(store::transaction& tx, const prepared_step& p) const;
 

@@ -33,4 +33,13 @@ result<std::optional<store::user_record>> find_user_by_name(store::transaction& 
   return tx.users().find_by_id(pool_id, username);
 }
 
+result<std::optional<store::user_account>> find_account_by_name(store::transaction& tx,
+                                                                const std::string& pool_id,
+                                                                const std::string& username) {
+  if (username.find('@') != std::string::npos) {
+    return tx.users().account_by_email(pool_id, email_key(username));
+  }
+  return tx.users().account_by_id(pool_id, username);
+}
+
 }  // namespace cognate::pool

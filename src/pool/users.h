@@ -25,6 +25,10 @@ store::user_record new_user_record(const crypto::sealer& sealer, const std::stri
 result<std::optional<store::user_record>> find_user_by_name(store::transaction& tx,
                                                             const std::string& pool_id,
                                                             const std::string& username);
+// As find_user_by_name(), with the user's factors (one query).
+result<std::optional<store::user_account>> find_account_by_name(store::transaction& tx,
+                                                                const std::string& pool_id,
+                                                                const std::string& username);
 
 // Reads user (pool_id, user_id) inside `tx`, lets `change` edit it (void, or result<void> to
 // refuse, which writes nothing) and writes it back. Returns the updated record, or nullopt when

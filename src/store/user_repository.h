@@ -1,12 +1,15 @@
 #pragma once
 // Users: one row per account of a pool, found by id (the UUID user name and `sub`) or by the
-// case-folded email alias. Factors live apart (factor_repository.h).
+// case-folded email alias. Their factors are rows of their own (factor_repository.h), written
+// there, and read here with the user in one query when a step needs both.
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "store/factor_repository.h"
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace cognate::store {
 
@@ -29,6 +32,12 @@ struct user_record {
   time_point locked_until;
 };
 
+// A user with every factor they have (ordered by factor id).
+struct user_account {
+  user_record user;
+  std::vector<factor_record> factors;
+};
+
 // Reached from a transaction (store.h); valid only inside it. Failures are errc::internal
 // (database trouble, logged) unless noted.
 class user_repository {
@@ -42,6 +51,11 @@ class user_repository {
                                                            const std::string& email_key) = 0;
   virtual result<std::optional<user_record>> find_by_id(const std::string& pool_id,
                                                         const std::string& user_id) = 0;
+  // The user and their factors, in one query.
+  virtual result<std::optional<user_account>> account_by_id(const std::string& pool_id,
+                                                            const std::string& user_id) = 0;
+  virtual result<std::optional<user_account>> account_by_email(const std::string& pool_id,
+                                                               const std::string& email_key) = 0;
 };
 
 }  // namespace cognate::store

@@ -7,24 +7,27 @@ constexpr std::string_view columns =
     "pool_id, user_id, id, kind, status, secret, enabled, preferred, counter, data, created_at, "
     "updated_at";
 
-factor_record factor_from(const row& r) {
-  return factor_record{
-      .pool_id = r.text("pool_id"),
-      .user_id = r.text("user_id"),
-      .id = r.text("id"),
-      .kind = r.text("kind"),
-      .status = r.text("status") == "pending" ? factor_status::pending : factor_status::active,
-      .secret_sealed = r.text("secret"),
-      .enabled = r.boolean("enabled"),
-      .preferred = r.boolean("preferred"),
-      .counter = r.integer("counter"),
-      .data_json = r.text("data"),
-      .created_at = r.time("created_at"),
-      .updated_at = r.time("updated_at"),
-  };
-}
+factor_record factor_of(const row& r) { return factor_from(r); }
 
 }  // namespace
+
+factor_record factor_from(const row& r, std::string_view prefix) {
+  const auto c = [&](std::string_view name) { return std::string(prefix) + std::string(name); };
+  return factor_record{
+      .pool_id = r.text(c("pool_id")),
+      .user_id = r.text(c("user_id")),
+      .id = r.text(c("id")),
+      .kind = r.text(c("kind")),
+      .status = r.text(c("status")) == "pending" ? factor_status::pending : factor_status::active,
+      .secret_sealed = r.text(c("secret")),
+      .enabled = r.boolean(c("enabled")),
+      .preferred = r.boolean(c("preferred")),
+      .counter = r.integer(c("counter")),
+      .data_json = r.text(c("data")),
+      .created_at = r.time(c("created_at")),
+      .updated_at = r.time(c("updated_at")),
+  };
+}
 
 result<std::vector<factor_record>> sql_factors::list(const std::string& pool_id,
                                                      const std::string& user_id) {
@@ -32,7 +35,7 @@ result<std::vector<factor_record>> sql_factors::list(const std::string& pool_id,
                                       "user_id = ?2 ORDER BY id",
                                       columns),
                           {pool_id, user_id}),
-                factor_from);
+                factor_of);
 }
 
 result<std::optional<factor_record>> sql_factors::find(const std::string& pool_id,
@@ -42,7 +45,7 @@ result<std::optional<factor_record>> sql_factors::find(const std::string& pool_i
                                         "user_id = ?2 AND id = ?3",
                                         columns),
                             {pool_id, user_id, id}),
-                  factor_from);
+                  factor_of);
 }
 
 result<void> sql_factors::put(const factor_record& f) {

@@ -19,8 +19,15 @@ class sql_users final : public user_repository {
                                                    const std::string& email_key) override;
   result<std::optional<user_record>> find_by_id(const std::string& pool_id,
                                                 const std::string& user_id) override;
+  result<std::optional<user_account>> account_by_id(const std::string& pool_id,
+                                                    const std::string& user_id) override;
+  result<std::optional<user_account>> account_by_email(const std::string& pool_id,
+                                                       const std::string& email_key) override;
 
  private:
+  result<std::optional<user_account>> account_where(std::string_view condition,
+                                                    const std::string& pool_id,
+                                                    const std::string& key);
   executor& db_;
 };
 
@@ -135,6 +142,9 @@ class sql_audit final : public audit_repository {
 };
 
 // Helpers shared by the repositories.
+
+// A user_factors row read under `prefix` (the column names it was selected as: "" or "factor_").
+factor_record factor_from(const row& r, std::string_view prefix = "");
 
 // Turns "rows or failure" into "the first row mapped, nothing, or failure".
 template <class Map>

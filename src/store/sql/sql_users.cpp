@@ -39,7 +39,48 @@ std::vector<value> values_of(const user_record& u) {
           seconds(u.locked_until)};
 }
 
+// The user's columns and their factors' (prefixed "factor_"), one row per factor or one row with
+// NULL factor columns for a user without factors.
+constexpr std::string_view account_columns =
+    "u.pool_id, u.id, u.email, u.email_key, u.status, u.enabled, u.attributes, u.srp_salt, "
+    "u.srp_verifier, u.created_at, u.updated_at, u.failed_sign_ins, u.locked_until, "
+    "f.pool_id AS factor_pool_id, f.user_id AS factor_user_id, f.id AS factor_id, "
+    "f.kind AS factor_kind, f.status AS factor_status, f.secret AS factor_secret, "
+    "f.enabled AS factor_enabled, f.preferred AS factor_preferred, f.counter AS factor_counter, "
+    "f.data AS factor_data, f.created_at AS factor_created_at, f.updated_at AS factor_updated_at";
+
 }  // namespace
+
+result<std::optional<user_account>> sql_users::account_where(std::string_view condition,
+                                                            const std::string& pool_id,
+                                                            const std::string& key) {
+  ASSIGN_OR_RETURN(auto rows,
+                   db_.query(fmt::format("SELECT {} FROM users u LEFT JOIN user_factors f ON "
+                                         "f.pool_id = u.pool_id AND f.user_id = u.id WHERE "
+                                         "u.pool_id = ?1 AND {} ORDER BY f.id",
+                                         account_columns, condition),
+                             {pool_id, key}));
+  if (rows.empty()) {
+    return std::nullopt;
+  }
+  user_account out{.user = user_from(rows.front())};
+  for (const auto& r : rows) {
+    if (!r.is_null("factor_id")) {
+      out.factors.push_back(factor_from(r, "factor_"));
+    }
+  }
+  return out;
+}
+
+result<std::optional<user_account>> sql_users::account_by_id(const std::string& pool_id,
+                                                            const std::string& user_id) {
+  return account_where("u.id = ?2", pool_id, user_id);
+}
+
+result<std::optional<user_account>> sql_users::account_by_email(const std::string& pool_id,
+                                                               const std::string& email_key) {
+  return account_where("u.email_key = ?2", pool_id, email_key);
+}
 
 result<void> sql_users::insert(const user_record& u) {
   ASSIGN_OR_RETURN(auto taken,

@@ -130,5 +130,35 @@ TEST_P(UserRepositoryTest, ConcurrentFailedSignInsAreAllCounted) {
   EXPECT_EQ(u->locked_until, from_unix(1020));
 }
 
+TEST_P(UserRepositoryTest, AnAccountIsTheUserWithEveryFactorInOneRead) {
+  ASSERT_TRUE(commits(db(), [](transaction& tx) -> result<void> {
+    RETURN_IF_ERROR(tx.users().insert(user("p1", "u1", "a@x.com")));
+    RETURN_IF_ERROR(tx.users().insert(user("p1", "u2", "b@x.com")));
+    for (const char* id : {"totp", "cred-b", "cred-a"}) {
+      RETURN_IF_ERROR(tx.factors().put({.pool_id = "p1", .user_id = "u1", .id = id, .kind = "totp",
+                                        .secret_sealed = std::string("s-") + id, .enabled = true,
+                                        .counter = 7}));
+    }
+    return {};
+  }));
+  auto with = in_read(db(), [](transaction& tx) { return tx.users().account_by_email("p1", "a@x.com"); });
+  ASSERT_TRUE(with && *with);
+  EXPECT_EQ((*with)->user.id, "u1");
+  EXPECT_EQ((*with)->user.email_key, "a@x.com");
+  ASSERT_EQ((*with)->factors.size(), 3u);
+  EXPECT_EQ((*with)->factors[0].id, "cred-a");
+  EXPECT_EQ((*with)->factors[2].id, "totp");
+  EXPECT_EQ((*with)->factors[2].secret_sealed, "s-totp");
+  EXPECT_EQ((*with)->factors[2].counter, 7);
+  EXPECT_TRUE((*with)->factors[2].enabled);
+  auto without = in_read(db(), [](transaction& tx) { return tx.users().account_by_id("p1", "u2"); });
+  ASSERT_TRUE(without && *without);
+  EXPECT_EQ((*without)->user.email_key, "b@x.com");
+  EXPECT_TRUE((*without)->factors.empty());
+  auto none = in_read(db(), [](transaction& tx) { return tx.users().account_by_id("p2", "u1"); });
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);
+}
+
 }  // namespace
 }  // namespace cognate::store::testing
