@@ -22,7 +22,8 @@ namespace cognate::api {
 enum class authentication {
   none,                     // public: anyone may call (the pool is found by ClientId)
   access_token,             // AccessToken: auth::access_guard, before the handler
-  access_token_or_session,  // exactly one of AccessToken (checked before) and Session (the handler's)
+  access_token_or_session,  // exactly one of AccessToken (checked before) and Session (the
+                            // handler's)
   sigv4,                    // AWS Signature V4 of an operator credential (admin operations)
 };
 
@@ -49,7 +50,7 @@ struct call {
   const request_context& request;
   const boost::json::object& body;  // validated against the operation's members
   const domain& services;
-  const pool::directory_snapshot& directory;  // one snapshot for the whole call
+  const pool::directory_snapshot& directory;   // one snapshot for the whole call
   const pool::client_entry* client = nullptr;  // pool_lookup::client_id
   const pool::pool_entry* pool = nullptr;      // every lookup but none and session
   const auth::caller* caller = nullptr;        // when an AccessToken was checked

@@ -25,9 +25,9 @@ class header_list {
 };
 
 struct request_context {
-  std::string_view method;      // "POST", "GET", …
-  std::string_view path;        // without the query string
-  std::string_view target;      // X-Amz-Target ("" when absent)
+  std::string_view method;  // "POST", "GET", …
+  std::string_view path;    // without the query string
+  std::string_view target;  // X-Amz-Target ("" when absent)
   std::string_view body;
   const header_list& headers;
   std::string_view peer;        // the client's address as the socket saw it

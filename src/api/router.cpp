@@ -31,7 +31,8 @@ reply qr(std::string_view body) {
 placement router::place(std::string_view method, std::string_view path,
                         std::string_view target) const {
   if (is_get(method)) {
-    if (path == "/health" || path == "/_cognate/config" || path.find("/.well-known/") != std::string_view::npos) {
+    if (path == "/health" || path == "/_cognate/config" ||
+        path.find("/.well-known/") != std::string_view::npos) {
       return placement::io;
     }
     return placement::none;
@@ -113,18 +114,17 @@ std::optional<reply> router::well_known(std::string_view path) const {
     return json_reply(pool->keys->jwks());
   }
   if (document == "openid-configuration") {
-    return json_reply(
-        {{"issuer", pool->issuer},
-         {"jwks_uri", pool->url + "/.well-known/jwks.json"},
-         {"response_types_supported", boost::json::array{"code", "token"}},
-         {"subject_types_supported", boost::json::array{"public"}},
-         {"id_token_signing_alg_values_supported", boost::json::array{"RS256"}},
-         {"scopes_supported", boost::json::array{"openid", "email", "profile"}},
-         {"token_endpoint_auth_methods_supported",
-          boost::json::array{"client_secret_basic", "client_secret_post"}},
-         {"claims_supported",
-          boost::json::array{"sub", "email", "email_verified", "cognito:username", "aud", "iss",
-                             "exp", "iat", "auth_time", "token_use"}}});
+    return json_reply({{"issuer", pool->issuer},
+                       {"jwks_uri", pool->url + "/.well-known/jwks.json"},
+                       {"response_types_supported", boost::json::array{"code", "token"}},
+                       {"subject_types_supported", boost::json::array{"public"}},
+                       {"id_token_signing_alg_values_supported", boost::json::array{"RS256"}},
+                       {"scopes_supported", boost::json::array{"openid", "email", "profile"}},
+                       {"token_endpoint_auth_methods_supported",
+                        boost::json::array{"client_secret_basic", "client_secret_post"}},
+                       {"claims_supported",
+                        boost::json::array{"sub", "email", "email_verified", "cognito:username",
+                                           "aud", "iss", "exp", "iat", "auth_time", "token_use"}}});
   }
   return std::nullopt;
 }

@@ -45,7 +45,7 @@ struct subject {
   // a real user and fail, so answers do not tell (PreventUserExistenceErrors).
   const store::user_record* user;
   const std::vector<store::factor_record>& factors;  // the user's (empty for unknown users)
-  std::string username;                               // as the client sent it
+  std::string username;                              // as the client sent it
   time_point now;
 };
 
@@ -53,7 +53,8 @@ struct subject {
 struct challenge_start {
   string_map parameters;
   challenge_state state;
-  std::string user_id;  // whose Session it is: the user's id, or a stable fake one for a name no user has
+  std::string
+      user_id;  // whose Session it is: the user's id, or a stable fake one for a name no user has
 };
 
 // What check() found; settle() decides with it inside the transaction.
@@ -91,8 +92,8 @@ class factor {
 // Enrolment: what the user is shown (a TOTP secret; passkey creation options next) and the
 // pending factor to store, then the proof that activates it.
 struct enrolment_start {
-  string_map shown;                 // "SecretCode" for TOTP
-  store::factor_record pending;     // store it in the enrolment's transaction
+  string_map shown;              // "SecretCode" for TOTP
+  store::factor_record pending;  // store it in the enrolment's transaction
 };
 
 class enrollable_factor : public factor {

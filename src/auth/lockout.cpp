@@ -14,7 +14,8 @@ result<attempt> lockout::count_attempt(store::transaction& tx, store::user_recor
   ++user.failed_sign_ins;
   if (user.failed_sign_ins >= policy_.threshold) {
     const int doublings = std::min(user.failed_sign_ins - policy_.threshold, 20);
-    const auto lock = std::min<std::chrono::seconds>(policy_.max, policy_.first * (1LL << doublings));
+    const auto lock =
+        std::min<std::chrono::seconds>(policy_.max, policy_.first * (1LL << doublings));
     user.locked_until = now + lock;
     RETURN_IF_ERROR(tx.audit().append({.pool_id = user.pool_id,
                                        .user_id = user.id,

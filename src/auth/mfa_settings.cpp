@@ -16,7 +16,8 @@ result<associate_result> mfa_settings::associate(const caller& who) const {
   }
   const subject s{*who.pool, &who.user, who.factors, who.user.id, clock_.now()};
   ASSIGN_OR_RETURN(auto start, totp.begin_enrolment(s));
-  RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) { return tx.factors().put(start.pending); }));
+  RETURN_IF_ERROR(
+      store_.transact([&](store::transaction& tx) { return tx.factors().put(start.pending); }));
   return associate_result{.secret_code = start.shown.at("SecretCode")};
 }
 
@@ -41,7 +42,8 @@ result<associate_result> mfa_settings::associate(const pool::directory_snapshot&
       return fail(reason::invalid_session);
     }
     const std::vector<store::factor_record> unused;
-    ASSIGN_OR_RETURN(auto start, totp.begin_enrolment({pool, &*user, unused, user->id, clock_.now()}));
+    ASSIGN_OR_RETURN(auto start,
+                     totp.begin_enrolment({pool, &*user, unused, user->id, clock_.now()}));
     RETURN_IF_ERROR(tx.factors().put(start.pending));
     auto next = sessions_.open(step::mfa_setup_verify, pool.id, client->record, user->id);
     RETURN_IF_ERROR(tx.sessions().insert(next.record));
@@ -78,17 +80,19 @@ result<verify_result> mfa_settings::verify(const pool::directory_snapshot& direc
     std::vector<store::factor_record> factors;
   };
   ASSIGN_OR_RETURN(auto seen, store::in_read(store_, [&](store::transaction& tx) -> result<found> {
-    ASSIGN_OR_RETURN(auto s, sessions_.find(tx, session, continuation::verify, {}));
-    const auto* client = directory.client(s.record.client_id);
-    if (client == nullptr || client->pool->id != s.record.pool_id) {
-      return fail(reason::invalid_session);
-    }
-    ASSIGN_OR_RETURN(auto account, tx.users().account_by_id(s.record.pool_id, s.record.user_id));
-    if (!account) {
-      return fail(reason::invalid_session);
-    }
-    return found{client, std::move(account->user), std::move(account->factors)};
-  }));
+                     ASSIGN_OR_RETURN(auto s,
+                                      sessions_.find(tx, session, continuation::verify, {}));
+                     const auto* client = directory.client(s.record.client_id);
+                     if (client == nullptr || client->pool->id != s.record.pool_id) {
+                       return fail(reason::invalid_session);
+                     }
+                     ASSIGN_OR_RETURN(auto account,
+                                      tx.users().account_by_id(s.record.pool_id, s.record.user_id));
+                     if (!account) {
+                       return fail(reason::invalid_session);
+                     }
+                     return found{client, std::move(account->user), std::move(account->factors)};
+                   }));
   const auto& pool = *seen.client->pool;
   if (!totp.allowed(pool.settings)) {
     return fail(reason::totp_not_enabled_by_pool);
@@ -97,19 +101,22 @@ result<verify_result> mfa_settings::verify(const pool::directory_snapshot& direc
   ASSIGN_OR_RETURN(auto p, totp.check_enrolment(who, code_answer(user_code)));
   // One transaction: a right code activates TOTP, ends this Session and opens the next; a wrong
   // one is counted against this Session.
-  ASSIGN_OR_RETURN(auto next, store::in_transaction(store_, [&](store::transaction& tx)
-                                                                -> result<std::optional<std::string>> {
-    ASSIGN_OR_RETURN(auto s, sessions_.find(tx, session, continuation::verify, {}));
-    ASSIGN_OR_RETURN(auto v, totp.finish_enrolment(tx, who, p));
-    if (v == verdict::wrong) {
-      RETURN_IF_ERROR(sessions_.count_wrong(tx, s));
-      return std::nullopt;
-    }
-    RETURN_IF_ERROR(sessions_.end(tx, s));
-    auto done = sessions_.open(step::mfa_setup_done, pool.id, seen.client->record, seen.user.id);
-    RETURN_IF_ERROR(tx.sessions().insert(done.record));
-    return done.handle;
-  }));
+  ASSIGN_OR_RETURN(
+      auto next,
+      store::in_transaction(
+          store_, [&](store::transaction& tx) -> result<std::optional<std::string>> {
+            ASSIGN_OR_RETURN(auto s, sessions_.find(tx, session, continuation::verify, {}));
+            ASSIGN_OR_RETURN(auto v, totp.finish_enrolment(tx, who, p));
+            if (v == verdict::wrong) {
+              RETURN_IF_ERROR(sessions_.count_wrong(tx, s));
+              return std::nullopt;
+            }
+            RETURN_IF_ERROR(sessions_.end(tx, s));
+            auto done =
+                sessions_.open(step::mfa_setup_done, pool.id, seen.client->record, seen.user.id);
+            RETURN_IF_ERROR(tx.sessions().insert(done.record));
+            return done.handle;
+          }));
   if (!next) {
     return fail(reason::totp_setup_mismatch);
   }
@@ -137,9 +144,8 @@ result<void> mfa_settings::set_preference(const caller& who,
   if (wants(totp) && !factor.allowed(who.pool->settings)) {
     return fail(reason::totp_not_enabled_by_pool);
   }
-  const bool has_secret = std::any_of(who.factors.begin(), who.factors.end(), [](const auto& f) {
-    return f.id == totp_factor::active_id;
-  });
+  const bool has_secret = std::any_of(who.factors.begin(), who.factors.end(),
+                                      [](const auto& f) { return f.id == totp_factor::active_id; });
   if (wants(totp) && !has_secret) {
     return fail(reason::totp_not_set_up);
   }
@@ -147,7 +153,8 @@ result<void> mfa_settings::set_preference(const caller& who,
   const auto& user_id = who.user.id;
   const auto now = clock_.now();
   return store_.transact([&](store::transaction& tx) -> result<void> {
-    ASSIGN_OR_RETURN(auto found, tx.factors().find(pool_id, user_id, std::string(totp_factor::active_id)));
+    ASSIGN_OR_RETURN(auto found,
+                     tx.factors().find(pool_id, user_id, std::string(totp_factor::active_id)));
     if (found) {
       if (totp->enabled) {
         found->enabled = *totp->enabled;

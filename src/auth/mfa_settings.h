@@ -51,8 +51,8 @@ class mfa_settings {
   result<verify_result> verify(const caller& who, const std::string& user_code) const;
   // The same inside MFA_SETUP: a wrong code keeps the Session (counted, up to its cap); a right
   // one answers the Session that RespondToAuthChallenge MFA_SETUP finishes.
-  result<verify_result> verify(const pool::directory_snapshot& directory, const std::string& session,
-                               const std::string& user_code) const;
+  result<verify_result> verify(const pool::directory_snapshot& directory,
+                               const std::string& session, const std::string& user_code) const;
   // SetUserMFAPreference. SMS and email MFA are refused (not supported yet).
   result<void> set_preference(const caller& who, const std::optional<mfa_preference>& totp,
                               const std::optional<mfa_preference>& sms,

@@ -47,10 +47,14 @@ next_step decide_next_step(const next_step_input& in) {
 
 std::string_view mfa_wire_name(factor_kind kind) {
   switch (kind) {
-    case factor_kind::totp: return "SOFTWARE_TOKEN_MFA";
-    case factor_kind::email_otp: return "EMAIL_OTP";
-    case factor_kind::password: return "PASSWORD";
-    case factor_kind::srp: return "PASSWORD_SRP";
+    case factor_kind::totp:
+      return "SOFTWARE_TOKEN_MFA";
+    case factor_kind::email_otp:
+      return "EMAIL_OTP";
+    case factor_kind::password:
+      return "PASSWORD";
+    case factor_kind::srp:
+      return "PASSWORD_SRP";
   }
   return "";
 }

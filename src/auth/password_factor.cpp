@@ -19,8 +19,8 @@ result<proof> password_factor::check(const subject& who, const challenge_state&,
     return proof{};
   }
   ASSIGN_OR_RETURN(auto stored, pool::open_verifier(sealer_, *who.user));
-  auto offered = crypto::srp_verifier_hex(who.pool.srp_name(), who.user->id, password,
-                                          who.user->srp_salt_hex);
+  auto offered =
+      crypto::srp_verifier_hex(who.pool.srp_name(), who.user->id, password, who.user->srp_salt_hex);
   return proof{.correct = crypto::constant_time_equal(as_bytes(offered), as_bytes(stored))};
 }
 

@@ -56,9 +56,10 @@ result<live_session> session_service::find(store::transaction& tx, std::string_v
   if (!opened) {
     return opened.error();
   }
-  ASSIGN_OR_RETURN(auto state,
-                   decode_state(*current, std::string_view(reinterpret_cast<const char*>(opened->data()),
-                                                           opened->size())));
+  ASSIGN_OR_RETURN(
+      auto state,
+      decode_state(*current, std::string_view(reinterpret_cast<const char*>(opened->data()),
+                                              opened->size())));
   return live_session{.record = std::move(*found), .current = *current, .state = std::move(state)};
 }
 

@@ -48,13 +48,11 @@ class session_service {
   // step `how` does not continue, or too many wrong answers) or "…, session is expired.";
   // errc::internal when its state cannot be opened. Changes nothing.
   result<live_session> find(store::transaction& tx, std::string_view handle, continuation how,
-                            std::string_view client_id,
-                            std::string_view challenge_name = {}) const;
+                            std::string_view client_id, std::string_view challenge_name = {}) const;
   // As find(), and a Session that `how` spends (challenge.h) is removed now, whatever happens
   // next.
   result<live_session> take(store::transaction& tx, std::string_view handle, continuation how,
-                            std::string_view client_id,
-                            std::string_view challenge_name = {}) const;
+                            std::string_view client_id, std::string_view challenge_name = {}) const;
   // Removes the Session (its step is done).
   result<void> end(store::transaction& tx, const live_session& s) const;
   // Counts a wrong answer; find() refuses the Session once its step's attempts are used up.

@@ -18,7 +18,6 @@ struct sign_in::prepared_step {
   auth_step answer;
 };
 
-
 sign_in::sign_in(store::store& store, const clock& clock, const factor_set& factors,
                  const session_service& sessions, const token_service& tokens,
                  lockout_policy lockout_policy)
@@ -43,7 +42,8 @@ next_step sign_in::decide(const pool::pool_entry& pool, const store::user_accoun
   return decide_next_step(in);
 }
 
-result<sign_in::prepared_step> sign_in::prepare(const pool::client_entry& client, const store::user_account& a,
+result<sign_in::prepared_step> sign_in::prepare(const pool::client_entry& client,
+                                                const store::user_account& a,
                                                 const next_step& decision) const {
   const auto& pool = *client.pool;
   switch (decision.what) {
@@ -61,8 +61,8 @@ result<sign_in::prepared_step> sign_in::prepare(const pool::client_entry& client
       }
       const subject who{pool, &a.user, a.factors, a.user.id, clock_.now()};
       ASSIGN_OR_RETURN(auto start, f->begin(who, {}));
-      auto pending = sessions_.open(step::software_token_mfa, pool.id, client.record, a.user.id,
-                                    start.state);
+      auto pending =
+          sessions_.open(step::software_token_mfa, pool.id, client.record, a.user.id, start.state);
       auth_step answer{.challenge_name = std::string(info(step::software_token_mfa).wire_name),
                        .session = pending.handle,
                        .parameters = std::move(start.parameters)};
@@ -113,28 +113,29 @@ result<auth_step> sign_in::after_first_factor(const pool::client_entry& client,
     next_step decision;
     bool stored = false;
   };
-  ASSIGN_OR_RETURN(auto done, store::in_transaction(store_, [&](store::transaction& tx)
-                                                                -> result<settled> {
-    ASSIGN_OR_RETURN(auto found, tx.users().account_by_id(pool.id, seen.user.id));
-    if (!found) {
-      return fail(reason::incorrect_credentials);
-    }
-    auto fresh = std::move(*found);
-    lockout::reset(fresh.user);
-    RETURN_IF_ERROR(tx.users().update(fresh.user));
-    const auto decision = decide(pool, fresh);
-    const bool store_it = prepared && decision == expected;
-    if (store_it) {
-      RETURN_IF_ERROR(store_prepared(tx, *prepared));
-    }
-    return settled{std::move(fresh), decision, store_it};
-  }));
+  ASSIGN_OR_RETURN(auto done,
+                   store::in_transaction(store_, [&](store::transaction& tx) -> result<settled> {
+                     ASSIGN_OR_RETURN(auto found, tx.users().account_by_id(pool.id, seen.user.id));
+                     if (!found) {
+                       return fail(reason::incorrect_credentials);
+                     }
+                     auto fresh = std::move(*found);
+                     lockout::reset(fresh.user);
+                     RETURN_IF_ERROR(tx.users().update(fresh.user));
+                     const auto decision = decide(pool, fresh);
+                     const bool store_it = prepared && decision == expected;
+                     if (store_it) {
+                       RETURN_IF_ERROR(store_prepared(tx, *prepared));
+                     }
+                     return settled{std::move(fresh), decision, store_it};
+                   }));
   if (done.stored) {
     return std::move(prepared->answer);
   }
   // The account changed meanwhile (or the step is a refusal): prepare from the fresh record.
   ASSIGN_OR_RETURN(auto next, prepare(client, done.fresh, done.decision));
-  RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) { return store_prepared(tx, next); }));
+  RETURN_IF_ERROR(
+      store_.transact([&](store::transaction& tx) { return store_prepared(tx, next); }));
   return std::move(next.answer);
 }
 
@@ -180,8 +181,8 @@ result<auth_step> sign_in::start_srp(const pool::client_entry& client,
   if (username.empty() || a_hex.empty()) {
     return fail(reason::missing_auth_parameter, "USERNAME or SRP_A");
   }
-  if (a_hex.size() > 2048 ||
-      !std::all_of(a_hex.begin(), a_hex.end(), [](unsigned char c) { return std::isxdigit(c) != 0; })) {
+  if (a_hex.size() > 2048 || !std::all_of(a_hex.begin(), a_hex.end(),
+                                          [](unsigned char c) { return std::isxdigit(c) != 0; })) {
     return fail(reason::srp_a_not_hex);
   }
   ASSIGN_OR_RETURN(auto user, store::in_read(store_, [&](store::transaction& tx) {
@@ -195,9 +196,8 @@ result<auth_step> sign_in::start_srp(const pool::client_entry& client,
   ASSIGN_OR_RETURN(auto start, factors_.srp().begin(who, parameters));
   auto pending =
       sessions_.open(step::password_verifier, pool.id, client.record, start.user_id, start.state);
-  RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) {
-    return tx.sessions().insert(pending.record);
-  }));
+  RETURN_IF_ERROR(store_.transact(
+      [&](store::transaction& tx) { return tx.sessions().insert(pending.record); }));
   return auth_step{.challenge_name = std::string(info(step::password_verifier).wire_name),
                    .session = std::move(pending.handle),
                    .parameters = std::move(start.parameters)};
@@ -217,8 +217,8 @@ result<auth_step> sign_in::password_auth(const pool::client_entry& client,
   const std::vector<store::factor_record> no_factors;
   if (!found) {
     // Same work as a real check, so timing does not tell unknown users apart.
-    RETURN_IF_ERROR(factors_.password().check({pool, nullptr, no_factors, username, now}, {},
-                                              parameters));
+    RETURN_IF_ERROR(
+        factors_.password().check({pool, nullptr, no_factors, username, now}, {}, parameters));
     return fail(client.record.prevent_user_existence_errors ? reason::incorrect_credentials
                                                             : reason::user_not_found);
   }
@@ -232,8 +232,8 @@ result<auth_step> sign_in::password_auth(const pool::client_entry& client,
     return fail(reason::password_attempts_exceeded);
   }
   seen.user = std::move(outcome->first);
-  ASSIGN_OR_RETURN(auto p, factors_.password().check({pool, &seen.user, seen.factors, username, now},
-                                                      {}, parameters));
+  ASSIGN_OR_RETURN(auto p, factors_.password().check(
+                               {pool, &seen.user, seen.factors, username, now}, {}, parameters));
   return after_first_factor(client, seen, p.correct);
 }
 
@@ -266,7 +266,8 @@ result<auth_step> sign_in::answer_password_verifier(const pool::client_entry& cl
   const auto name = info(step::password_verifier).wire_name;
   // The Session is spent first, in a transaction of its own: a proof is never evaluated twice.
   ASSIGN_OR_RETURN(auto s, store::in_transaction(store_, [&](store::transaction& tx) {
-                     return sessions_.take(tx, session, continuation::respond, client.record.id, name);
+                     return sessions_.take(tx, session, continuation::respond, client.record.id,
+                                           name);
                    }));
   const auto* srp = std::get_if<srp_state>(&s.state);
   std::optional<store::user_account> seen;  // nullopt: the challenge was for a name no user has
@@ -307,14 +308,16 @@ result<auth_step> sign_in::answer_mfa(const pool::client_entry& client, const st
     live_session s;
     store::user_account a;
   };
-  ASSIGN_OR_RETURN(auto seen, store::in_read(store_, [&](store::transaction& tx) -> result<found> {
-    ASSIGN_OR_RETURN(auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
-    ASSIGN_OR_RETURN(auto account, tx.users().account_by_id(pool.id, s.record.user_id));
-    if (!account) {
-      return fail(reason::invalid_session);
-    }
-    return found{std::move(s), std::move(*account)};
-  }));
+  ASSIGN_OR_RETURN(
+      auto seen, store::in_read(store_, [&](store::transaction& tx) -> result<found> {
+        ASSIGN_OR_RETURN(
+            auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
+        ASSIGN_OR_RETURN(auto account, tx.users().account_by_id(pool.id, s.record.user_id));
+        if (!account) {
+          return fail(reason::invalid_session);
+        }
+        return found{std::move(s), std::move(*account)};
+      }));
   const subject who{pool, &seen.a.user, seen.a.factors, seen.a.user.id, clock_.now()};
   // The code is checked and, when right, the tokens minted before the transaction, which then
   // spends the code, ends the Session and stores the refresh token — or counts a wrong code.
@@ -323,18 +326,19 @@ result<auth_step> sign_in::answer_mfa(const pool::client_entry& client, const st
   if (p.correct) {
     minted = tokens_.mint(client, seen.a.user);
   }
-  ASSIGN_OR_RETURN(auto v, store::in_transaction(store_, [&](store::transaction& tx)
-                                                             -> result<verdict> {
-    ASSIGN_OR_RETURN(auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
-    ASSIGN_OR_RETURN(auto v, f.settle(tx, who, p));
-    if (v == verdict::wrong) {
-      RETURN_IF_ERROR(sessions_.count_wrong(tx, s));
-      return verdict::wrong;
-    }
-    RETURN_IF_ERROR(sessions_.end(tx, s));
-    RETURN_IF_ERROR(tokens_.store(tx, *minted));
-    return verdict::passed;
-  }));
+  ASSIGN_OR_RETURN(
+      auto v, store::in_transaction(store_, [&](store::transaction& tx) -> result<verdict> {
+        ASSIGN_OR_RETURN(
+            auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
+        ASSIGN_OR_RETURN(auto v, f.settle(tx, who, p));
+        if (v == verdict::wrong) {
+          RETURN_IF_ERROR(sessions_.count_wrong(tx, s));
+          return verdict::wrong;
+        }
+        RETURN_IF_ERROR(sessions_.end(tx, s));
+        RETURN_IF_ERROR(tokens_.store(tx, *minted));
+        return verdict::passed;
+      }));
   if (v == verdict::wrong) {
     return fail(reason::mfa_code_mismatch);
   }
@@ -345,15 +349,16 @@ result<auth_step> sign_in::finish_mfa_setup(const pool::client_entry& client,
                                             const std::string& session) {
   const auto& pool = *client.pool;
   const auto name = info(step::mfa_setup_done).wire_name;
-  ASSIGN_OR_RETURN(auto user, store::in_read(store_, [&](store::transaction& tx)
-                                                         -> result<store::user_record> {
-    ASSIGN_OR_RETURN(auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
-    ASSIGN_OR_RETURN(auto u, tx.users().find_by_id(pool.id, s.record.user_id));
-    if (!u) {
-      return fail(reason::invalid_session);
-    }
-    return std::move(*u);
-  }));
+  ASSIGN_OR_RETURN(
+      auto user, store::in_read(store_, [&](store::transaction& tx) -> result<store::user_record> {
+        ASSIGN_OR_RETURN(
+            auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
+        ASSIGN_OR_RETURN(auto u, tx.users().find_by_id(pool.id, s.record.user_id));
+        if (!u) {
+          return fail(reason::invalid_session);
+        }
+        return std::move(*u);
+      }));
   auto minted = tokens_.mint(client, user);
   RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) -> result<void> {
     RETURN_IF_ERROR(sessions_.take(tx, session, continuation::respond, client.record.id, name));

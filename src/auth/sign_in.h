@@ -4,7 +4,8 @@
 //   USER_SRP_AUTH ──► PASSWORD_VERIFIER ─┐
 //   USER_PASSWORD_AUTH ──────────────────┼─► next-step policy ─► tokens
 //                                        ├─► SOFTWARE_TOKEN_MFA ─► tokens
-//                                        └─► MFA_SETUP ─► Associate ─► Verify ─► MFA_SETUP ─► tokens
+//                                        └─► MFA_SETUP ─► Associate ─► Verify ─► MFA_SETUP ─►
+//                                        tokens
 //   REFRESH_TOKEN_AUTH ─────────────────────────────────────────────────────────► tokens
 //
 // A first factor is checked by its factor (factors.h) with the lockout of lockout.h: the attempt

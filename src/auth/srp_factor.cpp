@@ -13,7 +13,6 @@ namespace cognate::auth {
 
 namespace {
 
-
 std::string uuid_from(std::span<const unsigned char> b) {
   std::string hex = hex_encode(b.first(16));
   return fmt::format("{}-{}-4{}-a{}-{}", hex.substr(0, 8), hex.substr(8, 4), hex.substr(13, 3),

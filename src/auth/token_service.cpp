@@ -67,29 +67,31 @@ result<token_set> token_service::refresh(const pool::client_entry& client,
     store::user_record user;
   };
   ASSIGN_OR_RETURN(auto f, store::in_read(store_, [&](store::transaction& tx) -> result<found> {
-    ASSIGN_OR_RETURN(auto row, tx.tokens().find(pool_id, handle_hash(refresh_token)));
-    if (!row || row->client_id != client.record.id) {
-      return fail(reason::invalid_refresh_token);
-    }
-    if (row->revoked) {
-      return fail(reason::refresh_token_revoked);
-    }
-    if (now >= row->expires_at) {
-      return fail(reason::refresh_token_expired);
-    }
-    ASSIGN_OR_RETURN(auto user, tx.users().find_by_id(pool_id, row->user_id));
-    if (!user) {
-      return fail(reason::user_does_not_exist);
-    }
-    return found{std::move(*row), std::move(*user)};
-  }));
+                     ASSIGN_OR_RETURN(auto row,
+                                      tx.tokens().find(pool_id, handle_hash(refresh_token)));
+                     if (!row || row->client_id != client.record.id) {
+                       return fail(reason::invalid_refresh_token);
+                     }
+                     if (row->revoked) {
+                       return fail(reason::refresh_token_revoked);
+                     }
+                     if (now >= row->expires_at) {
+                       return fail(reason::refresh_token_expired);
+                     }
+                     ASSIGN_OR_RETURN(auto user, tx.users().find_by_id(pool_id, row->user_id));
+                     if (!user) {
+                       return fail(reason::user_does_not_exist);
+                     }
+                     return found{std::move(*row), std::move(*user)};
+                   }));
   if (!f.user.enabled) {
     return fail(reason::user_disabled);
   }
   return issue(client, f.user, f.row.origin_jti, f.row.auth_time);
 }
 
-result<void> token_service::revoke(const pool::client_entry& client, const std::string& token) const {
+result<void> token_service::revoke(const pool::client_entry& client,
+                                   const std::string& token) const {
   if (std::count(token.begin(), token.end(), '.') == 2) {
     return fail(reason::token_type_unsupported);
   }

@@ -39,7 +39,8 @@ class token_service {
   // REFRESH_TOKEN_AUTH / GetTokensFromRefreshToken: new access and ID tokens of the same family
   // and auth_time. Failures (errc::not_authorized): "Invalid Refresh Token" (unknown, or another
   // client's), "Refresh Token has been revoked", "…has expired", "User is disabled.".
-  result<token_set> refresh(const pool::client_entry& client, const std::string& refresh_token) const;
+  result<token_set> refresh(const pool::client_entry& client,
+                            const std::string& refresh_token) const;
   // RevokeToken: revokes the refresh token's family (unknown tokens: nothing to do). Failures:
   // unsupported_token_type for a JWT, unauthorized for another client's token.
   result<void> revoke(const pool::client_entry& client, const std::string& token) const;

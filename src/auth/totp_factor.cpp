@@ -17,8 +17,9 @@ const store::factor_record* find(const std::vector<store::factor_record>& factor
   return it == factors.end() ? nullptr : &*it;
 }
 
-std::string seal_context(const std::string& user_id) { return fmt::format("user:{}:totp", user_id); }
-
+std::string seal_context(const std::string& user_id) {
+  return fmt::format("user:{}:totp", user_id);
+}
 
 }  // namespace
 
@@ -71,7 +72,8 @@ result<verdict> totp_factor::settle(store::transaction& tx, const subject& who,
   if (!p.correct || who.user == nullptr) {
     return verdict::wrong;
   }
-  ASSIGN_OR_RETURN(auto current, tx.factors().find(who.pool.id, who.user->id, std::string(active_id)));
+  ASSIGN_OR_RETURN(auto current,
+                   tx.factors().find(who.pool.id, who.user->id, std::string(active_id)));
   // Compare-and-set: a concurrent request may have spent this step (or a later one) meanwhile.
   if (!current || !current->enabled || p.counter <= current->counter) {
     return verdict::wrong;
@@ -128,8 +130,11 @@ result<verdict> totp_factor::finish_enrolment(store::transaction& tx, const subj
   activated.created_at = active ? active->created_at : activated.created_at;
   activated.updated_at = who.now;
   RETURN_IF_ERROR(tx.factors().put(activated));
-  RETURN_IF_ERROR(tx.audit().append(
-      {.pool_id = pool_id, .user_id = user_id, .event = "totp_enabled", .detail = "{}", .at = who.now}));
+  RETURN_IF_ERROR(tx.audit().append({.pool_id = pool_id,
+                                     .user_id = user_id,
+                                     .event = "totp_enabled",
+                                     .detail = "{}",
+                                     .at = who.now}));
   return verdict::passed;
 }
 

@@ -12,10 +12,10 @@
 namespace cognate::auth {
 
 struct user_profile {
-  std::string username;                      // the UUID
+  std::string username;                           // the UUID
   std::map<std::string, std::string> attributes;  // includes sub, email, email_verified
-  std::vector<std::string> mfa_settings;     // UserMFASettingList: "SOFTWARE_TOKEN_MFA"
-  std::string preferred_mfa;                 // PreferredMfaSetting, or ""
+  std::vector<std::string> mfa_settings;          // UserMFASettingList: "SOFTWARE_TOKEN_MFA"
+  std::string preferred_mfa;                      // PreferredMfaSetting, or ""
 };
 
 user_profile profile_of(const caller& who, const factor_set& factors, time_point now);

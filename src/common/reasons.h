@@ -17,8 +17,8 @@ namespace cognate {
 
 enum class reason {
   // The request itself.
-  invalid_parameter,         // a validation message composed by the caller: "{}"
-  serialization,             // a JSON shape message composed by the caller: "{}"
+  invalid_parameter,  // a validation message composed by the caller: "{}"
+  serialization,      // a JSON shape message composed by the caller: "{}"
   body_not_json,
   body_too_deep,
   body_not_object,

@@ -12,7 +12,8 @@ namespace cognate::pool {
 
 std::string srp_pool_name(std::string_view pool_id) {
   auto underscore = pool_id.find('_');
-  return std::string(underscore == std::string_view::npos ? pool_id : pool_id.substr(underscore + 1));
+  return std::string(underscore == std::string_view::npos ? pool_id
+                                                          : pool_id.substr(underscore + 1));
 }
 
 bool client_entry::allows(std::string_view flow) const {
@@ -26,7 +27,8 @@ std::shared_ptr<const pool_entry> directory_snapshot::pool(std::string_view id) 
   return it == by_id_.end() ? nullptr : it->second;
 }
 
-std::shared_ptr<const pool_entry> directory_snapshot::pool_for_issuer(std::string_view issuer) const {
+std::shared_ptr<const pool_entry> directory_snapshot::pool_for_issuer(
+    std::string_view issuer) const {
   auto it = by_issuer_.find(issuer);
   return it == by_issuer_.end() ? nullptr : it->second;
 }
@@ -64,7 +66,8 @@ std::shared_ptr<const directory_snapshot> directory::current() const {
 result<bool> directory::refresh(bool force) {
   std::lock_guard one_at_a_time(refresh_mutex_);
   if (!force) {
-    auto stored = store::in_read(store_, [](store::transaction& tx) { return tx.directory().version(); });
+    auto stored =
+        store::in_read(store_, [](store::transaction& tx) { return tx.directory().version(); });
     if (!stored) {
       return stored.error();
     }
@@ -86,15 +89,15 @@ result<std::shared_ptr<const directory_snapshot>> directory::load() {
   };
   // One snapshot of the store, so the version matches the rows.
   ASSIGN_OR_RETURN(auto read, store::in_read(store_, [](store::transaction& tx) -> result<rows> {
-    rows out;
-    ASSIGN_OR_RETURN(out.version, tx.directory().version());
-    ASSIGN_OR_RETURN(out.pools, tx.directory().pools());
-    for (const auto& p : out.pools) {
-      ASSIGN_OR_RETURN(auto clients, tx.directory().clients(p.id));
-      out.clients.insert(out.clients.end(), clients.begin(), clients.end());
-    }
-    return out;
-  }));
+                     rows out;
+                     ASSIGN_OR_RETURN(out.version, tx.directory().version());
+                     ASSIGN_OR_RETURN(out.pools, tx.directory().pools());
+                     for (const auto& p : out.pools) {
+                       ASSIGN_OR_RETURN(auto clients, tx.directory().clients(p.id));
+                       out.clients.insert(out.clients.end(), clients.begin(), clients.end());
+                     }
+                     return out;
+                   }));
 
   auto next = std::make_shared<directory_snapshot>();
   next->version_ = read.version;

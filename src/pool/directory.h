@@ -106,7 +106,7 @@ class directory {
   const crypto::sealer& sealer_;
   const clock& clock_;
   directory_options options_;
-  std::mutex refresh_mutex_;  // one refresh at a time
+  std::mutex refresh_mutex_;                                   // one refresh at a time
   std::map<std::string, std::shared_ptr<signing_keys>> keys_;  // guarded by refresh_mutex_
   mutable std::mutex mutex_;
   std::shared_ptr<const directory_snapshot> current_;  // guarded by mutex_

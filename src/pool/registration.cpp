@@ -20,8 +20,9 @@ std::string from_header(const pool_settings& s, const registration_options& o) {
   if (s.sender.from_email.empty()) {
     return o.default_from;
   }
-  return s.sender.from_name.empty() ? s.sender.from_email
-                                    : fmt::format("{} <{}>", s.sender.from_name, s.sender.from_email);
+  return s.sender.from_name.empty()
+             ? s.sender.from_email
+             : fmt::format("{} <{}>", s.sender.from_name, s.sender.from_email);
 }
 
 std::string domain_of(std::string_view from) {
@@ -34,8 +35,8 @@ std::string domain_of(std::string_view from) {
 }
 
 store::audit_record audit_of(const store::user_record& u, std::string event, time_point at) {
-  return store::audit_record{.pool_id = u.pool_id, .user_id = u.id, .event = std::move(event),
-                             .detail = "{}", .at = at};
+  return store::audit_record{
+      .pool_id = u.pool_id, .user_id = u.id, .event = std::move(event), .detail = "{}", .at = at};
 }
 
 }  // namespace
@@ -97,9 +98,9 @@ result<sign_up_result> registration::sign_up(const client_entry& client,
       return fail(reason::email_attribute_mismatch);
     }
   }
-  ASSIGN_OR_RETURN(auto attributes,
-                   check_client_attributes(pool.settings, request.attributes,
-                                           {{"email", request.username}, {"email_verified", "false"}}));
+  ASSIGN_OR_RETURN(auto attributes, check_client_attributes(pool.settings, request.attributes,
+                                                            {{"email", request.username},
+                                                             {"email_verified", "false"}}));
 
   const auto now = clock_.now();
   auto user = new_user_record(sealer_, pool.id, request.username, request.password, now);
@@ -121,41 +122,42 @@ result<void> registration::confirm_sign_up(const client_entry& client, const std
   const auto& pool = *client.pool;
   enum class outcome { confirmed, mismatch, expired, already_confirmed };
   const auto now = clock_.now();
-  ASSIGN_OR_RETURN(auto done, store::in_transaction(store_, [&](store::transaction& tx)
-                                                                -> result<outcome> {
-    ASSIGN_OR_RETURN(auto found, find_user_by_name(tx, pool.id, username));
-    if (!found) {
-      return outcome::mismatch;
-    }
-    auto user = std::move(*found);
-    if (user.status == store::user_status::confirmed) {
-      return outcome::already_confirmed;
-    }
-    ASSIGN_OR_RETURN(auto stored, tx.codes().find(user.pool_id, user.id, std::string(signup_purpose)));
-    if (!stored || stored->failed_attempts >= options_.max_code_attempts ||
-        now >= stored->expires_at) {
-      return outcome::expired;
-    }
-    auto record = std::move(*stored);
-    const auto offered = hash_code(code_key_, user.id, signup_purpose, code);
-    if (same_hash(offered, record.code_hash)) {
-      auto attributes = attributes_from_json(user.attributes_json);
-      attributes["email_verified"] = "true";
-      user.attributes_json = attributes_to_json(attributes);
-      user.status = store::user_status::confirmed;
-      user.updated_at = now;
-      RETURN_IF_ERROR(tx.users().update(user));
-      RETURN_IF_ERROR(tx.codes().remove(user.pool_id, user.id, record.purpose));
-      RETURN_IF_ERROR(tx.audit().append(audit_of(user, "confirm_sign_up", now)));
-      return outcome::confirmed;
-    }
-    if (!record.superseded_hash.empty() && same_hash(offered, record.superseded_hash)) {
-      return outcome::expired;
-    }
-    ++record.failed_attempts;
-    RETURN_IF_ERROR(tx.codes().put(record));
-    return outcome::mismatch;
-  }));
+  ASSIGN_OR_RETURN(
+      auto done, store::in_transaction(store_, [&](store::transaction& tx) -> result<outcome> {
+        ASSIGN_OR_RETURN(auto found, find_user_by_name(tx, pool.id, username));
+        if (!found) {
+          return outcome::mismatch;
+        }
+        auto user = std::move(*found);
+        if (user.status == store::user_status::confirmed) {
+          return outcome::already_confirmed;
+        }
+        ASSIGN_OR_RETURN(auto stored,
+                         tx.codes().find(user.pool_id, user.id, std::string(signup_purpose)));
+        if (!stored || stored->failed_attempts >= options_.max_code_attempts ||
+            now >= stored->expires_at) {
+          return outcome::expired;
+        }
+        auto record = std::move(*stored);
+        const auto offered = hash_code(code_key_, user.id, signup_purpose, code);
+        if (same_hash(offered, record.code_hash)) {
+          auto attributes = attributes_from_json(user.attributes_json);
+          attributes["email_verified"] = "true";
+          user.attributes_json = attributes_to_json(attributes);
+          user.status = store::user_status::confirmed;
+          user.updated_at = now;
+          RETURN_IF_ERROR(tx.users().update(user));
+          RETURN_IF_ERROR(tx.codes().remove(user.pool_id, user.id, record.purpose));
+          RETURN_IF_ERROR(tx.audit().append(audit_of(user, "confirm_sign_up", now)));
+          return outcome::confirmed;
+        }
+        if (!record.superseded_hash.empty() && same_hash(offered, record.superseded_hash)) {
+          return outcome::expired;
+        }
+        ++record.failed_attempts;
+        RETURN_IF_ERROR(tx.codes().put(record));
+        return outcome::mismatch;
+      }));
   switch (done) {
     case outcome::confirmed:
       return {};
@@ -173,21 +175,23 @@ result<code_delivery> registration::resend_confirmation_code(const client_entry&
                                                              const std::string& username) {
   const auto& pool = *client.pool;
   const auto now = clock_.now();
-  ASSIGN_OR_RETURN(auto sent_to, store::in_transaction(store_, [&](store::transaction& tx)
-                                                                   -> result<std::string> {
-    ASSIGN_OR_RETURN(auto found, find_user_by_name(tx, pool.id, username));
-    if (!found) {
-      return std::string();  // no such user: answer as if we sent, send nothing
-    }
-    const auto& user = *found;
-    if (user.status == store::user_status::confirmed) {
-      return fail(reason::already_confirmed);
-    }
-    ASSIGN_OR_RETURN(auto previous, tx.codes().find(user.pool_id, user.id, std::string(signup_purpose)));
-    RETURN_IF_ERROR(send_code(tx, user, pool.settings, previous));
-    RETURN_IF_ERROR(tx.audit().append(audit_of(user, "resend_confirmation_code", now)));
-    return user.email;
-  }));
+  ASSIGN_OR_RETURN(
+      auto sent_to,
+      store::in_transaction(store_, [&](store::transaction& tx) -> result<std::string> {
+        ASSIGN_OR_RETURN(auto found, find_user_by_name(tx, pool.id, username));
+        if (!found) {
+          return std::string();  // no such user: answer as if we sent, send nothing
+        }
+        const auto& user = *found;
+        if (user.status == store::user_status::confirmed) {
+          return fail(reason::already_confirmed);
+        }
+        ASSIGN_OR_RETURN(auto previous,
+                         tx.codes().find(user.pool_id, user.id, std::string(signup_purpose)));
+        RETURN_IF_ERROR(send_code(tx, user, pool.settings, previous));
+        RETURN_IF_ERROR(tx.audit().append(audit_of(user, "resend_confirmation_code", now)));
+        return user.email;
+      }));
   if (sent_to.empty()) {
     return code_delivery{.destination = looks_like_email(username) ? mask_email(username) : "***"};
   }

@@ -103,7 +103,6 @@ mfa_mode mode_from(const std::string& text) {
   throw std::invalid_argument("mfa is not OFF, OPTIONAL or REQUIRED");
 }
 
-
 }  // namespace
 
 std::string settings_to_json(const pool_settings& s) {

@@ -36,8 +36,7 @@ result<std::optional<store::user_account>> find_account_by_name(store::transacti
 template <class Change>
 result<std::optional<store::user_record>> modify_user(store::transaction& tx,
                                                       const std::string& pool_id,
-                                                      const std::string& user_id,
-                                                      Change&& change) {
+                                                      const std::string& user_id, Change&& change) {
   ASSIGN_OR_RETURN(auto found, tx.users().find_by_id(pool_id, user_id));
   if (!found) {
     return std::nullopt;

@@ -26,14 +26,14 @@ struct client_record {
   std::string id;  // 26 lower-case alphanumerics
   std::string pool_id;
   std::string name;
-  std::vector<std::string> auth_flows;  // ExplicitAuthFlows, e.g. "ALLOW_USER_SRP_AUTH"
-  std::int64_t access_token_validity = 3600;        // seconds
-  std::int64_t id_token_validity = 3600;            // seconds
-  std::int64_t refresh_token_validity = 30 * 86400; // seconds
-  std::int64_t auth_session_validity = 180;         // seconds a challenge Session lives
-  std::vector<std::string> read_attributes;   // empty: every attribute
-  std::vector<std::string> write_attributes;  // empty: every writable attribute
-  std::string secret_sealed;                  // "" for a public client
+  std::vector<std::string> auth_flows;        // ExplicitAuthFlows, e.g. "ALLOW_USER_SRP_AUTH"
+  std::int64_t access_token_validity = 3600;  // seconds
+  std::int64_t id_token_validity = 3600;      // seconds
+  std::int64_t refresh_token_validity = 30 * 86400;  // seconds
+  std::int64_t auth_session_validity = 180;          // seconds a challenge Session lives
+  std::vector<std::string> read_attributes;          // empty: every attribute
+  std::vector<std::string> write_attributes;         // empty: every writable attribute
+  std::string secret_sealed;                         // "" for a public client
   bool prevent_user_existence_errors = true;
   time_point created_at;
   time_point updated_at;

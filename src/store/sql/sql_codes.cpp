@@ -29,8 +29,7 @@ result<void> sql_codes::put(const code_record& c) {
       "failed_attempts = excluded.failed_attempts, sent_in_window = excluded.sent_in_window, "
       "window_start = excluded.window_start",
       {c.pool_id, c.user_id, c.purpose, c.code_hash, c.superseded_hash, seconds(c.expires_at),
-       std::int64_t{c.failed_attempts}, std::int64_t{c.sent_in_window},
-       seconds(c.window_start)}));
+       std::int64_t{c.failed_attempts}, std::int64_t{c.sent_in_window}, seconds(c.window_start)}));
 }
 
 result<std::optional<code_record>> sql_codes::find(const std::string& pool_id,

@@ -114,10 +114,10 @@ result<void> sql_directory::insert_pool(const pool_record& p) {
 }
 
 result<void> sql_directory::update_pool(const pool_record& p) {
-  RETURN_IF_ERROR(db_.run("UPDATE pools SET name = ?2, settings = ?3, issuer = ?4, "
-                          "created_at = ?5, updated_at = ?6 WHERE id = ?1",
-                          {p.id, p.name, p.settings_json, p.issuer, seconds(p.created_at),
-                           seconds(p.updated_at)}));
+  RETURN_IF_ERROR(db_.run(
+      "UPDATE pools SET name = ?2, settings = ?3, issuer = ?4, "
+      "created_at = ?5, updated_at = ?6 WHERE id = ?1",
+      {p.id, p.name, p.settings_json, p.issuer, seconds(p.created_at), seconds(p.updated_at)}));
   return bump_version();
 }
 
@@ -130,10 +130,9 @@ result<std::vector<client_record>> sql_directory::clients(const std::string& poo
 }
 
 result<std::optional<client_record>> sql_directory::find_client(const std::string& client_id) {
-  return first_of(
-      db_.query(fmt::format("SELECT {} FROM app_clients WHERE id = ?1", client_columns),
-                {client_id}),
-      client_from);
+  return first_of(db_.query(fmt::format("SELECT {} FROM app_clients WHERE id = ?1", client_columns),
+                            {client_id}),
+                  client_from);
 }
 
 result<void> sql_directory::insert_client(const client_record& c) {

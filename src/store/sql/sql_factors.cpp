@@ -50,12 +50,13 @@ result<std::optional<factor_record>> sql_factors::find(const std::string& pool_i
 
 result<void> sql_factors::put(const factor_record& f) {
   return done(db_.run(
-      fmt::format("INSERT INTO user_factors ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-                  "?11, ?12) ON CONFLICT (pool_id, user_id, id) DO UPDATE SET kind = excluded.kind, "
-                  "status = excluded.status, secret = excluded.secret, enabled = excluded.enabled, "
-                  "preferred = excluded.preferred, counter = excluded.counter, data = "
-                  "excluded.data, created_at = excluded.created_at, updated_at = excluded.updated_at",
-                  columns),
+      fmt::format(
+          "INSERT INTO user_factors ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+          "?11, ?12) ON CONFLICT (pool_id, user_id, id) DO UPDATE SET kind = excluded.kind, "
+          "status = excluded.status, secret = excluded.secret, enabled = excluded.enabled, "
+          "preferred = excluded.preferred, counter = excluded.counter, data = "
+          "excluded.data, created_at = excluded.created_at, updated_at = excluded.updated_at",
+          columns),
       {f.pool_id, f.user_id, f.id, f.kind,
        std::string(f.status == factor_status::pending ? "pending" : "active"), f.secret_sealed,
        flag(f.enabled), flag(f.preferred), f.counter, f.data_json, seconds(f.created_at),

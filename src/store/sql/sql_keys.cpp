@@ -3,10 +3,10 @@
 namespace cognate::store::sql {
 
 result<void> sql_keys::insert(const signing_key_record& k) {
-  return done(db_.run(
-      "INSERT INTO signing_keys (kid, pool_id, private_pem, active, created_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5)",
-      {k.kid, k.pool_id, k.private_pem_sealed, flag(k.active), seconds(k.created_at)}));
+  return done(
+      db_.run("INSERT INTO signing_keys (kid, pool_id, private_pem, active, created_at) "
+              "VALUES (?1, ?2, ?3, ?4, ?5)",
+              {k.kid, k.pool_id, k.private_pem_sealed, flag(k.active), seconds(k.created_at)}));
 }
 
 result<std::vector<signing_key_record>> sql_keys::list(const std::string& pool_id) {

@@ -39,22 +39,23 @@ result<std::vector<outbox_record>> sql_outbox::claim_due(time_point now, time_po
 }
 
 result<void> sql_outbox::mark_sent(std::int64_t id, time_point at) {
-  return done(db_.run(
-      "UPDATE outbox SET status = 'sent', payload = '', sent_at = ?2, last_error = '' WHERE id = ?1",
-      {id, seconds(at)}));
+  return done(
+      db_.run("UPDATE outbox SET status = 'sent', payload = '', sent_at = ?2, last_error = '' "
+              "WHERE id = ?1",
+              {id, seconds(at)}));
 }
 
 result<void> sql_outbox::retry_later(std::int64_t id, int attempts, time_point next_attempt_at,
                                      const std::string& last_error) {
-  return done(
-      db_.run("UPDATE outbox SET attempts = ?2, next_attempt_at = ?3, last_error = ?4 WHERE id = ?1",
-              {id, std::int64_t{attempts}, seconds(next_attempt_at), last_error}));
+  return done(db_.run(
+      "UPDATE outbox SET attempts = ?2, next_attempt_at = ?3, last_error = ?4 WHERE id = ?1",
+      {id, std::int64_t{attempts}, seconds(next_attempt_at), last_error}));
 }
 
 result<void> sql_outbox::mark_failed(std::int64_t id, const std::string& last_error) {
-  return done(db_.run(
-      "UPDATE outbox SET status = 'failed', payload = '', last_error = ?2 WHERE id = ?1",
-      {id, last_error}));
+  return done(
+      db_.run("UPDATE outbox SET status = 'failed', payload = '', last_error = ?2 WHERE id = ?1",
+              {id, last_error}));
 }
 
 result<std::int64_t> sql_outbox::count_pending() {

@@ -44,8 +44,9 @@ result<bool> sql_tokens::family_revoked(const std::string& pool_id, const std::s
 }
 
 result<void> sql_tokens::revoke_family(const std::string& pool_id, const std::string& origin_jti) {
-  return done(db_.run("UPDATE refresh_tokens SET revoked = 1 WHERE pool_id = ?1 AND origin_jti = ?2",
-                      {pool_id, origin_jti}));
+  return done(
+      db_.run("UPDATE refresh_tokens SET revoked = 1 WHERE pool_id = ?1 AND origin_jti = ?2",
+              {pool_id, origin_jti}));
 }
 
 result<void> sql_tokens::revoke_user(const std::string& pool_id, const std::string& user_id) {

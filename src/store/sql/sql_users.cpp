@@ -8,7 +8,9 @@ constexpr std::string_view columns =
     "pool_id, id, email, email_key, status, enabled, attributes, srp_salt, srp_verifier, "
     "created_at, updated_at, failed_sign_ins, locked_until";
 
-std::string to_text(user_status s) { return s == user_status::confirmed ? "CONFIRMED" : "UNCONFIRMED"; }
+std::string to_text(user_status s) {
+  return s == user_status::confirmed ? "CONFIRMED" : "UNCONFIRMED";
+}
 
 user_record user_from(const row& r) {
   return user_record{
@@ -30,12 +32,18 @@ user_record user_from(const row& r) {
 
 // In the order of `columns`: ?1 … ?13.
 std::vector<value> values_of(const user_record& u) {
-  return {u.pool_id,           u.id,
-          u.email,             u.email_key,
-          to_text(u.status),   flag(u.enabled),
-          u.attributes_json,   u.srp_salt_hex,
-          u.srp_verifier_sealed, seconds(u.created_at),
-          seconds(u.updated_at), std::int64_t{u.failed_sign_ins},
+  return {u.pool_id,
+          u.id,
+          u.email,
+          u.email_key,
+          to_text(u.status),
+          flag(u.enabled),
+          u.attributes_json,
+          u.srp_salt_hex,
+          u.srp_verifier_sealed,
+          seconds(u.created_at),
+          seconds(u.updated_at),
+          std::int64_t{u.failed_sign_ins},
           seconds(u.locked_until)};
 }
 
@@ -52,8 +60,8 @@ constexpr std::string_view account_columns =
 }  // namespace
 
 result<std::optional<user_account>> sql_users::account_where(std::string_view condition,
-                                                            const std::string& pool_id,
-                                                            const std::string& key) {
+                                                             const std::string& pool_id,
+                                                             const std::string& key) {
   ASSIGN_OR_RETURN(auto rows,
                    db_.query(fmt::format("SELECT {} FROM users u LEFT JOIN user_factors f ON "
                                          "f.pool_id = u.pool_id AND f.user_id = u.id WHERE "
@@ -73,19 +81,20 @@ result<std::optional<user_account>> sql_users::account_where(std::string_view co
 }
 
 result<std::optional<user_account>> sql_users::account_by_id(const std::string& pool_id,
-                                                            const std::string& user_id) {
+                                                             const std::string& user_id) {
   return account_where("u.id = ?2", pool_id, user_id);
 }
 
 result<std::optional<user_account>> sql_users::account_by_email(const std::string& pool_id,
-                                                               const std::string& email_key) {
+                                                                const std::string& email_key) {
   return account_where("u.email_key = ?2", pool_id, email_key);
 }
 
 result<void> sql_users::insert(const user_record& u) {
-  ASSIGN_OR_RETURN(auto taken,
-                   db_.query("SELECT 1 AS taken FROM users WHERE pool_id = ?1 AND (email_key = ?2 OR id = ?3)",
-                             {u.pool_id, u.email_key, u.id}));
+  ASSIGN_OR_RETURN(
+      auto taken,
+      db_.query("SELECT 1 AS taken FROM users WHERE pool_id = ?1 AND (email_key = ?2 OR id = ?3)",
+                {u.pool_id, u.email_key, u.id}));
   if (!taken.empty()) {
     return fail(reason::username_exists);
   }

@@ -43,8 +43,13 @@ TEST(Challenge, SaysWhoContinuesAStepAndWhetherThatSpendsIt) {
 }
 
 TEST(Challenge, SrpStateRoundTripsThroughItsText) {
-  srp_state state{.user_id = "u-1", .b_hex = "0b", .B_hex = "0B", .A_hex = "0a",
-                  .secret_block = "YmxvY2s=", .unknown_user = true, .fake_verifier_hex = "ff"};
+  srp_state state{.user_id = "u-1",
+                  .b_hex = "0b",
+                  .B_hex = "0B",
+                  .A_hex = "0a",
+                  .secret_block = "YmxvY2s=",
+                  .unknown_user = true,
+                  .fake_verifier_hex = "ff"};
   auto back = decode_state(step::password_verifier, encode_state(state));
   ASSERT_TRUE(back);
   const auto& s = std::get<srp_state>(*back);

@@ -11,10 +11,13 @@ using store::user_status;
 using kind = next_step::kind;
 
 second_factor totp(bool allowed, bool enrolled, bool preferred = false) {
-  return {.kind = factor_kind::totp, .allowed = allowed, .enrolled = enrolled, .preferred = preferred};
+  return {
+      .kind = factor_kind::totp, .allowed = allowed, .enrolled = enrolled, .preferred = preferred};
 }
 second_factor email(bool allowed, bool enrolled, bool preferred = false) {
-  return {.kind = factor_kind::email_otp, .allowed = allowed, .enrolled = enrolled,
+  return {.kind = factor_kind::email_otp,
+          .allowed = allowed,
+          .enrolled = enrolled,
           .preferred = preferred};
 }
 
@@ -27,7 +30,9 @@ struct row {
 TEST(NextStep, FollowsTheDecisionTable) {
   const std::vector<row> table = {
       {"unconfirmed users are refused, whatever else",
-       {.mfa = mfa_mode::required, .status = user_status::unconfirmed, .second_factors = {totp(true, true)}},
+       {.mfa = mfa_mode::required,
+        .status = user_status::unconfirmed,
+        .second_factors = {totp(true, true)}},
        {.what = kind::refuse, .refusal = reason::user_not_confirmed}},
       {"disabled users are refused",
        {.mfa = mfa_mode::off, .enabled = false},

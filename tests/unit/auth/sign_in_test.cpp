@@ -82,13 +82,16 @@ class SignInTest : public ::testing::Test, public testing::pool_harness {
     }
     return auth_.mfa.verify(snapshot(), *who.session, code);
   }
-  result<void> set_mfa_preference(const std::string& access_token, std::optional<mfa_preference> totp,
+  result<void> set_mfa_preference(const std::string& access_token,
+                                  std::optional<mfa_preference> totp,
                                   std::optional<mfa_preference> sms,
                                   std::optional<mfa_preference> email) {
     ASSIGN_OR_RETURN(auto c, check(access_token));
     return auth_.mfa.set_preference(c, totp, sms, email);
   }
-  result<token_set> refresh(const std::string& token) { return auth_.tokens.refresh(client(), token); }
+  result<token_set> refresh(const std::string& token) {
+    return auth_.tokens.refresh(client(), token);
+  }
   result<void> revoke(const std::string& token) { return auth_.tokens.revoke(client(), token); }
   result<void> global_sign_out(const std::string& access_token) {
     ASSIGN_OR_RETURN(auto c, check(access_token));
@@ -103,8 +106,8 @@ class SignInTest : public ::testing::Test, public testing::pool_harness {
   result<auth_step> srp(const std::string& email, const std::string& pw = "Passw0rd!",
                         std::optional<std::string> timestamp = std::nullopt) {
     cognate::testing::srp_client client;
-    auto challenge = initiate_auth("client1", "USER_SRP_AUTH",
-                                   {{"USERNAME", email}, {"SRP_A", client.A_hex()}});
+    auto challenge =
+        initiate_auth("client1", "USER_SRP_AUTH", {{"USERNAME", email}, {"SRP_A", client.A_hex()}});
     if (!challenge) {
       return challenge;
     }
@@ -127,7 +130,8 @@ class SignInTest : public ::testing::Test, public testing::pool_harness {
     auto associated = associate({std::nullopt, setup.session});
     EXPECT_TRUE(associated);
     auto secret = *base32_decode(associated->secret_code);
-    auto verified = verify({std::nullopt, associated->session}, mfa::totp_code(secret, clock_.now()));
+    auto verified =
+        verify({std::nullopt, associated->session}, mfa::totp_code(secret, clock_.now()));
     EXPECT_TRUE(verified) << verified.error().message;
     auto done = respond("MFA_SETUP", verified->session, {});
     EXPECT_TRUE(done && done->tokens);
@@ -163,9 +167,9 @@ TEST_F(SignInTest, SrpRefusesWrongPasswordZeroPaddedDayAndStaleTimestamp) {
 TEST_F(SignInTest, UnknownUserGetsAStableFakeChallengeAndTheSameError) {
   cognate::testing::srp_client client;
   auto one = initiate_auth("client1", "USER_SRP_AUTH",
-                                    {{"USERNAME", "ghost@example.com"}, {"SRP_A", client.A_hex()}});
+                           {{"USERNAME", "ghost@example.com"}, {"SRP_A", client.A_hex()}});
   auto two = initiate_auth("client1", "USER_SRP_AUTH",
-                                    {{"USERNAME", "ghost@example.com"}, {"SRP_A", client.A_hex()}});
+                           {{"USERNAME", "ghost@example.com"}, {"SRP_A", client.A_hex()}});
   ASSERT_TRUE(one && two);
   EXPECT_EQ(one->parameters.at("SALT"), two->parameters.at("SALT"));
   EXPECT_EQ(one->parameters.at("USER_ID_FOR_SRP"), two->parameters.at("USER_ID_FOR_SRP"));
@@ -195,7 +199,7 @@ TEST_F(SignInTest, RequiredModeSetsUpTotpThenAsksForACodeEachTime) {
   auto challenge = password("alice@example.com");
   ASSERT_EQ(challenge->challenge_name, "SOFTWARE_TOKEN_MFA");
   auto done = respond("SOFTWARE_TOKEN_MFA", challenge->session,
-      {{"SOFTWARE_TOKEN_MFA_CODE", mfa::totp_code(secret, clock_.now())}});
+                      {{"SOFTWARE_TOKEN_MFA_CODE", mfa::totp_code(secret, clock_.now())}});
   ASSERT_TRUE(done) << done.error().message;
   EXPECT_TRUE(done->tokens);
 }
@@ -208,8 +212,7 @@ TEST_F(SignInTest, WrongCodeKeepsTheSessionUntilTheCapAndCodesAreSingleUse) {
   const auto right = mfa::totp_code(secret, clock_.now());
   const std::string wrong = right == "000000" ? "000001" : "000000";
   auto answer = [&](const std::string& code) {
-    return respond("SOFTWARE_TOKEN_MFA", challenge->session,
-                                              {{"SOFTWARE_TOKEN_MFA_CODE", code}});
+    return respond("SOFTWARE_TOKEN_MFA", challenge->session, {{"SOFTWARE_TOKEN_MFA_CODE", code}});
   };
   auto miss = answer(wrong);
   EXPECT_EQ(miss.error().code, errc::code_mismatch);
@@ -218,16 +221,14 @@ TEST_F(SignInTest, WrongCodeKeepsTheSessionUntilTheCapAndCodesAreSingleUse) {
 
   // The same code again, on a fresh sign-in: a replay.
   auto again = password("alice@example.com");
-  auto replay = respond("SOFTWARE_TOKEN_MFA", again->session,
-                                                   {{"SOFTWARE_TOKEN_MFA_CODE", right}});
+  auto replay = respond("SOFTWARE_TOKEN_MFA", again->session, {{"SOFTWARE_TOKEN_MFA_CODE", right}});
   EXPECT_EQ(replay.error().code, errc::code_mismatch);
   for (int i = 0; i < 4; ++i) {
-    (void)respond("SOFTWARE_TOKEN_MFA", again->session,
-                                             {{"SOFTWARE_TOKEN_MFA_CODE", wrong}});
+    (void)respond("SOFTWARE_TOKEN_MFA", again->session, {{"SOFTWARE_TOKEN_MFA_CODE", wrong}});
   }
   clock_.advance(30s);
   auto dead = respond("SOFTWARE_TOKEN_MFA", again->session,
-      {{"SOFTWARE_TOKEN_MFA_CODE", mfa::totp_code(secret, clock_.now())}});
+                      {{"SOFTWARE_TOKEN_MFA_CODE", mfa::totp_code(secret, clock_.now())}});
   EXPECT_EQ(dead.error().message, "Invalid session for the user.");
 }
 
@@ -243,9 +244,7 @@ TEST_F(SignInTest, ParallelUsesOfOneCodeAreAcceptedOnce) {
   std::vector<std::future<bool>> results;
   for (const auto& s : sessions) {
     results.push_back(std::async(std::launch::async, [&, s] {
-      return respond("SOFTWARE_TOKEN_MFA", s,
-                                                {{"SOFTWARE_TOKEN_MFA_CODE", code}})
-          .has_value();
+      return respond("SOFTWARE_TOKEN_MFA", s, {{"SOFTWARE_TOKEN_MFA_CODE", code}}).has_value();
     }));
   }
   int accepted = 0;
@@ -266,13 +265,9 @@ TEST_F(SignInTest, SessionsExpireAfterThreeMinutes) {
 TEST_F(SignInTest, SessionIsBoundToItsStepAndClient) {
   confirmed_user("alice@example.com");
   auto setup = password("alice@example.com");
-  auto wrong_step = respond("SOFTWARE_TOKEN_MFA",
-                                                       setup->session, {});
+  auto wrong_step = respond("SOFTWARE_TOKEN_MFA", setup->session, {});
   EXPECT_EQ(wrong_step.error().code, errc::not_authorized);
-  EXPECT_EQ(respond("MFA_SETUP", "cgnot-a-session-at-all", {})
-                .error()
-                .code,
-            errc::not_authorized);
+  EXPECT_EQ(respond("MFA_SETUP", "cgnot-a-session-at-all", {}).error().code, errc::not_authorized);
 }
 
 TEST_F(SignInTest, WrongSetupCodeIsRefusedAndTheSessionRetries) {
@@ -339,10 +334,8 @@ TEST_F(SignInTest, OptionalModeGivesTokensUntilTheUserEnrols) {
   ASSERT_TRUE(associated);
   EXPECT_TRUE(associated->session.empty());
   auto secret = *base32_decode(associated->secret_code);
-  ASSERT_TRUE(verify({access, std::nullopt},
-                                             mfa::totp_code(secret, clock_.now())));
-  ASSERT_TRUE(set_mfa_preference(access, mfa_preference{true, true}, std::nullopt,
-                                               std::nullopt));
+  ASSERT_TRUE(verify({access, std::nullopt}, mfa::totp_code(secret, clock_.now())));
+  ASSERT_TRUE(set_mfa_preference(access, mfa_preference{true, true}, std::nullopt, std::nullopt));
   EXPECT_EQ(password("alice@example.com")->challenge_name, "SOFTWARE_TOKEN_MFA");
 }
 
@@ -406,13 +399,16 @@ TEST_F(SignInTest, WithoutPreventUserExistenceErrorsAnUnknownNameIsSaidToBeUnkno
 TEST_F(SignInTest, TwoPoolsKeepTheirUsersSessionsAndTokensApart) {
   set_settings(mode_settings(mfa_mode::off));
   ASSERT_TRUE(store_.transact([](store::transaction& tx) -> result<void> {
-    RETURN_IF_ERROR(tx.directory().insert_pool({.id = "eu-west-1_Other", .name = "other",
-                                                .settings_json = "{}", .created_at = from_unix(5)}));
-    return tx.directory().insert_client({.id = "client2", .pool_id = "eu-west-1_Other",
-                                         .auth_flows = {"ALLOW_USER_PASSWORD_AUTH",
-                                                        "ALLOW_USER_SRP_AUTH",
-                                                        "ALLOW_REFRESH_TOKEN_AUTH"},
-                                         .created_at = from_unix(5)});
+    RETURN_IF_ERROR(tx.directory().insert_pool({.id = "eu-west-1_Other",
+                                                .name = "other",
+                                                .settings_json = "{}",
+                                                .created_at = from_unix(5)}));
+    return tx.directory().insert_client(
+        {.id = "client2",
+         .pool_id = "eu-west-1_Other",
+         .auth_flows = {"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH",
+                        "ALLOW_REFRESH_TOKEN_AUTH"},
+         .created_at = from_unix(5)});
   }));
   ASSERT_TRUE(directory_.refresh());
   const auto& other = client("client2");
@@ -424,10 +420,11 @@ TEST_F(SignInTest, TwoPoolsKeepTheirUsersSessionsAndTokensApart) {
 
   auto here = password("alice@example.com");
   ASSERT_TRUE(here && here->tokens);
-  EXPECT_FALSE(auth_.flow.initiate_auth(other, "USER_PASSWORD_AUTH",
-                                        {{"USERNAME", "alice@example.com"}, {"PASSWORD", "Passw0rd!"}}));
+  EXPECT_FALSE(auth_.flow.initiate_auth(
+      other, "USER_PASSWORD_AUTH", {{"USERNAME", "alice@example.com"}, {"PASSWORD", "Passw0rd!"}}));
   auto there = auth_.flow.initiate_auth(
-      other, "USER_PASSWORD_AUTH", {{"USERNAME", "alice@example.com"}, {"PASSWORD", "Other-Passw0rd!"}});
+      other, "USER_PASSWORD_AUTH",
+      {{"USERNAME", "alice@example.com"}, {"PASSWORD", "Other-Passw0rd!"}});
   ASSERT_TRUE(there && there->tokens);
 
   // Each token names its pool by its issuer and is verified by that pool's keys.
@@ -446,8 +443,9 @@ TEST_F(SignInTest, TwoPoolsKeepTheirUsersSessionsAndTokensApart) {
   set_settings(mode_settings(mfa_mode::required));
   auto setup = password("alice@example.com");
   ASSERT_EQ(setup->challenge_name, "MFA_SETUP");
-  EXPECT_EQ(auth_.flow.respond_to_auth_challenge(other, "MFA_SETUP", setup->session, {}).error().message,
-            "Invalid session for the user.");
+  EXPECT_EQ(
+      auth_.flow.respond_to_auth_challenge(other, "MFA_SETUP", setup->session, {}).error().message,
+      "Invalid session for the user.");
 }
 
 TEST_F(SignInTest, TokensCarryCognitosClaims) {
@@ -482,13 +480,10 @@ TEST_F(SignInTest, RefreshKeepsTheFamilyAndRevokeEndsIt) {
   EXPECT_EQ(claims.at("origin_jti"), original.at("origin_jti"));
   EXPECT_EQ(claims.at("auth_time"), original.at("auth_time"));
 
-  EXPECT_EQ(revoke(tokens.access_token).error().code,
-            errc::unsupported_token_type);
+  EXPECT_EQ(revoke(tokens.access_token).error().code, errc::unsupported_token_type);
   ASSERT_TRUE(revoke(tokens.refresh_token));
-  EXPECT_EQ(refresh(tokens.refresh_token).error().message,
-            "Refresh Token has been revoked");
-  EXPECT_EQ(get_user(refreshed->access_token).error().message,
-            "Access Token has been revoked");
+  EXPECT_EQ(refresh(tokens.refresh_token).error().message, "Refresh Token has been revoked");
+  EXPECT_EQ(get_user(refreshed->access_token).error().message, "Access Token has been revoked");
   EXPECT_EQ(refresh("crnonsense").error().message, "Invalid Refresh Token");
 }
 
@@ -515,8 +510,7 @@ TEST_F(SignInTest, ExpiredOrTamperedAccessTokensAreRefused) {
   clock_.advance(1h);
   EXPECT_EQ(get_user(tokens.access_token).error().message, "Access Token has expired");
   clock_.advance(30 * 24h);
-  EXPECT_EQ(refresh(tokens.refresh_token).error().message,
-            "Refresh Token has expired");
+  EXPECT_EQ(refresh(tokens.refresh_token).error().message, "Refresh Token has expired");
 }
 
 TEST_F(SignInTest, RotatedKeyIsPublishedFirstSignsAfterADelayAndTheOldOneLingers) {
@@ -587,12 +581,14 @@ TEST_F(SignInUnderRerunsTest, TheWholeJourneyGivesTheSameAnswers) {
   const auto right = mfa::totp_code(secret, clock_.now());
   const std::string wrong = right == "000000" ? "000001" : "000000";
   for (int i = 0; i < 4; ++i) {  // counted once each: the Session survives four
-    EXPECT_EQ(respond("SOFTWARE_TOKEN_MFA", challenge->session, {{"SOFTWARE_TOKEN_MFA_CODE", wrong}})
-                  .error()
-                  .code,
-              errc::code_mismatch);
+    EXPECT_EQ(
+        respond("SOFTWARE_TOKEN_MFA", challenge->session, {{"SOFTWARE_TOKEN_MFA_CODE", wrong}})
+            .error()
+            .code,
+        errc::code_mismatch);
   }
-  auto done = respond("SOFTWARE_TOKEN_MFA", challenge->session, {{"SOFTWARE_TOKEN_MFA_CODE", right}});
+  auto done =
+      respond("SOFTWARE_TOKEN_MFA", challenge->session, {{"SOFTWARE_TOKEN_MFA_CODE", right}});
   ASSERT_TRUE(done) << done.error().message;
   EXPECT_TRUE(done->tokens);
   EXPECT_TRUE(global_sign_out(done->tokens->access_token));

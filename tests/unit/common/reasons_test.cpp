@@ -11,10 +11,14 @@ namespace {
 
 failure fill(const reason_info& row) {
   switch (row.arguments) {
-    case 0: return fail(row.id);
-    case 1: return fail(row.id, "a");
-    case 2: return fail(row.id, "a", "b");
-    case 3: return fail(row.id, "a", "b", "c");
+    case 0:
+      return fail(row.id);
+    case 1:
+      return fail(row.id, "a");
+    case 2:
+      return fail(row.id, "a", "b");
+    case 3:
+      return fail(row.id, "a", "b", "c");
   }
   ADD_FAILURE() << row.message << " takes " << row.arguments << " values";
   return fail(row.id);

@@ -23,20 +23,25 @@ class DirectoryTest : public ::testing::Test {
     required.mfa = mfa_mode::required;
     required.totp_enabled = true;
     EXPECT_TRUE(store_.transact([&](store::transaction& tx) -> result<void> {
-      RETURN_IF_ERROR(tx.directory().insert_pool({.id = "us-east-1_One", .name = "one",
+      RETURN_IF_ERROR(tx.directory().insert_pool({.id = "us-east-1_One",
+                                                  .name = "one",
                                                   .settings_json = settings_to_json(required),
                                                   .created_at = from_unix(1)}));
-      RETURN_IF_ERROR(tx.directory().insert_pool({.id = "us-east-1_Two", .name = "two",
-                                                  .settings_json = "{}",
-                                                  .issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Two",
-                                                  .created_at = from_unix(2)}));
-      RETURN_IF_ERROR(tx.directory().insert_client({.id = "web", .pool_id = "us-east-1_One",
+      RETURN_IF_ERROR(tx.directory().insert_pool(
+          {.id = "us-east-1_Two",
+           .name = "two",
+           .settings_json = "{}",
+           .issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Two",
+           .created_at = from_unix(2)}));
+      RETURN_IF_ERROR(tx.directory().insert_client({.id = "web",
+                                                    .pool_id = "us-east-1_One",
                                                     .auth_flows = {"ALLOW_USER_SRP_AUTH"},
                                                     .created_at = from_unix(3)}));
-      return tx.directory().insert_client({.id = "cli", .pool_id = "us-east-1_Two",
-                                           .auth_flows = {"ALLOW_USER_PASSWORD_AUTH",
-                                                          "ALLOW_REFRESH_TOKEN_AUTH"},
-                                           .created_at = from_unix(4)});
+      return tx.directory().insert_client(
+          {.id = "cli",
+           .pool_id = "us-east-1_Two",
+           .auth_flows = {"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
+           .created_at = from_unix(4)});
     }));
   }
   ~DirectoryTest() override { std::filesystem::remove_all(dir_); }

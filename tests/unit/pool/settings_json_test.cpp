@@ -14,15 +14,20 @@ TEST(SettingsJson, EveryFieldRoundTrips) {
   s.email.invitation_body = "User {username}, password {####}";
   s.mfa = mfa_mode::required;
   s.totp_enabled = true;
-  s.attributes = {attribute_spec{.name = "given_name", .required = true, .is_mutable = false},
-                  attribute_spec{.name = "custom:plan", .custom = true, .min_len = 1, .max_len = 20},
-                  attribute_spec{.name = "custom:seats", .custom = true, .data_type = "Number",
-                                 .min = 0, .max = 500}};
+  s.attributes = {
+      attribute_spec{.name = "given_name", .required = true, .is_mutable = false},
+      attribute_spec{.name = "custom:plan", .custom = true, .min_len = 1, .max_len = 20},
+      attribute_spec{
+          .name = "custom:seats", .custom = true, .data_type = "Number", .min = 0, .max = 500}};
   s.account_recovery = "EMAIL_AND_PHONE_WITHOUT_MFA";
   s.groups = {"ADMINS", "EDITORS"};
-  s.sender = {.from_email = "no-reply@example.com", .from_name = "Zoë", .reply_to = "help@example.com"};
-  s.password = {.min_length = 12, .require_lowercase = false, .require_uppercase = true,
-                .require_numbers = false, .require_symbols = true};
+  s.sender = {
+      .from_email = "no-reply@example.com", .from_name = "Zoë", .reply_to = "help@example.com"};
+  s.password = {.min_length = 12,
+                .require_lowercase = false,
+                .require_uppercase = true,
+                .require_numbers = false,
+                .require_symbols = true};
   s.sign_in_case_sensitive = true;
   s.prevent_user_existence_errors = false;
   auto back = settings_from_json(settings_to_json(s));

@@ -80,7 +80,7 @@ TEST_F(SigningKeysTest, ARotatedKeySignsAfterThePublishDelayAndTheOldOneRetires)
   ASSERT_TRUE(rotated);
   keys.reload();
   EXPECT_EQ(kids(keys), (std::vector<std::string>{old_kid, *rotated}));
-  EXPECT_EQ(kid_of(keys.sign({})), old_kid);  // published, not signing yet
+  EXPECT_EQ(kid_of(keys.sign({})), old_kid);         // published, not signing yet
   clock_.advance(signing_keys::publish_delay + 1s);  // keys are ordered by whole seconds
   keys.reload();
   EXPECT_EQ(kid_of(keys.sign({})), *rotated);

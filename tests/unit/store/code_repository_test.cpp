@@ -8,8 +8,8 @@ class CodeRepositoryTest : public store_fixture {};
 STORE_SUITE(CodeRepositoryTest);
 
 TEST_P(CodeRepositoryTest, PutCodeKeepsOneCodePerUserAndPurpose) {
-  ASSERT_TRUE(
-      commits(db(), [](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); }));
+  ASSERT_TRUE(commits(
+      db(), [](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); }));
   const code_record first{"p1", "u1", "signup",      "hash-1", "", from_unix(1000),
                           2,    1,    from_unix(100)};
   const code_record second{"p1", "u1", "signup",      "hash-2", "hash-1", from_unix(1'900'000'900),
@@ -37,7 +37,8 @@ TEST_P(CodeRepositoryTest, PutCodeKeepsOneCodePerUserAndPurpose) {
   EXPECT_EQ(c.sent_in_window, 2);
   EXPECT_EQ(c.window_start, from_unix(100));
 
-  ASSERT_TRUE(commits(db(), [](transaction& tx) { return tx.codes().remove("p1", "u1", "signup"); }));
+  ASSERT_TRUE(
+      commits(db(), [](transaction& tx) { return tx.codes().remove("p1", "u1", "signup"); }));
   auto gone =
       in_transaction(db(), [](transaction& tx) { return tx.codes().find("p1", "u1", "signup"); });
   ASSERT_TRUE(gone);

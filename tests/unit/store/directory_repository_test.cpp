@@ -75,8 +75,9 @@ TEST_P(DirectoryRepositoryTest, PoolsRoundTripEveryField) {
 }
 
 TEST_P(DirectoryRepositoryTest, ClientsRoundTripEveryField) {
-  ASSERT_TRUE(
-      commits(db(), [](transaction& tx) { return tx.directory().insert_client(client("c1", "p1", "web", 10)); }));
+  ASSERT_TRUE(commits(db(), [](transaction& tx) {
+    return tx.directory().insert_client(client("c1", "p1", "web", 10));
+  }));
   // What a new client gets when the caller says nothing more.
   auto fresh = in_read(db(), [](transaction& tx) { return tx.directory().find_client("c1"); });
   ASSERT_TRUE(fresh && *fresh);
@@ -86,22 +87,23 @@ TEST_P(DirectoryRepositoryTest, ClientsRoundTripEveryField) {
   EXPECT_EQ((*fresh)->auth_session_validity, 180);
   EXPECT_TRUE((*fresh)->prevent_user_existence_errors);
 
-  client_record changed{.id = "c1",
-                        .pool_id = "p1",
-                        .name = "web app",
-                        .auth_flows = {"ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH",
-                                       "ALLOW_REFRESH_TOKEN_AUTH"},
-                        .access_token_validity = 300,
-                        .id_token_validity = 600,
-                        .refresh_token_validity = 86400,
-                        .auth_session_validity = 900,
-                        .read_attributes = {"email", "custom:plan"},
-                        .write_attributes = {"name"},
-                        .secret_sealed = "v1.sealed.secret",
-                        .prevent_user_existence_errors = false,
-                        .created_at = from_unix(10),
-                        .updated_at = from_unix(20)};
-  ASSERT_TRUE(commits(db(), [&](transaction& tx) { return tx.directory().update_client(changed); }));
+  client_record changed{
+      .id = "c1",
+      .pool_id = "p1",
+      .name = "web app",
+      .auth_flows = {"ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
+      .access_token_validity = 300,
+      .id_token_validity = 600,
+      .refresh_token_validity = 86400,
+      .auth_session_validity = 900,
+      .read_attributes = {"email", "custom:plan"},
+      .write_attributes = {"name"},
+      .secret_sealed = "v1.sealed.secret",
+      .prevent_user_existence_errors = false,
+      .created_at = from_unix(10),
+      .updated_at = from_unix(20)};
+  ASSERT_TRUE(
+      commits(db(), [&](transaction& tx) { return tx.directory().update_client(changed); }));
   auto c = in_read(db(), [](transaction& tx) { return tx.directory().find_client("c1"); });
   ASSERT_TRUE(c && *c);
   EXPECT_EQ((*c)->name, changed.name);
@@ -121,8 +123,9 @@ TEST_P(DirectoryRepositoryTest, ClientsRoundTripEveryField) {
 TEST_P(DirectoryRepositoryTest, EveryChangeRaisesTheVersionAndOnlyAChangeDoes) {
   const auto start = version();
   EXPECT_EQ(version(), start);  // reading does not raise it
-  ASSERT_TRUE(
-      commits(db(), [](transaction& tx) { return tx.directory().insert_client(client("c1", "p1", "web", 10)); }));
+  ASSERT_TRUE(commits(db(), [](transaction& tx) {
+    return tx.directory().insert_client(client("c1", "p1", "web", 10));
+  }));
   const auto after_insert = version();
   EXPECT_GT(after_insert, start);
   ASSERT_TRUE(commits(db(), [](transaction& tx) -> result<void> {

@@ -58,7 +58,8 @@ TEST_P(FactorRepositoryTest, KeepsManyFactorsPerUserOrderedById) {
 }
 
 TEST_P(FactorRepositoryTest, PutReplacesAFactorAndRoundTripsEveryField) {
-  ASSERT_TRUE(commits(db(), [](transaction& tx) { return tx.factors().put(factor("u1", "totp")); }));
+  ASSERT_TRUE(
+      commits(db(), [](transaction& tx) { return tx.factors().put(factor("u1", "totp")); }));
   factor_record changed{.pool_id = "p1",
                         .user_id = "u1",
                         .id = "totp",
@@ -92,11 +93,13 @@ TEST_P(FactorRepositoryTest, RemoveDropsOneFactorOnly) {
     RETURN_IF_ERROR(tx.factors().put(factor("u1", "totp")));
     return tx.factors().put(factor("u1", "totp:pending"));
   }));
-  ASSERT_TRUE(commits(db(), [](transaction& tx) { return tx.factors().remove("p1", "u1", "totp:pending"); }));
+  ASSERT_TRUE(commits(
+      db(), [](transaction& tx) { return tx.factors().remove("p1", "u1", "totp:pending"); }));
   auto left = factors("u1");
   ASSERT_EQ(left.size(), 1u);
   EXPECT_EQ(left[0].id, "totp");
-  auto gone = in_read(db(), [](transaction& tx) { return tx.factors().find("p1", "u1", "totp:pending"); });
+  auto gone =
+      in_read(db(), [](transaction& tx) { return tx.factors().find("p1", "u1", "totp:pending"); });
   ASSERT_TRUE(gone);
   EXPECT_FALSE(*gone);
 }
@@ -104,7 +107,8 @@ TEST_P(FactorRepositoryTest, RemoveDropsOneFactorOnly) {
 // The domain's TOTP check: read the factor, accept the step only if it is after the last
 // accepted one, record it. Concurrent submissions of one code must accept it once.
 TEST_P(FactorRepositoryTest, ConcurrentUsesOfOneTotpStepAcceptItOnce) {
-  ASSERT_TRUE(commits(db(), [](transaction& tx) { return tx.factors().put(factor("u1", "totp")); }));
+  ASSERT_TRUE(
+      commits(db(), [](transaction& tx) { return tx.factors().put(factor("u1", "totp")); }));
   auto accept_step = [&](std::int64_t step) {
     return in_transaction(db(), [&](transaction& tx) -> result<bool> {
       ASSIGN_OR_RETURN(auto found, tx.factors().find("p1", "u1", "totp"));

@@ -37,8 +37,8 @@ VALUES ('p1', 'h1', 'u-totp', 'c1', 'SOFTWARE_TOKEN_MFA', '{}', 1, 999, 5);
     if (current_engine() == engine::sqlite) {
       sqlite::connection c(file());
       const auto scripts = sqlite::migrations();
-      ASSERT_TRUE(c.exec(fmt::format("BEGIN; {} {} PRAGMA user_version = 2; COMMIT;", scripts[0],
-                                     scripts[1])));
+      ASSERT_TRUE(c.exec(
+          fmt::format("BEGIN; {} {} PRAGMA user_version = 2; COMMIT;", scripts[0], scripts[1])));
       ASSERT_TRUE(c.exec(rows));
     } else {
       ASSERT_EQ(pg_store::migrate(url(), 2), 2);
@@ -97,7 +97,8 @@ TEST_P(MigrationTest, Version3MovesTotpIntoFactorsAndKeepsEverythingElse) {
   EXPECT_EQ((*u)->srp_verifier_sealed, "v1.sealed");
   EXPECT_EQ((*u)->failed_sign_ins, 2);
   EXPECT_EQ((*u)->updated_at, from_unix(20));
-  auto disabled = in_read(*s, [](transaction& tx) { return tx.users().find_by_id("p1", "u-none"); });
+  auto disabled =
+      in_read(*s, [](transaction& tx) { return tx.users().find_by_id("p1", "u-none"); });
   ASSERT_TRUE(disabled && *disabled);
   EXPECT_FALSE((*disabled)->enabled);
 

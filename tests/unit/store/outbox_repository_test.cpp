@@ -21,8 +21,8 @@ std::size_t claim(store& s, std::int64_t now, std::int64_t lease_until, int limi
 }
 
 TEST_P(OutboxRepositoryTest, OutboxClaimsDueMailOnceUntilTheLeaseEnds) {
-  ASSERT_TRUE(
-      in_transaction(db(), [](transaction& tx) { return tx.outbox().enqueue(mail("a@x.com", 100)); }));
+  ASSERT_TRUE(in_transaction(
+      db(), [](transaction& tx) { return tx.outbox().enqueue(mail("a@x.com", 100)); }));
   EXPECT_EQ(claim(db(), 99, 159), 0u);   // not due yet
   EXPECT_EQ(claim(db(), 100, 160), 1u);  // due: claimed
   EXPECT_EQ(claim(db(), 101, 161), 0u);  // leased to the first claimer
@@ -49,19 +49,22 @@ TEST_P(OutboxRepositoryTest, OutboxClaimsOldestFirstUpToTheLimit) {
   std::map<std::string, std::int64_t> ids;
   for (auto [to, due] :
        {std::pair{"c", 300}, std::pair{"a", 100}, std::pair{"b", 200}, std::pair{"later", 900}}) {
-    auto id = in_transaction(db(), [&](transaction& tx) { return tx.outbox().enqueue(mail(to, due)); });
+    auto id =
+        in_transaction(db(), [&](transaction& tx) { return tx.outbox().enqueue(mail(to, due)); });
     ASSERT_TRUE(id);
     ids[to] = *id;
   }
-  auto first = in_transaction(
-      db(), [](transaction& tx) { return tx.outbox().claim_due(from_unix(500), from_unix(560), 2); });
+  auto first = in_transaction(db(), [](transaction& tx) {
+    return tx.outbox().claim_due(from_unix(500), from_unix(560), 2);
+  });
   ASSERT_TRUE(first);
   ASSERT_EQ(first->size(), 2u);
   EXPECT_EQ((*first)[0].recipient, "a");
   EXPECT_EQ((*first)[0].id, ids["a"]);
   EXPECT_EQ((*first)[1].recipient, "b");
-  auto rest = in_transaction(
-      db(), [](transaction& tx) { return tx.outbox().claim_due(from_unix(500), from_unix(560), 2); });
+  auto rest = in_transaction(db(), [](transaction& tx) {
+    return tx.outbox().claim_due(from_unix(500), from_unix(560), 2);
+  });
   ASSERT_TRUE(rest);
   ASSERT_EQ(rest->size(), 1u);
   EXPECT_EQ((*rest)[0].recipient, "c");
@@ -71,7 +74,8 @@ TEST_P(OutboxRepositoryTest, OutboxClaimsOldestFirstUpToTheLimit) {
 TEST_P(OutboxRepositoryTest, RetriedMailComesBackAtItsNextAttemptAndFailedMailNever) {
   std::vector<std::int64_t> ids;
   for (const char* to : {"sent", "failed", "retried"}) {
-    auto id = in_transaction(db(), [&](transaction& tx) { return tx.outbox().enqueue(mail(to, 100)); });
+    auto id =
+        in_transaction(db(), [&](transaction& tx) { return tx.outbox().enqueue(mail(to, 100)); });
     ASSERT_TRUE(id);
     ids.push_back(*id);
   }
@@ -87,8 +91,9 @@ TEST_P(OutboxRepositoryTest, RetriedMailComesBackAtItsNextAttemptAndFailedMailNe
   }));
   EXPECT_EQ(*in_transaction(db(), [](transaction& tx) { return tx.outbox().count_pending(); }), 1);
   EXPECT_EQ(claim(db(), 499, 559), 0u);
-  auto rows = in_transaction(
-      db(), [](transaction& tx) { return tx.outbox().claim_due(from_unix(500), from_unix(560), 10); });
+  auto rows = in_transaction(db(), [](transaction& tx) {
+    return tx.outbox().claim_due(from_unix(500), from_unix(560), 10);
+  });
   ASSERT_TRUE(rows);
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ(rows->front().id, ids[2]);
@@ -103,7 +108,8 @@ TEST_P(OutboxRepositoryTest, TwoNodesClaimEveryMailExactlyOnce) {
   constexpr int queued = 60;
   ASSERT_TRUE(commits(db(), [](transaction& tx) -> result<void> {
     for (int i = 0; i < queued; ++i) {
-      if (auto id = tx.outbox().enqueue(mail("m" + std::to_string(i) + "@x.com", 100 + i % 7)); !id) {
+      if (auto id = tx.outbox().enqueue(mail("m" + std::to_string(i) + "@x.com", 100 + i % 7));
+          !id) {
         return id.error();
       }
     }

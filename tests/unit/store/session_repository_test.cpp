@@ -24,8 +24,7 @@ TEST_P(SessionRepositoryTest, SessionLivesFromInsertToDelete) {
   EXPECT_EQ(s.expires_at, from_unix(500));
   EXPECT_EQ(s.created_at, from_unix(50));
 
-  ASSERT_TRUE(
-      commits(db(), [](transaction& tx) { return tx.sessions().set_attempts("h1", 3); }));
+  ASSERT_TRUE(commits(db(), [](transaction& tx) { return tx.sessions().set_attempts("h1", 3); }));
   auto updated = in_transaction(db(), [](transaction& tx) { return tx.sessions().find("h1"); });
   ASSERT_TRUE(updated && *updated);
   EXPECT_EQ((*updated)->failed_attempts, 3);
@@ -62,8 +61,10 @@ TEST_P(SessionRepositoryTest, DeleteExpiredSessionsRemovesOnlyExpiredOnes) {
 
 // Sessions are found by their hash alone, so a hash names one Session across every pool.
 TEST_P(SessionRepositoryTest, AHandleHashIsUniqueAcrossPools) {
-  ASSERT_TRUE(commits(db(), [](transaction& tx) { return tx.sessions().insert(session("p1", "h1", 500)); }));
-  auto again = db().transact([](transaction& tx) { return tx.sessions().insert(session("p2", "h1", 500)); });
+  ASSERT_TRUE(commits(
+      db(), [](transaction& tx) { return tx.sessions().insert(session("p1", "h1", 500)); }));
+  auto again =
+      db().transact([](transaction& tx) { return tx.sessions().insert(session("p2", "h1", 500)); });
   ASSERT_FALSE(again);
   auto found = in_read(db(), [](transaction& tx) { return tx.sessions().find("h1"); });
   ASSERT_TRUE(found && *found);

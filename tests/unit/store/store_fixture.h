@@ -36,9 +36,9 @@ inline std::string engine_name(const ::testing::TestParamInfo<engine>& info) {
 }
 
 // Instantiates the TEST_Ps of `suite` (a store_fixture) once per engine.
-#define STORE_SUITE(suite)                                                              \
-  INSTANTIATE_TEST_SUITE_P(, suite,                                                     \
-                           ::testing::Values(::cognate::store::testing::engine::sqlite, \
+#define STORE_SUITE(suite)                                                                 \
+  INSTANTIATE_TEST_SUITE_P(, suite,                                                        \
+                           ::testing::Values(::cognate::store::testing::engine::sqlite,    \
                                              ::cognate::store::testing::engine::postgres), \
                            ::cognate::store::testing::engine_name)
 

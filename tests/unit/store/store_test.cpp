@@ -40,7 +40,8 @@ TEST_P(StoreTest, FailedTransactionLeavesNoTrace) {
   EXPECT_EQ(r.error().code, errc::invalid_parameter);
 
   EXPECT_FALSE(find_user("p1", "u1"));
-  auto client = in_transaction(db(), [](transaction& tx) { return tx.directory().find_client("c1"); });
+  auto client =
+      in_transaction(db(), [](transaction& tx) { return tx.directory().find_client("c1"); });
   EXPECT_FALSE(*client);
   auto code =
       in_transaction(db(), [](transaction& tx) { return tx.codes().find("p1", "u1", "signup"); });
@@ -62,14 +63,14 @@ TEST_P(StoreTest, AnExceptionRollsBackAndReachesTheCaller) {
                std::logic_error);
   EXPECT_FALSE(find_user("p1", "u1"));
   // The store is still usable afterwards (the connection went back to its pool, no open BEGIN).
-  EXPECT_TRUE(
-      commits(db(), [](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); }));
+  EXPECT_TRUE(commits(
+      db(), [](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); }));
   EXPECT_TRUE(find_user("p1", "u1"));
 }
 
 TEST_P(StoreTest, CommittedDataIsSeenByAnotherStoreOnTheSameDatabase) {
-  ASSERT_TRUE(
-      commits(db(), [](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); }));
+  ASSERT_TRUE(commits(
+      db(), [](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); }));
   auto other = open_store();
   auto found =
       in_transaction(*other, [](transaction& tx) { return tx.users().find_by_id("p1", "u1"); });
@@ -115,7 +116,8 @@ TEST_P(StoreTest, ReadsSeeEveryWriteThatReturned) {
 }
 
 TEST_P(StoreTest, ReadsCannotWrite) {
-  auto r = db().read([](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); });
+  auto r =
+      db().read([](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); });
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::internal);
   EXPECT_FALSE(find_user("p1", "u1"));
@@ -127,7 +129,8 @@ TEST_P(StoreTest, ARetriedTransactionReturnsWhatItsLastRunFound) {
   if (current_engine() == engine::sqlite) {
     GTEST_SKIP() << "SQLite runs each unit of work once, on its single writer";
   }
-  ASSERT_TRUE(commits(db(), [](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); }));
+  ASSERT_TRUE(commits(
+      db(), [](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); }));
   auto other = open_store();  // a second node
   int runs = 0;
   auto counted = in_transaction(db(), [&](transaction& tx) -> result<int> {

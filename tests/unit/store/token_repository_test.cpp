@@ -16,8 +16,7 @@ TEST_P(TokenRepositoryTest, RevokingAFamilyRevokesItAndNoOtherFamily) {
     }
     return {};
   }));
-  auto found =
-      in_transaction(db(), [](transaction& tx) { return tx.tokens().find("p1", "t2"); });
+  auto found = in_transaction(db(), [](transaction& tx) { return tx.tokens().find("p1", "t2"); });
   ASSERT_TRUE(found && *found);
   const auto& t = **found;
   EXPECT_EQ(t.token_hash, "t2");
@@ -31,7 +30,8 @@ TEST_P(TokenRepositoryTest, RevokingAFamilyRevokesItAndNoOtherFamily) {
   EXPECT_EQ(t.created_at, from_unix(100));
 
   auto revoked = [&](const char* jti) {
-    return *in_transaction(db(), [&](transaction& tx) { return tx.tokens().family_revoked("p1", jti); });
+    return *in_transaction(db(),
+                           [&](transaction& tx) { return tx.tokens().family_revoked("p1", jti); });
   };
   EXPECT_FALSE(revoked("j1"));
   ASSERT_TRUE(commits(db(), [](transaction& tx) { return tx.tokens().revoke_family("p1", "j1"); }));
@@ -54,7 +54,8 @@ TEST_P(TokenRepositoryTest, RevokingAUsersTokensRevokesAllTheirFamiliesOnly) {
   }));
   ASSERT_TRUE(commits(db(), [](transaction& tx) { return tx.tokens().revoke_user("p1", "u1"); }));
   auto revoked = [&](const char* jti) {
-    return *in_transaction(db(), [&](transaction& tx) { return tx.tokens().family_revoked("p1", jti); });
+    return *in_transaction(db(),
+                           [&](transaction& tx) { return tx.tokens().family_revoked("p1", jti); });
   };
   EXPECT_TRUE(revoked("j1"));
   EXPECT_TRUE(revoked("j2"));

@@ -10,8 +10,8 @@ class UserRepositoryTest : public store_fixture {};
 STORE_SUITE(UserRepositoryTest);
 
 TEST_P(UserRepositoryTest, RejectsASecondUserWithTheSameEmailKeyInAPool) {
-  ASSERT_TRUE(
-      commits(db(), [](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); }));
+  ASSERT_TRUE(commits(
+      db(), [](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); }));
   auto dup =
       db().transact([](transaction& tx) { return tx.users().insert(user("p1", "u2", "a@x.com")); });
   ASSERT_FALSE(dup);
@@ -20,8 +20,8 @@ TEST_P(UserRepositoryTest, RejectsASecondUserWithTheSameEmailKeyInAPool) {
 }
 
 TEST_P(UserRepositoryTest, RejectsASecondUserWithTheSameIdInAPool) {
-  ASSERT_TRUE(
-      commits(db(), [](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); }));
+  ASSERT_TRUE(commits(
+      db(), [](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); }));
   auto dup =
       db().transact([](transaction& tx) { return tx.users().insert(user("p1", "u1", "b@x.com")); });
   ASSERT_FALSE(dup);
@@ -29,16 +29,16 @@ TEST_P(UserRepositoryTest, RejectsASecondUserWithTheSameIdInAPool) {
 }
 
 TEST_P(UserRepositoryTest, AllowsTheSameEmailKeyInAnotherPool) {
-  ASSERT_TRUE(
-      commits(db(), [](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); }));
-  ASSERT_TRUE(
-      commits(db(), [](transaction& tx) { return tx.users().insert(user("p2", "u2", "a@x.com")); }));
-  auto in_p2 =
-      in_transaction(db(), [](transaction& tx) { return tx.users().find_by_email("p2", "a@x.com"); });
+  ASSERT_TRUE(commits(
+      db(), [](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); }));
+  ASSERT_TRUE(commits(
+      db(), [](transaction& tx) { return tx.users().insert(user("p2", "u2", "a@x.com")); }));
+  auto in_p2 = in_transaction(
+      db(), [](transaction& tx) { return tx.users().find_by_email("p2", "a@x.com"); });
   ASSERT_TRUE(in_p2 && *in_p2);
   EXPECT_EQ((*in_p2)->id, "u2");
-  auto in_p1 =
-      in_transaction(db(), [](transaction& tx) { return tx.users().find_by_email("p1", "a@x.com"); });
+  auto in_p1 = in_transaction(
+      db(), [](transaction& tx) { return tx.users().find_by_email("p1", "a@x.com"); });
   ASSERT_TRUE(in_p1 && *in_p1);
   EXPECT_EQ((*in_p1)->id, "u1");
 }
@@ -63,8 +63,8 @@ TEST_P(UserRepositoryTest, ConcurrentSignUpsWithOneEmailCreateOneUser) {
 }
 
 TEST_P(UserRepositoryTest, UpdateUserRoundTripsEveryField) {
-  ASSERT_TRUE(
-      commits(db(), [](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); }));
+  ASSERT_TRUE(commits(
+      db(), [](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); }));
   user_record changed;
   changed.pool_id = "p1";
   changed.id = "u1";
@@ -102,15 +102,15 @@ TEST_P(UserRepositoryTest, UpdateUserRoundTripsEveryField) {
       db(), [](transaction& tx) { return tx.users().find_by_email("p1", "new.name@x.com"); });
   ASSERT_TRUE(by_new_key && *by_new_key);
   EXPECT_EQ((*by_new_key)->id, "u1");
-  auto by_old_key =
-      in_transaction(db(), [](transaction& tx) { return tx.users().find_by_email("p1", "a@x.com"); });
+  auto by_old_key = in_transaction(
+      db(), [](transaction& tx) { return tx.users().find_by_email("p1", "a@x.com"); });
   ASSERT_TRUE(by_old_key);
   EXPECT_FALSE(*by_old_key);
 }
 
 TEST_P(UserRepositoryTest, ConcurrentFailedSignInsAreAllCounted) {
-  ASSERT_TRUE(
-      commits(db(), [](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); }));
+  ASSERT_TRUE(commits(
+      db(), [](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); }));
   on_threads(20, [&](int) {
     auto r = db().transact([](transaction& tx) -> result<void> {
       auto found = tx.users().find_by_id("p1", "u1");
@@ -135,13 +135,18 @@ TEST_P(UserRepositoryTest, AnAccountIsTheUserWithEveryFactorInOneRead) {
     RETURN_IF_ERROR(tx.users().insert(user("p1", "u1", "a@x.com")));
     RETURN_IF_ERROR(tx.users().insert(user("p1", "u2", "b@x.com")));
     for (const char* id : {"totp", "cred-b", "cred-a"}) {
-      RETURN_IF_ERROR(tx.factors().put({.pool_id = "p1", .user_id = "u1", .id = id, .kind = "totp",
-                                        .secret_sealed = std::string("s-") + id, .enabled = true,
+      RETURN_IF_ERROR(tx.factors().put({.pool_id = "p1",
+                                        .user_id = "u1",
+                                        .id = id,
+                                        .kind = "totp",
+                                        .secret_sealed = std::string("s-") + id,
+                                        .enabled = true,
                                         .counter = 7}));
     }
     return {};
   }));
-  auto with = in_read(db(), [](transaction& tx) { return tx.users().account_by_email("p1", "a@x.com"); });
+  auto with =
+      in_read(db(), [](transaction& tx) { return tx.users().account_by_email("p1", "a@x.com"); });
   ASSERT_TRUE(with && *with);
   EXPECT_EQ((*with)->user.id, "u1");
   EXPECT_EQ((*with)->user.email_key, "a@x.com");
@@ -151,7 +156,8 @@ TEST_P(UserRepositoryTest, AnAccountIsTheUserWithEveryFactorInOneRead) {
   EXPECT_EQ((*with)->factors[2].secret_sealed, "s-totp");
   EXPECT_EQ((*with)->factors[2].counter, 7);
   EXPECT_TRUE((*with)->factors[2].enabled);
-  auto without = in_read(db(), [](transaction& tx) { return tx.users().account_by_id("p1", "u2"); });
+  auto without =
+      in_read(db(), [](transaction& tx) { return tx.users().account_by_id("p1", "u2"); });
   ASSERT_TRUE(without && *without);
   EXPECT_EQ((*without)->user.email_key, "b@x.com");
   EXPECT_TRUE((*without)->factors.empty());

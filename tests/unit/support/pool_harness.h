@@ -38,8 +38,9 @@ class pool_harness {
         sealer_(crypto::master_key::from_bytes(random_bytes(32))),
         ready_(create(settings, std::move(flows))),
         reruns_(store_),
-        directory_(reruns_, sealer_, clock_,
-                   {.public_url = "http://127.0.0.1:1", .longest_token_lifetime = std::chrono::hours(1)}),
+        directory_(
+            reruns_, sealer_, clock_,
+            {.public_url = "http://127.0.0.1:1", .longest_token_lifetime = std::chrono::hours(1)}),
         registration_(reruns_, sealer_, clock_, {}, [this] { ++mail_wakeups_; }),
         auth_(reruns_, sealer_, clock_) {
     reruns_.rerun = false;  // tests turn it on

@@ -18,7 +18,8 @@ class rerunning_store final : public cognate::store::store {
   bool rerun = true;
   std::function<void()> between;
 
-  result<void> transact(const std::function<result<void>(cognate::store::transaction&)>& work) override {
+  result<void> transact(
+      const std::function<result<void>(cognate::store::transaction&)>& work) override {
     if (!rerun) {
       return inner_.transact(work);
     }
@@ -35,7 +36,8 @@ class rerunning_store final : public cognate::store::store {
     return inner_.transact(work);
   }
 
-  result<void> read(const std::function<result<void>(cognate::store::transaction&)>& work) override {
+  result<void> read(
+      const std::function<result<void>(cognate::store::transaction&)>& work) override {
     return inner_.read(work);
   }
 

@@ -18,14 +18,14 @@ class IssuerTest : public ::testing::Test {
   }
 
   issued_tokens issue(time_point now = from_unix(1'800'000'000)) {
-    return issue_tokens(*ring_, "http://h/us-east-1_P",
-                        {.sub = "u-1",
-                         .attributes = {{"email", "a@x.com"}, {"email_verified", "true"},
-                                        {"sub", "ignored"}},
-                         .client_id = "c1",
-                         .origin_jti = "j1",
-                         .auth_time = from_unix(1'799'999'000)},
-                        {.access = 600s, .id = 900s}, now);
+    return issue_tokens(
+        *ring_, "http://h/us-east-1_P",
+        {.sub = "u-1",
+         .attributes = {{"email", "a@x.com"}, {"email_verified", "true"}, {"sub", "ignored"}},
+         .client_id = "c1",
+         .origin_jti = "j1",
+         .auth_time = from_unix(1'799'999'000)},
+        {.access = 600s, .id = 900s}, now);
   }
 
   std::optional<keyring> ring_;
@@ -67,7 +67,8 @@ TEST_F(IssuerTest, AnAccessTokenIsReadOnlyFromItsIssuerBeforeItExpires) {
   EXPECT_EQ(claims->client_id, "c1");
   EXPECT_EQ(claims->origin_jti, "j1");
   EXPECT_EQ(claims->auth_time, from_unix(1'799'999'000));
-  EXPECT_EQ(read_access_claims(*jwt, "http://h/other", now).error().message, "Invalid Access Token");
+  EXPECT_EQ(read_access_claims(*jwt, "http://h/other", now).error().message,
+            "Invalid Access Token");
   EXPECT_EQ(read_access_claims(*jwt, "http://h/us-east-1_P", now + 600s).error().message,
             "Access Token has expired");
   auto id = ring_->verify(t.id_token);
