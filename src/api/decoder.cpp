@@ -72,14 +72,16 @@ std::optional<std::string> decoder::check_string(std::string_view member,
     return std::nullopt;
   }
   std::string s(v.as_string());
-  const bool has_space = std::any_of(s.begin(), s.end(), [](char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-  });
+  const auto has_space = [&s] {
+    return std::any_of(s.begin(), s.end(), [](char c) {
+      return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    });
+  };
   if (s.size() < rule.min_length || s.size() > rule.max_length) {
     note(fail(reason::value_length, model_name(member), rule.min_length, rule.max_length));
     return std::nullopt;
   }
-  if (rule.no_whitespace && has_space) {
+  if (rule.no_whitespace && has_space()) {
     note(fail(reason::value_pattern, model_name(member), "[\\S]+"));
     return std::nullopt;
   }

@@ -7,8 +7,8 @@
 // validated members with the getters. `null` counts as absent and unknown members are ignored
 // (real clients send both, protocol doc §1.1). Not thread-safe; one per request.
 
+#include "auth/factor.h"
 #include "auth/mfa_settings.h"
-#include "auth/sign_in.h"
 #include "common/error.h"
 #include "pool/attributes.h"
 

@@ -6,7 +6,19 @@ namespace cognate::auth {
 
 result<caller> access_guard::check(const pool::directory_snapshot& directory,
                                    std::string_view token) const {
-  auto pool = directory.pool_for_issuer(token::unverified_issuer(token));
+  // The pool whose keys hold the token's kid (a small header to read); a key this node has not
+  // loaded yet sends it by the token's issuer to the pool whose keys then reload.
+  std::shared_ptr<const pool::pool_entry> pool;
+  const auto kid = token::unverified_kid(token);
+  for (const auto& p : directory.pools()) {
+    if (p->keys->current()->has_kid(kid)) {
+      pool = p;
+      break;
+    }
+  }
+  if (!pool) {
+    pool = directory.pool_for_issuer(token::unverified_issuer(token));
+  }
   if (!pool) {
     return fail(reason::invalid_access_token);
   }

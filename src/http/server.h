@@ -2,9 +2,10 @@
 // The HTTP front: Boost.Beast over Asio with C++20 coroutines. The only code that includes
 // Beast/Asio (server.cpp).
 //
-// Routes: POST on any path → the Cognito API by X-Amz-Target; OPTIONS on any path → CORS
-// preflight; GET /health. Every read has a timeout and every body a size limit. API calls run on
-// a bounded worker pool, never on the I/O threads; when `max_in_flight` calls are already
+// Serves: OPTIONS on any path → CORS preflight; GET / and /ui/* → the built-in page; everything
+// else goes to api::router with a request context (headers, peer address, request id, clock),
+// which says where it runs. Every read has a timeout and every body a size limit. API calls run
+// on a bounded worker pool, never on the I/O threads; when `max_in_flight` calls are already
 // running or queued, the answer is TooManyRequestsException at once.
 //
 // Thread model: `io_threads` threads run the I/O context (parsing, routing, encoding);

@@ -120,13 +120,13 @@ result<sign_up_result> registration::sign_up(const client_entry& client,
 result<void> registration::confirm_sign_up(const client_entry& client, const std::string& username,
                                            const std::string& code) {
   const auto& pool = *client.pool;
-  enum class outcome { confirmed, mismatch, expired, already_confirmed };
+  enum class outcome { confirmed, mismatch, expired, already_confirmed, unknown_user };
   const auto now = clock_.now();
   ASSIGN_OR_RETURN(
       auto done, store::in_transaction(store_, [&](store::transaction& tx) -> result<outcome> {
         ASSIGN_OR_RETURN(auto found, find_user_by_name(tx, pool.id, username));
         if (!found) {
-          return outcome::mismatch;
+          return outcome::unknown_user;
         }
         auto user = std::move(*found);
         if (user.status == store::user_status::confirmed) {
@@ -167,6 +167,9 @@ result<void> registration::confirm_sign_up(const client_entry& client, const std
       return fail(reason::confirmation_code_expired);
     case outcome::already_confirmed:
       return fail(reason::cannot_confirm_confirmed);
+    case outcome::unknown_user:  // no enumeration, unless the app client turned that off
+      return fail(client.record.prevent_user_existence_errors ? reason::confirmation_code_mismatch
+                                                              : reason::user_not_found);
   }
   return internal_failure("unreachable confirm outcome");
 }
@@ -193,6 +196,9 @@ result<code_delivery> registration::resend_confirmation_code(const client_entry&
         return user.email;
       }));
   if (sent_to.empty()) {
+    if (!client.record.prevent_user_existence_errors) {
+      return fail(reason::user_not_found);
+    }
     return code_delivery{.destination = looks_like_email(username) ? mask_email(username) : "***"};
   }
   mail_queued_();

@@ -57,12 +57,14 @@ class registration {
 
   // Confirms with the newest code. Failures: code_mismatch (wrong code, or unknown user — no
   // enumeration), expired_code (expired, superseded or burned after too many tries),
-  // not_authorized (already confirmed).
+  // not_authorized (already confirmed); user_not_found for an unknown user when the app client
+  // turned PreventUserExistenceErrors off.
   result<void> confirm_sign_up(const client_entry& client, const std::string& username,
                                const std::string& code);
 
   // Sends a fresh code, superseding the previous one. Unknown users get a plausible answer and
-  // no email. Failures: invalid_parameter "User is already confirmed.", limit_exceeded.
+  // no email (user_not_found when the app client turned PreventUserExistenceErrors off).
+  // Failures: invalid_parameter "User is already confirmed.", limit_exceeded.
   result<code_delivery> resend_confirmation_code(const client_entry& client,
                                                  const std::string& username);
 

@@ -13,28 +13,11 @@ namespace {
 store::signing_key_record sealed_row(const token::rsa_key& key, const crypto::sealer& sealer,
                                      const std::string& pool_id, time_point now) {
   return store::signing_key_record{
-      key.kid(), pool_id, sealer.seal(as_bytes(key.private_pem()), "signing-key:" + key.kid()),
-      true, now};
-}
-
-// The kid named in a compact JWS header, or "" when it cannot be read.
-std::string kid_of(std::string_view token) {
-  auto dot = token.find('.');
-  if (dot == std::string_view::npos || dot > 4096) {
-    return {};
-  }
-  auto header = base64url_decode(token.substr(0, dot));
-  if (!header) {
-    return {};
-  }
-  boost::system::error_code ec;
-  auto v = boost::json::parse(
-      std::string_view(reinterpret_cast<const char*>(header->data()), header->size()), ec);
-  if (ec || !v.is_object()) {
-    return {};
-  }
-  const auto* kid = v.as_object().if_contains("kid");
-  return kid && kid->is_string() ? std::string(kid->as_string()) : std::string();
+      .kid = key.kid(),
+      .pool_id = pool_id,
+      .private_pem_sealed = sealer.seal(as_bytes(key.private_pem()), "signing-key:" + key.kid()),
+      .active = true,
+      .created_at = now};
 }
 
 }  // namespace
@@ -141,7 +124,7 @@ result<token::verified_jwt> signing_keys::verify(std::string_view token) {
   if (verified) {
     return verified;
   }
-  const auto kid = kid_of(token);
+  const auto kid = token::unverified_kid(token);
   if (kid.empty() || ring->has_kid(kid)) {
     return verified;
   }

@@ -1,7 +1,6 @@
 #pragma once
 // A pool's users as the domain creates and finds them: a new record with its sealed SRP
-// verifier, lookup by the name clients send, and read-modify-write of one user inside a
-// transaction.
+// verifier, and lookup by the name clients send.
 
 #include "common/clock.h"
 #include "common/error.h"
@@ -10,7 +9,6 @@
 
 #include <optional>
 #include <string>
-#include <type_traits>
 
 namespace cognate::pool {
 
@@ -29,25 +27,5 @@ result<std::optional<store::user_record>> find_user_by_name(store::transaction& 
 result<std::optional<store::user_account>> find_account_by_name(store::transaction& tx,
                                                                 const std::string& pool_id,
                                                                 const std::string& username);
-
-// Reads user (pool_id, user_id) inside `tx`, lets `change` edit it (void, or result<void> to
-// refuse, which writes nothing) and writes it back. Returns the updated record, or nullopt when
-// there is no such user.
-template <class Change>
-result<std::optional<store::user_record>> modify_user(store::transaction& tx,
-                                                      const std::string& pool_id,
-                                                      const std::string& user_id, Change&& change) {
-  ASSIGN_OR_RETURN(auto found, tx.users().find_by_id(pool_id, user_id));
-  if (!found) {
-    return std::nullopt;
-  }
-  if constexpr (std::is_void_v<decltype(change(*found))>) {
-    change(*found);
-  } else {
-    RETURN_IF_ERROR(change(*found));
-  }
-  RETURN_IF_ERROR(tx.users().update(*found));
-  return found;
-}
 
 }  // namespace cognate::pool

@@ -142,4 +142,23 @@ boost::json::object jwks(std::span<const rsa_key* const> keys) {
   return {{"keys", std::move(list)}};
 }
 
+std::string unverified_kid(std::string_view token) {
+  const auto dot = token.find('.');
+  if (dot == std::string_view::npos || dot > 4096) {
+    return {};
+  }
+  auto header = base64url_decode(token.substr(0, dot));
+  if (!header) {
+    return {};
+  }
+  boost::system::error_code ec;
+  auto v = boost::json::parse(
+      std::string_view(reinterpret_cast<const char*>(header->data()), header->size()), ec);
+  if (ec || !v.is_object()) {
+    return {};
+  }
+  const auto* kid = v.as_object().if_contains("kid");
+  return kid && kid->is_string() ? std::string(kid->as_string()) : std::string();
+}
+
 }  // namespace cognate::token

@@ -37,6 +37,10 @@ struct verified_jwt {
 result<verified_jwt> verify_jwt(
     std::string_view token, const std::function<const rsa_key*(std::string_view kid)>& key_for_kid);
 
+// The "kid" of a compact JWS header, read without checking anything (to pick the keys that then
+// verify it); "" when it cannot be read.
+std::string unverified_kid(std::string_view token);
+
 // {"keys":[<public_jwk()>…]} in the given order, each key (non-null) once even if passed twice.
 boost::json::object jwks(std::span<const rsa_key* const> keys);
 

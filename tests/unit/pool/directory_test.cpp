@@ -102,9 +102,10 @@ TEST_F(DirectoryTest, ReloadsWhenAnotherNodeChangedSomethingAndOnlyThen) {
   // Another node (or tool) adds a client and changes a pool's settings.
   ASSERT_TRUE(store_.transact([](store::transaction& tx) -> result<void> {
     RETURN_IF_ERROR(tx.directory().insert_client({.id = "ios", .pool_id = "us-east-1_Two"}));
-    ASSIGN_OR_RETURN(auto p, tx.directory().find_pool("us-east-1_One"));
-    p->settings_json = "{}";
-    return tx.directory().update_pool(*p);
+    ASSIGN_OR_RETURN(auto found, tx.directory().find_pool("us-east-1_One"));
+    auto p = found.value();
+    p.settings_json = "{}";
+    return tx.directory().update_pool(p);
   }));
   EXPECT_EQ(d.current()->client("ios"), nullptr);  // not before refresh
   auto moved = d.refresh();

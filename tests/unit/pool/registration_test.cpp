@@ -164,6 +164,18 @@ TEST_F(RegistrationTest, UnknownUsersRevealNothing) {
   EXPECT_EQ(confirm_error("nobody@example.com", "123456"), errc::code_mismatch);
 }
 
+TEST_F(RegistrationTest, WithoutPreventUserExistenceErrorsUnknownUsersAreSaidToBeUnknown) {
+  change_client([](store::client_record& c) { c.prevent_user_existence_errors = false; });
+  EXPECT_EQ(resend("nobody@example.com").error().code, errc::user_not_found);
+  auto confirmed = confirm("nobody@example.com", "123456");
+  EXPECT_EQ(confirmed.error().code, errc::user_not_found);
+  EXPECT_EQ(confirmed.error().message, "User does not exist.");
+  ASSERT_TRUE(sign_up("alice@example.com"));
+  const auto right = last_code();  // a known user still gets CodeMismatchException
+  EXPECT_EQ(confirm_error("alice@example.com", right == "000000" ? "000001" : "000000"),
+            errc::code_mismatch);
+}
+
 TEST_F(RegistrationTest, NeitherCodesNorVerifiersAreStoredInTheClear) {
   sign_up("alice@example.com", "Passw0rd!");
   auto mails = store::in_transaction(store_, [&](store::transaction& tx) {

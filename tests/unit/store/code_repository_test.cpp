@@ -10,11 +10,31 @@ STORE_SUITE(CodeRepositoryTest);
 TEST_P(CodeRepositoryTest, PutCodeKeepsOneCodePerUserAndPurpose) {
   ASSERT_TRUE(commits(
       db(), [](transaction& tx) { return tx.users().insert(user("p1", "u1", "a@x.com")); }));
-  const code_record first{"p1", "u1", "signup",      "hash-1", "", from_unix(1000),
-                          2,    1,    from_unix(100)};
-  const code_record second{"p1", "u1", "signup",      "hash-2", "hash-1", from_unix(1'900'000'900),
-                           0,    2,    from_unix(100)};
-  const code_record reset{"p1", "u1", "reset", "hash-r", "", from_unix(700), 1, 1, from_unix(300)};
+  const code_record first{.pool_id = "p1",
+                          .user_id = "u1",
+                          .purpose = "signup",
+                          .code_hash = "hash-1",
+                          .expires_at = from_unix(1000),
+                          .failed_attempts = 2,
+                          .sent_in_window = 1,
+                          .window_start = from_unix(100)};
+  const code_record second{.pool_id = "p1",
+                           .user_id = "u1",
+                           .purpose = "signup",
+                           .code_hash = "hash-2",
+                           .superseded_hash = "hash-1",
+                           .expires_at = from_unix(1'900'000'900),
+                           .failed_attempts = 0,
+                           .sent_in_window = 2,
+                           .window_start = from_unix(100)};
+  const code_record reset{.pool_id = "p1",
+                          .user_id = "u1",
+                          .purpose = "reset",
+                          .code_hash = "hash-r",
+                          .expires_at = from_unix(700),
+                          .failed_attempts = 1,
+                          .sent_in_window = 1,
+                          .window_start = from_unix(300)};
   ASSERT_TRUE(commits(db(), [&](transaction& tx) { return tx.codes().put(first); }));
   ASSERT_TRUE(commits(db(), [&](transaction& tx) -> result<void> {
     if (auto r = tx.codes().put(second); !r) {

@@ -129,9 +129,10 @@ TEST_P(DirectoryRepositoryTest, EveryChangeRaisesTheVersionAndOnlyAChangeDoes) {
   const auto after_insert = version();
   EXPECT_GT(after_insert, start);
   ASSERT_TRUE(commits(db(), [](transaction& tx) -> result<void> {
-    ASSIGN_OR_RETURN(auto p, tx.directory().find_pool("p2"));
-    p->name = "renamed";
-    return tx.directory().update_pool(*p);
+    ASSIGN_OR_RETURN(auto found, tx.directory().find_pool("p2"));
+    auto p = found.value();
+    p.name = "renamed";
+    return tx.directory().update_pool(p);
   }));
   const auto after_update = version();
   EXPECT_GT(after_update, after_insert);

@@ -7,15 +7,22 @@ namespace cognate::store::testing {
 namespace {
 
 class KeyRepositoryTest : public store_fixture {};
+
+signing_key_record key(std::string kid, std::string pool_id, std::string pem, bool active,
+                       std::int64_t at) {
+  return {.kid = std::move(kid),
+          .pool_id = std::move(pool_id),
+          .private_pem_sealed = std::move(pem),
+          .active = active,
+          .created_at = from_unix(at)};
+}
 STORE_SUITE(KeyRepositoryTest);
 
 TEST_P(KeyRepositoryTest, SigningKeysAreListedOldestFirstPerPool) {
   ASSERT_TRUE(commits(db(), [](transaction& tx) -> result<void> {
-    for (auto k : {signing_key_record{"k2", "p1", "pem-2", true, from_unix(200)},
-                   signing_key_record{"k1", "p1", "pem-1", true, from_unix(200)},
-                   signing_key_record{"k0", "p1", "pem-0", true, from_unix(300)},
-                   signing_key_record{"kx", "p2", "pem-x", true, from_unix(100)},
-                   signing_key_record{"k3", "p1", "pem-3", false, from_unix(100)}}) {
+    for (auto k : {key("k2", "p1", "pem-2", true, 200), key("k1", "p1", "pem-1", true, 200),
+                   key("k0", "p1", "pem-0", true, 300), key("kx", "p2", "pem-x", true, 100),
+                   key("k3", "p1", "pem-3", false, 100)}) {
       if (auto r = tx.keys().insert(k); !r) {
         return r;
       }

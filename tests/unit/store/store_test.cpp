@@ -12,7 +12,9 @@ STORE_SUITE(StoreTest);
 
 TEST_P(StoreTest, FailedTransactionLeavesNoTrace) {
   auto r = db().transact([](transaction& tx) -> result<void> {
-    auto code = code_record{"p1", "u1", "signup", "h", "", from_unix(500), 0, 1, from_unix(100)};
+    auto code = code_record{.pool_id = "p1", .user_id = "u1", .purpose = "signup", .code_hash = "h",
+                            .expires_at = from_unix(500), .sent_in_window = 1,
+                            .window_start = from_unix(100)};
     for (auto step : std::vector<std::function<result<void>()>>{
              [&] {
                return tx.directory().insert_client({.id = "c1", .pool_id = "p1", .name = "web"});

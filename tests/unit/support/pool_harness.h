@@ -62,9 +62,10 @@ class pool_harness {
   // Replaces the pool's settings (as a config edit does) and reloads the directory.
   void set_settings(const pool::pool_settings& settings) {
     auto ok = store_.transact([&](store::transaction& tx) -> result<void> {
-      ASSIGN_OR_RETURN(auto p, tx.directory().find_pool(test_pool_id));
-      p->settings_json = pool::settings_to_json(settings);
-      return tx.directory().update_pool(*p);
+      ASSIGN_OR_RETURN(auto found, tx.directory().find_pool(test_pool_id));
+      auto p = found.value();
+      p.settings_json = pool::settings_to_json(settings);
+      return tx.directory().update_pool(p);
     });
     ASSERT_TRUE(ok);
     ASSERT_TRUE(directory_.refresh());
