@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <cctype>
+#include <optional>
+#include <utility>
 
 namespace cognate::store::postgres {
 namespace {
@@ -105,18 +107,84 @@ result<void> connection::exec(std::string_view sql) {
   return {};
 }
 
+void connection::begin(std::string_view begin_sql) { pending_begin_ = begin_sql; }
+
+result<void> connection::end(bool commit) {
+  if (!pending_begin_.empty()) {
+    pending_begin_.clear();  // nothing was sent: nothing to end
+    return {};
+  }
+  return exec(commit ? "COMMIT" : "ROLLBACK");
+}
+
+result<std::shared_ptr<PGresult>> connection::execute_with_begin(
+    const std::string& name, bool prepare, const std::string& sql,
+    const std::vector<const char*>& values) {
+  const std::string begin_sql = std::exchange(pending_begin_, {});
+  if (PQenterPipelineMode(conn_) != 1) {
+    return error(nullptr, "pipeline");
+  }
+  bool sent = PQsendQueryParams(conn_, begin_sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr,
+                                0) == 1;
+  sent = sent && (!prepare || PQsendPrepare(conn_, name.c_str(), dollar_placeholders(sql).c_str(),
+                                            0, nullptr) == 1);
+  sent = sent && PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
+                                     values.data(), nullptr, nullptr, 0) == 1;
+  sent = sent && PQpipelineSync(conn_) == 1;
+  // Each command's results end with a null result; the sync ends the pipeline. The first
+  // failure is the one reported (later commands answer PGRES_PIPELINE_ABORTED).
+  std::shared_ptr<PGresult> answer;
+  std::optional<failure> failed;
+  if (!sent) {
+    failed = error(nullptr, "pipeline");
+  }
+  const int commands = prepare ? 3 : 2;
+  for (int command = 0; sent && command < commands; ++command) {
+    std::shared_ptr<PGresult> r(PQgetResult(conn_), PQclear);
+    if (!r) {
+      failed = failed ? failed : error(nullptr, "pipeline");
+      sent = false;
+      break;
+    }
+    const auto status = PQresultStatus(r.get());
+    const bool last = command == commands - 1;
+    if (prepare && command == 1 && status == PGRES_COMMAND_OK) {
+      // Statements outlive transactions: it stays prepared whatever happens next.
+      prepared_.emplace(sql, name);
+    }
+    if (status != PGRES_COMMAND_OK && !(last && status == PGRES_TUPLES_OK)) {
+      if (!failed) {
+        failed = error(r.get(), command == 0 ? "begin" : last ? "query" : "prepare");
+      }
+    } else if (last) {
+      answer = r;
+    }
+    while (PGresult* rest = PQgetResult(conn_)) {  // the command's terminating null
+      PQclear(rest);
+    }
+  }
+  if (sent) {
+    for (;;) {  // up to and including the sync
+      result_ptr r(PQgetResult(conn_));
+      if (!r || PQresultStatus(r.get()) == PGRES_PIPELINE_SYNC) {
+        break;
+      }
+    }
+  }
+  PQexitPipelineMode(conn_);
+  if (failed) {
+    return *failed;
+  }
+  last_sqlstate_.clear();
+  return answer;
+}
+
 // Prepares `sql` once per connection, then runs it; the result is a command or rows.
 result<std::shared_ptr<PGresult>> connection::execute(std::string_view sql,
                                                       const std::vector<sql::value>& params) {
   auto found = prepared_.find(sql);
-  if (found == prepared_.end()) {
-    std::string name = fmt::format("s{}", prepared_.size());
-    result_ptr r(PQprepare(conn_, name.c_str(), dollar_placeholders(sql).c_str(), 0, nullptr));
-    if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
-      return error(r.get(), "prepare");
-    }
-    found = prepared_.emplace(std::string(sql), std::move(name)).first;
-  }
+  const bool prepare = found == prepared_.end();
+  std::string name = prepare ? fmt::format("s{}", prepared_.size()) : found->second;
   std::vector<std::string> texts(params.size());
   std::vector<const char*> values(params.size());
   for (std::size_t i = 0; i < params.size(); ++i) {
@@ -129,7 +197,17 @@ result<std::shared_ptr<PGresult>> connection::execute(std::string_view sql,
       values[i] = nullptr;
     }
   }
-  std::shared_ptr<PGresult> r(PQexecPrepared(conn_, found->second.c_str(),
+  if (!pending_begin_.empty()) {
+    return execute_with_begin(name, prepare, std::string(sql), values);
+  }
+  if (prepare) {
+    result_ptr r(PQprepare(conn_, name.c_str(), dollar_placeholders(sql).c_str(), 0, nullptr));
+    if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+      return error(r.get(), "prepare");
+    }
+    prepared_.emplace(std::string(sql), name);
+  }
+  std::shared_ptr<PGresult> r(PQexecPrepared(conn_, name.c_str(),
                                              static_cast<int>(values.size()), values.data(),
                                              nullptr, nullptr, 0),
                               PQclear);

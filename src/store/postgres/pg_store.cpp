@@ -141,35 +141,34 @@ result<void> pg_store::run(const std::function<result<void>(transaction&)>& work
   if (!c->ensure_connected()) {
     return internal_failure("PostgreSQL is unreachable: " + c->error_message());
   }
+  bool reconnected = false;
   for (int attempt = 1;; ++attempt) {
-    auto begun = c->exec(begin);
-    if (!begun && !c->ok() && c->ensure_connected()) {
-      // The server closed this idle connection (e.g. PostgreSQL restarted) and libpq only
-      // notices on use. Nothing has run yet, so begin again on the fresh connection.
-      begun = c->exec(begin);
-    }
-    if (!begun) {
-      return begun;
-    }
+    // BEGIN travels with the body's first statement (one round trip saved per transaction).
+    c->begin(begin);
     auto tx = make_sql_transaction(*c);
     result<void> outcome;
     try {
       outcome = work(*tx);
     } catch (...) {
-      (void)c->exec("ROLLBACK");
+      (void)c->end(false);
       throw;
     }
     bool retry = false;
     if (outcome) {
-      auto committed = c->exec("COMMIT");
+      auto committed = c->end(true);
       if (committed) {
         return {};
       }
-      retry = c->last_failure_retryable();
+      retry = c->last_failure_retryable();  // a lost connection here may have committed
       outcome = committed;
+    } else if (!c->ok() && !reconnected && c->ensure_connected()) {
+      // The server closed the connection (e.g. PostgreSQL restarted; libpq notices on use)
+      // before COMMIT: nothing was committed, so the body runs again on a fresh connection.
+      reconnected = true;
+      retry = true;
     } else {
       retry = c->last_failure_retryable();
-      (void)c->exec("ROLLBACK");
+      (void)c->end(false);
     }
     if (!retry) {
       return outcome;
