@@ -4,10 +4,12 @@
 // Every transaction runs at SERIALIZABLE isolation, so the read-modify-write sequences of the
 // domain (lockout counters, TOTP steps, code attempts, outbox claims) are atomic across nodes
 // without explicit locks; a serialization failure or deadlock re-runs the transaction (bounded,
-// with jitter). Connections come from a fixed-size pool. When PostgreSQL is unreachable a
-// transaction fails at once with errc::internal (HTTP 500, which the SDKs retry) and the
-// connection is re-established on a later call; nothing is half-written (the transaction never
-// committed). Safe for concurrent use; transact() blocks (worker threads only).
+// with jitter). BEGIN is sent with a transaction's first statement, in one round trip.
+// Connections come from a fixed-size pool. A connection the server closed (PostgreSQL restarted)
+// is re-established and the transaction run again once, if it had not reached COMMIT; when
+// PostgreSQL is unreachable a transaction fails at once with errc::internal (HTTP 500, which the
+// SDKs retry); nothing is half-written (the transaction never committed). Safe for concurrent
+// use; transact() blocks (worker threads only).
 
 #include "store/postgres/connection.h"
 #include "store/store.h"
