@@ -108,15 +108,46 @@ void decoder::validate(std::span<const member_rule> members) {
       case member_type::attribute_list:
         attribute_list(m.name);
         break;
+      case member_type::string_list:
+        string_list(m.name, m.rule);
+        break;
       case member_type::mfa_setting:
         mfa_setting(m.name);
         break;
+    }
+    if (!error_ && m.required && m.type != member_type::string && find(m.name) == nullptr) {
+      note(fail(reason::value_null, model_name(m.name)));
     }
     if (error_) {
       return;
     }
   }
 }
+
+std::vector<std::string> decoder::string_list(std::string_view member, string_rule rule) {
+  std::vector<std::string> out;
+  const auto* v = find(member);
+  if (v == nullptr) {
+    return out;
+  }
+  if (!v->is_array()) {
+    note(fail(reason::member_wrong_type, member, "an array", kind_of(*v)));
+    return out;
+  }
+  if (v->as_array().size() > 100) {
+    note(fail(reason::too_many_entries, member));
+    return out;
+  }
+  for (const auto& entry : v->as_array()) {
+    auto s = check_string(member, entry, rule);
+    if (!s) {
+      return out;
+    }
+    out.push_back(std::move(*s));
+  }
+  return out;
+}
+
 
 auth::string_map decoder::string_map(std::string_view member) {
   auth::string_map out;

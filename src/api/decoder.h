@@ -18,6 +18,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
+
 
 namespace cognate::api {
 
@@ -37,6 +39,7 @@ enum class member_type {
   string_map,      // {"KEY": "value", …}: AuthParameters, ChallengeResponses
   attribute_list,  // [{"Name": "…", "Value": "…"}, …]
   mfa_setting,     // {"Enabled": bool, "PreferredMfa": bool}
+  string_list,     // ["…", …]: UserAttributeNames (entries follow the member's string rule)
 };
 
 // One member of an operation's input.
@@ -57,6 +60,8 @@ class decoder {
   std::string required_string(std::string_view member, string_rule rule = {});
   std::optional<std::string> optional_string(std::string_view member, string_rule rule = {});
   pool::attribute_list attribute_list(std::string_view member);
+  // At most 100 strings, each checked against `rule`.
+  std::vector<std::string> string_list(std::string_view member, string_rule rule = {});
   // At most 64 entries of strings up to 8192 bytes; null values are left out.
   auth::string_map string_map(std::string_view member);
   std::optional<auth::mfa_preference> mfa_setting(std::string_view member);

@@ -6,6 +6,9 @@
 
 namespace cognate::api::handlers {
 
+// CodeDeliveryDetails as Cognito writes it.
+boost::json::object delivery_json(const pool::code_delivery& d);
+
 // Sign-up group (sign_up_operations.cpp).
 result<boost::json::object> sign_up(const call& c);
 result<boost::json::object> confirm_sign_up(const call& c);
@@ -17,7 +20,18 @@ result<boost::json::object> respond_to_auth_challenge(const call& c);
 result<boost::json::object> revoke_token(const call& c);
 result<boost::json::object> get_tokens_from_refresh_token(const call& c);
 
+// Account recovery and self-service (account_operations.cpp).
+result<boost::json::object> forgot_password(const call& c);
+result<boost::json::object> confirm_forgot_password(const call& c);
+result<boost::json::object> change_password(const call& c);
+result<boost::json::object> update_user_attributes(const call& c);
+result<boost::json::object> delete_user_attributes(const call& c);
+result<boost::json::object> get_user_attribute_verification_code(const call& c);
+result<boost::json::object> verify_user_attribute(const call& c);
+result<boost::json::object> delete_user(const call& c);
+
 // Signed-in users (user_operations.cpp).
+
 result<boost::json::object> get_user(const call& c);
 result<boost::json::object> global_sign_out(const call& c);
 result<boost::json::object> associate_software_token(const call& c);

@@ -10,6 +10,7 @@
 #include "auth/access_guard.h"
 #include "auth/services.h"
 #include "pool/directory.h"
+#include "pool/recovery.h"
 #include "pool/registration.h"
 
 #include <boost/json.hpp>
@@ -36,12 +37,14 @@ enum class pool_lookup {
 };
 
 // For per-address and per-user rate limits.
-enum class limit_class { sign_up, sign_in, mfa, token, read };
+enum class limit_class { sign_up, sign_in, mfa, token, read, recovery, account };
+
 
 // What the operations work with. References outlive every call.
 struct domain {
   pool::directory& directory;
   pool::registration& registration;
+  pool::account_recovery& recovery;
   auth::services& auth;
 };
 

@@ -76,6 +76,39 @@ constexpr std::array refresh_members{
     member_rule{"DeviceKey", string, false, secret_rule},
 };
 
+constexpr member_rule password{"Password", string, true, {.min_length = 0, .max_length = 4096}};
+constexpr std::array forgot_password_members{
+    client_id,
+    member_rule{"Username", string, true, username_rule},
+};
+constexpr std::array confirm_forgot_password_members{
+    client_id,
+    member_rule{"Username", string, true, username_rule},
+    member_rule{"ConfirmationCode", string, true, code_rule},
+    password,
+};
+constexpr std::array change_password_members{
+    member_rule{"PreviousPassword", string, true, {.min_length = 0, .max_length = 4096}},
+    member_rule{"ProposedPassword", string, true, {.min_length = 0, .max_length = 4096}},
+    required_access_token,
+};
+constexpr std::array update_attributes_members{
+    member_rule{"UserAttributes", attribute_list, true},
+    required_access_token,
+};
+constexpr std::array delete_attributes_members{
+    member_rule{"UserAttributeNames", string_list, true, {.min_length = 1, .max_length = 32}},
+    required_access_token,
+};
+constexpr member_rule attribute_name{"AttributeName", string, true,
+                                     {.min_length = 1, .max_length = 32, .no_whitespace = true}};
+constexpr std::array verification_code_members{required_access_token, attribute_name};
+constexpr std::array verify_attribute_members{
+    required_access_token,
+    attribute_name,
+    member_rule{"Code", string, true, code_rule},
+};
+
 using limit = limit_class;
 constexpr auto none = authentication::none;
 constexpr auto access_token_or_session = authentication::access_token_or_session;
@@ -107,6 +140,27 @@ constexpr std::array table{
                    limit::token, revoke_members},
     operation_spec{"GetTokensFromRefreshToken", handlers::get_tokens_from_refresh_token, none,
                    pool_lookup::client_id, false, limit::token, refresh_members},
+    operation_spec{"ForgotPassword", handlers::forgot_password, none, pool_lookup::client_id,
+                   false, limit::recovery, forgot_password_members},
+    operation_spec{"ConfirmForgotPassword", handlers::confirm_forgot_password, none,
+                   pool_lookup::client_id, false, limit::recovery, confirm_forgot_password_members},
+    operation_spec{"ChangePassword", handlers::change_password, authentication::access_token,
+                   pool_lookup::access_token, false, limit::account, change_password_members},
+    operation_spec{"UpdateUserAttributes", handlers::update_user_attributes,
+                   authentication::access_token, pool_lookup::access_token, false, limit::account,
+                   update_attributes_members},
+    operation_spec{"DeleteUserAttributes", handlers::delete_user_attributes,
+                   authentication::access_token, pool_lookup::access_token, false, limit::account,
+                   delete_attributes_members},
+    operation_spec{"GetUserAttributeVerificationCode",
+                   handlers::get_user_attribute_verification_code, authentication::access_token,
+                   pool_lookup::access_token, false, limit::account, verification_code_members},
+    operation_spec{"VerifyUserAttribute", handlers::verify_user_attribute,
+                   authentication::access_token, pool_lookup::access_token, false, limit::account,
+                   verify_attribute_members},
+    operation_spec{"DeleteUser", handlers::delete_user, authentication::access_token,
+                   pool_lookup::access_token, false, limit::account, access_token_members},
+
 };
 
 }  // namespace

@@ -2,14 +2,10 @@
 #include "api/handlers.h"
 
 namespace cognate::api::handlers {
-namespace {
-
 boost::json::object delivery_json(const pool::code_delivery& d) {
   return {{"AttributeName", d.attribute}, {"DeliveryMedium", d.medium},
           {"Destination", d.destination}};
 }
-
-}  // namespace
 
 result<boost::json::object> sign_up(const call& c) {
   decoder in(c.body);

@@ -175,8 +175,15 @@ int run(runtime_options o) {
     pool::registration registration(store, sealer, clock,
                                     {.default_from = o.default_from, .code_lifetime = o.code_lifetime},
                                     [&mail_worker] { mail_worker.notify(); });
-    auth::services auth(store, sealer, clock);
-    const api::service api({.directory = directory, .registration = registration, .auth = auth});
+    pool::account_recovery recovery(store, sealer, clock, {.default_from = o.default_from},
+                                    [&mail_worker] { mail_worker.notify(); });
+    auth::services auth(store, sealer, clock,
+                        {.default_from = o.default_from,
+                         .mail_queued = [&mail_worker] { mail_worker.notify(); }});
+    const api::service api({.directory = directory,
+                            .registration = registration,
+                            .recovery = recovery,
+                            .auth = auth});
     const api::router router(api, directory,
                              {.pool_id = ids.pool_id, .client_id = ids.client_id, .app_name = o.app_name});
     server.start(router);
@@ -212,8 +219,10 @@ int run(runtime_options o) {
       if (std::chrono::steady_clock::now() >= next_sweep) {
         next_sweep += std::chrono::minutes(1);
         (void)store.transact([&](store::transaction& tx) -> result<void> {
-          auto swept = tx.sessions().remove_expired(clock.now());
-          return swept ? result<void>{} : result<void>(swept.error());
+          RETURN_IF_ERROR(tx.sessions().remove_expired(clock.now()));
+          RETURN_IF_ERROR(pool::code_book::sweep(tx, clock.now()));
+          return {};
+
         });
       }
       if (!o.watch_config) {

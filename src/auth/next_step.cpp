@@ -4,9 +4,13 @@ namespace cognate::auth {
 
 next_step decide_next_step(const next_step_input& in) {
   using enum next_step::kind;
-  if (in.status != store::user_status::confirmed) {
+  if (in.status == store::user_status::unconfirmed) {
     return {.what = refuse, .refusal = reason::user_not_confirmed};
   }
+  if (in.status == store::user_status::reset_required) {
+    return {.what = refuse, .refusal = reason::password_reset_required};
+  }
+
   if (!in.enabled) {
     return {.what = refuse, .refusal = reason::user_disabled};
   }

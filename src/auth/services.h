@@ -6,6 +6,7 @@
 #include "auth/factors.h"
 #include "auth/lockout.h"
 #include "auth/mfa_settings.h"
+#include "auth/self_service.h"
 #include "auth/session_service.h"
 #include "auth/sign_in.h"
 #include "auth/token_service.h"
@@ -14,12 +15,16 @@
 #include "store/store.h"
 
 #include <chrono>
+#include <functional>
+#include <string>
 
 namespace cognate::auth {
 
 struct auth_options {
   std::chrono::seconds srp_timestamp_skew = std::chrono::minutes(5);
   lockout_policy lockout;
+  std::string default_from = "Cognate <no-reply@cognate.localhost>";  // mail with no pool sender
+  std::function<void()> mail_queued = [] {};  // called after a commit that queued mail
 };
 
 struct services {
@@ -30,7 +35,10 @@ struct services {
         sessions(sealer, clock),
         tokens(store, clock),
         flow(store, clock, factors, sessions, tokens, options.lockout),
-        mfa(store, clock, factors, sessions) {}
+        mfa(store, clock, factors, sessions),
+        account(store, sealer, clock, factors,
+                {.default_from = options.default_from, .lockout = options.lockout},
+                options.mail_queued) {}
 
   access_guard guard;
   factor_set factors;
@@ -38,6 +46,8 @@ struct services {
   token_service tokens;
   sign_in flow;
   mfa_settings mfa;
+  self_service account;
+
 };
 
 }  // namespace cognate::auth

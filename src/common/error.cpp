@@ -27,6 +27,9 @@ std::string_view exception_name(errc code) noexcept {
     case errc::unauthorized: return "UnauthorizedException";
     case errc::invalid_user_pool_configuration: return "InvalidUserPoolConfigurationException";
     case errc::unrecognized_client: return "UnrecognizedClientException";
+    case errc::password_reset_required: return "PasswordResetRequiredException";
+    case errc::alias_exists: return "AliasExistsException";
+
     case errc::internal: return "InternalErrorException";
   }
   return "InternalErrorException";

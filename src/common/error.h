@@ -39,6 +39,9 @@ enum class errc {
   unauthorized,                     // UnauthorizedException
   invalid_user_pool_configuration,  // InvalidUserPoolConfigurationException
   unrecognized_client,              // UnrecognizedClientException (SigV4: unknown access key)
+  password_reset_required,          // PasswordResetRequiredException
+  alias_exists,                     // AliasExistsException
+
   internal,                    // InternalErrorException (HTTP 500; SDKs retry)
 };
 

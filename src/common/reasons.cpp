@@ -63,6 +63,8 @@ constexpr std::array catalogue = {
     reason_info{user_does_not_exist, errc::not_authorized, "User does not exist.", 0},
     // For app clients with PreventUserExistenceErrors off only.
     reason_info{user_not_found, errc::user_not_found, "User does not exist.", 0},
+    reason_info{password_reset_required, errc::password_reset_required,
+                "Password reset required for the user", 0},
     reason_info{invalid_session, errc::not_authorized, "Invalid session for the user.", 0},
     reason_info{expired_session, errc::not_authorized,
                 "Invalid session for the user, session is expired.", 0},
@@ -114,6 +116,19 @@ constexpr std::array catalogue = {
     reason_info{code_limit_exceeded, errc::limit_exceeded,
                 "Attempt limit exceeded, please try after some time.", 0},
     reason_info{code_delivery_failed, errc::code_delivery_failure, "{}", 1},
+
+    reason_info{reset_not_allowed_in_state, errc::not_authorized,
+                "User password cannot be reset in the current state.", 0},
+    reason_info{no_recovery_channel, errc::invalid_parameter,
+                "Cannot reset password for the user as there is no registered/verified email or "
+                "phone_number", 0},
+    // ForgotPassword for an unknown user, PreventUserExistenceErrors off only.
+    reason_info{reset_user_not_found, errc::user_not_found, "Username/client id combination not found.", 0},
+    reason_info{alias_exists, errc::alias_exists, "An account with the given email already exists.", 0},
+    reason_info{attribute_immutable, errc::invalid_parameter, "user.{}: Attribute cannot be updated.", 1},
+    reason_info{attribute_not_verifiable, errc::invalid_parameter,
+                "Attribute {} cannot be verified: this user pool verifies email only.", 1},
+
     reason_info{smtp_url_form, errc::invalid_parameter,
                 "the SMTP URL must be smtp://[user:password@]host[:port] (STARTTLS when offered) "
                 "or smtps://[user:password@]host[:port] (implicit TLS)", 0},

@@ -54,6 +54,7 @@ enum class reason {
   user_disabled,
   user_does_not_exist,
   user_not_found,
+  password_reset_required,
   invalid_session,
   expired_session,
   // MFA.
@@ -89,6 +90,14 @@ enum class reason {
   already_confirmed,
   code_limit_exceeded,
   code_delivery_failed,
+  // Account recovery and self-service.
+  reset_not_allowed_in_state,
+  no_recovery_channel,
+  reset_user_not_found,
+  alias_exists,
+  attribute_immutable,
+  attribute_not_verifiable,
+
   smtp_url_form,
   smtp_url_invalid,
   smtp_delivery_failed,

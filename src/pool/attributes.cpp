@@ -52,6 +52,44 @@ result<void> check_custom_value(const attribute_spec& spec, const std::string& v
   return {};
 }
 
+// The checks every attribute a client writes passes, whatever the operation.
+result<void> check_writable(const pool_settings& settings, const std::string& name,
+                            const std::string& value) {
+  if (std::find(server_only.begin(), server_only.end(), name) != server_only.end()) {
+    return fail(reason::attribute_not_writable, name);
+  }
+  const bool standard = std::find(standard_attributes.begin(), standard_attributes.end(), name) !=
+                        standard_attributes.end();
+  const attribute_spec* spec = declared(settings, name);
+  if (!standard && spec == nullptr) {
+    return schema_error(name, "Attribute does not exist in the schema.");
+  }
+  if (value.size() > 2048) {
+    return schema_error(name, "String must be no longer than 2048 characters");
+  }
+  if (spec != nullptr && spec->custom && !value.empty()) {
+    RETURN_IF_ERROR(check_custom_value(*spec, value));
+  }
+  if (name == "phone_number" && !value.empty()) {
+    bool e164 = value.size() >= 2 && value.size() <= 16 && value[0] == '+' &&
+                std::all_of(value.begin() + 1, value.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!e164) {
+      return fail(reason::phone_number_format);
+    }
+  }
+  return {};
+}
+
+result<void> check_required(const pool_settings& settings, const attribute_map& attributes) {
+  for (const auto& spec : settings.attributes) {
+    auto it = attributes.find(spec.name);
+    if (spec.required && (it == attributes.end() || it->second.empty())) {
+      return schema_error(spec.name, fmt::format("The attribute {} is required", spec.name));
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 result<attribute_map> check_client_attributes(const pool_settings& settings,
@@ -59,43 +97,40 @@ result<attribute_map> check_client_attributes(const pool_settings& settings,
                                               const attribute_map& implied) {
   attribute_map out;
   for (const auto& [name, value] : given) {
-    if (std::find(server_only.begin(), server_only.end(), name) != server_only.end()) {
-      return fail(reason::attribute_not_writable, name);
-    }
-    const bool standard =
-        std::find(standard_attributes.begin(), standard_attributes.end(), name) !=
-        standard_attributes.end();
-    const attribute_spec* spec = declared(settings, name);
-    if (!standard && spec == nullptr) {
-      return schema_error(name, "Attribute does not exist in the schema.");
-    }
+    RETURN_IF_ERROR(check_writable(settings, name, value));
     if (out.contains(name)) {
       return fail(reason::attribute_duplicate, name);
-    }
-    if (value.size() > 2048) {
-      return schema_error(name, "String must be no longer than 2048 characters");
-    }
-    if (spec != nullptr && spec->custom) {
-      RETURN_IF_ERROR(check_custom_value(*spec, value));
-    }
-    if (name == "phone_number" && !value.empty()) {
-      bool e164 = value.size() >= 2 && value.size() <= 16 && value[0] == '+' &&
-                  std::all_of(value.begin() + 1, value.end(), [](char c) { return c >= '0' && c <= '9'; });
-      if (!e164) {
-        return fail(reason::phone_number_format);
-      }
     }
     out.emplace(name, value);
   }
   for (const auto& [name, value] : implied) {
     out[name] = value;
   }
-  for (const auto& spec : settings.attributes) {
-    auto it = out.find(spec.name);
-    if (spec.required && (it == out.end() || it->second.empty())) {
-      return schema_error(spec.name, fmt::format("The attribute {} is required", spec.name));
+  RETURN_IF_ERROR(check_required(settings, out));
+  return out;
+}
+
+result<attribute_map> update_attributes(const pool_settings& settings,
+                                        const attribute_map& current,
+                                        const attribute_list& given) {
+  attribute_map out = current;
+  attribute_map seen;
+  for (const auto& [name, value] : given) {
+    RETURN_IF_ERROR(check_writable(settings, name, value));
+    if (!seen.emplace(name, value).second) {
+      return fail(reason::attribute_duplicate, name);
+    }
+    const attribute_spec* spec = declared(settings, name);
+    if (spec != nullptr && !spec->is_mutable) {
+      return fail(reason::attribute_immutable, name);
+    }
+    if (value.empty()) {
+      out.erase(name);
+    } else {
+      out[name] = value;
     }
   }
+  RETURN_IF_ERROR(check_required(settings, out));
   return out;
 }
 

@@ -25,8 +25,17 @@ result<attribute_map> check_client_attributes(const pool_settings& settings,
                                               const attribute_list& given,
                                               const attribute_map& implied);
 
+// An update of a user's attributes by the user (UpdateUserAttributes, DeleteUserAttributes as
+// blank values): `given` applied to `current`, a blank value deleting. Fails as
+// check_client_attributes(), and with "user.<name>: Attribute cannot be updated." for an
+// attribute declared immutable. The result keeps every required attribute.
+result<attribute_map> update_attributes(const pool_settings& settings,
+                                        const attribute_map& current,
+                                        const attribute_list& given);
+
 // The JSON object text a user's attributes are stored as, and back. Values that are not strings
 // are skipped when reading; malformed text reads as no attributes.
+
 std::string attributes_to_json(const attribute_map& attributes);
 attribute_map attributes_from_json(std::string_view json);
 

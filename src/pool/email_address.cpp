@@ -48,8 +48,13 @@ std::string_view first_character(std::string_view text) {
 
 }  // namespace
 
-std::string mask_email(std::string_view address) {
+std::string mask_email(std::string_view typed) {
+  // Masked from the case-folded form, so that how a name was typed never shows whether it is
+  // someone's stored address.
+  const auto key = email_key(typed);
+  const std::string_view address = key;
   auto at = address.find('@');
+
   if (at == std::string_view::npos || at == 0 || at + 1 >= address.size()) {
     return "***";
   }

@@ -14,7 +14,9 @@ bool looks_like_email(std::string_view address);
 // The key emails are unique and looked up by (Gen 2 pools are case-insensitive): ASCII lower-case.
 std::string email_key(std::string_view address);
 
-// "alice@example.com" → "a***@e***" (the form Cognito shows in CodeDeliveryDetails).
+// "Alice@example.com" → "a***@e***" (the form Cognito shows in CodeDeliveryDetails), always
+// from the case-folded address.
+
 std::string mask_email(std::string_view address);
 
 }  // namespace cognate::pool

@@ -1,38 +1,13 @@
 #include "pool/registration.h"
 
-#include "common/random.h"
 #include "common/reasons.h"
-#include "mail/outbox.h"
-#include "mail/template.h"
-#include "pool/codes.h"
 #include "pool/email_address.h"
 #include "pool/password_check.h"
 #include "pool/users.h"
 
-#include <fmt/format.h>
 
 namespace cognate::pool {
 namespace {
-
-constexpr std::string_view signup_purpose = "signup";
-
-std::string from_header(const pool_settings& s, const registration_options& o) {
-  if (s.sender.from_email.empty()) {
-    return o.default_from;
-  }
-  return s.sender.from_name.empty()
-             ? s.sender.from_email
-             : fmt::format("{} <{}>", s.sender.from_name, s.sender.from_email);
-}
-
-std::string domain_of(std::string_view from) {
-  auto at = from.rfind('@');
-  if (at == std::string_view::npos) {
-    return "cognate.localhost";
-  }
-  auto domain = from.substr(at + 1);
-  return std::string(domain.substr(0, domain.find('>')));
-}
 
 store::audit_record audit_of(const store::user_record& u, std::string event, time_point at) {
   return store::audit_record{
@@ -48,43 +23,11 @@ registration::registration(store::store& store, const crypto::sealer& sealer, co
       clock_(clock),
       options_(std::move(options)),
       mail_queued_(std::move(mail_queued)),
-      code_key_(sealer.key().derive("code-hash")) {}
-
-result<void> registration::send_code(store::transaction& tx, const store::user_record& user,
-                                     const pool_settings& settings,
-                                     const std::optional<store::code_record>& previous) {
-  const auto now = clock_.now();
-  const std::string code = new_code();
-  store::code_record record{.pool_id = user.pool_id,
-                            .user_id = user.id,
-                            .purpose = std::string(signup_purpose),
-                            .code_hash = hash_code(code_key_, user.id, signup_purpose, code),
-                            .expires_at = now + options_.code_lifetime,
-                            .sent_in_window = 1,
-                            .window_start = now};
-  if (previous) {
-    record.superseded_hash = previous->code_hash;
-    if (now < previous->window_start + std::chrono::hours(1)) {
-      if (previous->sent_in_window >= options_.max_codes_per_hour) {
-        return fail(reason::code_limit_exceeded);
-      }
-      record.sent_in_window = previous->sent_in_window + 1;
-      record.window_start = previous->window_start;
-    }
-  }
-  RETURN_IF_ERROR(tx.codes().put(record));
-  mail::message m;
-  m.from = from_header(settings, options_);
-  m.to = user.email;
-  m.reply_to = settings.sender.reply_to;
-  m.subject = settings.email.verification_subject;
-  m.body = mail::render_template(settings.email.verification_body, code, user.email);
-  m.message_id = fmt::format("<{}@{}>", random_uuid(), domain_of(m.from));
-  m.date = now;
-  m.code = code;
-  RETURN_IF_ERROR(tx.outbox().enqueue(mail::to_outbox_record(m, sealer_, now)));
-  return {};
-}
+      codes_(sealer,
+             {.max_attempts = options_.max_code_attempts,
+              .max_per_hour = options_.max_codes_per_hour},
+             options_.default_from),
+      kind_{.purpose = "signup", .lifetime = options_.code_lifetime, .decoy_always_sent = true} {}
 
 result<sign_up_result> registration::sign_up(const client_entry& client,
                                              const sign_up_request& request) {
@@ -108,7 +51,7 @@ result<sign_up_result> registration::sign_up(const client_entry& client,
 
   RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) -> result<void> {
     RETURN_IF_ERROR(tx.users().insert(user));
-    RETURN_IF_ERROR(send_code(tx, user, pool.settings, std::nullopt));
+    RETURN_IF_ERROR(codes_.send(tx, user, kind_, pool.settings, user.email, now));
     return tx.audit().append(audit_of(user, "sign_up", now));
   }));
   mail_queued_();
@@ -126,37 +69,32 @@ result<void> registration::confirm_sign_up(const client_entry& client, const std
       auto done, store::in_transaction(store_, [&](store::transaction& tx) -> result<outcome> {
         ASSIGN_OR_RETURN(auto found, find_user_by_name(tx, pool.id, username));
         if (!found) {
+          if (client.record.prevent_user_existence_errors) {
+            // The answers a user who never gets the code sees, attempt after attempt.
+            ASSIGN_OR_RETURN(auto verdict, codes_.check_decoy(tx, pool.id, username, kind_, now));
+            return verdict == code_verdict::expired ? outcome::expired : outcome::mismatch;
+          }
           return outcome::unknown_user;
         }
         auto user = std::move(*found);
-        if (user.status == store::user_status::confirmed) {
+        if (user.status != store::user_status::unconfirmed) {
           return outcome::already_confirmed;
         }
-        ASSIGN_OR_RETURN(auto stored,
-                         tx.codes().find(user.pool_id, user.id, std::string(signup_purpose)));
-        if (!stored || stored->failed_attempts >= options_.max_code_attempts ||
-            now >= stored->expires_at) {
+        ASSIGN_OR_RETURN(auto verdict, codes_.check(tx, user, kind_, user.email, code, now));
+        if (verdict == code_verdict::mismatch) {
+          return outcome::mismatch;
+        }
+        if (verdict == code_verdict::expired) {
           return outcome::expired;
         }
-        auto record = std::move(*stored);
-        const auto offered = hash_code(code_key_, user.id, signup_purpose, code);
-        if (same_hash(offered, record.code_hash)) {
-          auto attributes = attributes_from_json(user.attributes_json);
-          attributes["email_verified"] = "true";
-          user.attributes_json = attributes_to_json(attributes);
-          user.status = store::user_status::confirmed;
-          user.updated_at = now;
-          RETURN_IF_ERROR(tx.users().update(user));
-          RETURN_IF_ERROR(tx.codes().remove(user.pool_id, user.id, record.purpose));
-          RETURN_IF_ERROR(tx.audit().append(audit_of(user, "confirm_sign_up", now)));
-          return outcome::confirmed;
-        }
-        if (!record.superseded_hash.empty() && same_hash(offered, record.superseded_hash)) {
-          return outcome::expired;
-        }
-        ++record.failed_attempts;
-        RETURN_IF_ERROR(tx.codes().put(record));
-        return outcome::mismatch;
+        auto attributes = attributes_from_json(user.attributes_json);
+        attributes["email_verified"] = "true";
+        user.attributes_json = attributes_to_json(attributes);
+        user.status = store::user_status::confirmed;
+        user.updated_at = now;
+        RETURN_IF_ERROR(tx.users().update(user));
+        RETURN_IF_ERROR(tx.audit().append(audit_of(user, "confirm_sign_up", now)));
+        return outcome::confirmed;
       }));
   switch (done) {
     case outcome::confirmed:
@@ -167,9 +105,8 @@ result<void> registration::confirm_sign_up(const client_entry& client, const std
       return fail(reason::confirmation_code_expired);
     case outcome::already_confirmed:
       return fail(reason::cannot_confirm_confirmed);
-    case outcome::unknown_user:  // no enumeration, unless the app client turned that off
-      return fail(client.record.prevent_user_existence_errors ? reason::confirmation_code_mismatch
-                                                              : reason::user_not_found);
+    case outcome::unknown_user:  // PreventUserExistenceErrors off
+      return fail(reason::user_not_found);
   }
   return internal_failure("unreachable confirm outcome");
 }
@@ -183,15 +120,17 @@ result<code_delivery> registration::resend_confirmation_code(const client_entry&
       store::in_transaction(store_, [&](store::transaction& tx) -> result<std::string> {
         ASSIGN_OR_RETURN(auto found, find_user_by_name(tx, pool.id, username));
         if (!found) {
-          return std::string();  // no such user: answer as if we sent, send nothing
+          // No such user: answer as if we sent (the same budget), send nothing.
+          if (client.record.prevent_user_existence_errors) {
+            RETURN_IF_ERROR(codes_.send_decoy(tx, pool.id, username, kind_, now));
+          }
+          return std::string();
         }
         const auto& user = *found;
-        if (user.status == store::user_status::confirmed) {
+        if (user.status != store::user_status::unconfirmed) {
           return fail(reason::already_confirmed);
         }
-        ASSIGN_OR_RETURN(auto previous,
-                         tx.codes().find(user.pool_id, user.id, std::string(signup_purpose)));
-        RETURN_IF_ERROR(send_code(tx, user, pool.settings, previous));
+        RETURN_IF_ERROR(codes_.send(tx, user, kind_, pool.settings, user.email, now));
         RETURN_IF_ERROR(tx.audit().append(audit_of(user, "resend_confirmation_code", now)));
         return user.email;
       }));

@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "crypto/sealer.h"
 #include "pool/attributes.h"
+#include "pool/code_book.h"
 #include "pool/directory.h"
 #include "store/store.h"
 
@@ -25,12 +26,6 @@ struct registration_options {
   std::chrono::seconds code_lifetime = std::chrono::hours(24);
   int max_code_attempts = 5;   // wrong guesses before a code is burned
   int max_codes_per_hour = 5;  // sign-up + resends per user per hour
-};
-
-struct code_delivery {
-  std::string destination;  // masked, e.g. "a***@e***"
-  std::string medium = "EMAIL";
-  std::string attribute = "email";
 };
 
 struct sign_up_request {
@@ -69,17 +64,13 @@ class registration {
                                                  const std::string& username);
 
  private:
-  // Writes (or replaces) the sign-up code and queues its email, inside `tx`.
-  result<void> send_code(store::transaction& tx, const store::user_record& user,
-                         const pool_settings& settings,
-                         const std::optional<store::code_record>& previous);
-
   store::store& store_;
   const crypto::sealer& sealer_;
   const clock& clock_;
   registration_options options_;
   std::function<void()> mail_queued_;
-  bytes code_key_;
+  code_book codes_;
+  code_kind kind_;
 };
 
 }  // namespace cognate::pool

@@ -8,21 +8,33 @@
 
 namespace cognate::pool {
 
+password_verifier make_password_verifier(const crypto::sealer& sealer, const std::string& pool_id,
+                                         const std::string& user_id, const std::string& password) {
+  auto verifier = crypto::make_srp_verifier(srp_pool_name(pool_id), user_id, password);
+  return password_verifier{.salt_hex = std::move(verifier.salt_hex),
+                           .sealed = seal_verifier(sealer, user_id, verifier.verifier_hex)};
+}
+
+void set_password(store::user_record& user, const password_verifier& v) {
+  user.srp_salt_hex = v.salt_hex;
+  user.srp_verifier_sealed = v.sealed;
+}
+
 store::user_record new_user_record(const crypto::sealer& sealer, const std::string& pool_id,
                                    const std::string& email, const std::string& password,
                                    time_point now) {
   auto id = random_uuid();
-  auto verifier = crypto::make_srp_verifier(srp_pool_name(pool_id), id, password);
-  auto sealed = seal_verifier(sealer, id, verifier.verifier_hex);
+  auto verifier = make_password_verifier(sealer, pool_id, id, password);
   return store::user_record{.pool_id = pool_id,
                             .id = std::move(id),
                             .email = email,
                             .email_key = email_key(email),
                             .srp_salt_hex = std::move(verifier.salt_hex),
-                            .srp_verifier_sealed = std::move(sealed),
+                            .srp_verifier_sealed = std::move(verifier.sealed),
                             .created_at = now,
                             .updated_at = now};
 }
+
 
 result<std::optional<store::user_record>> find_user_by_name(store::transaction& tx,
                                                             const std::string& pool_id,

@@ -12,7 +12,21 @@
 
 namespace cognate::pool {
 
+// A password as it is kept: the user's SRP salt and sealed verifier (pool/verifier_seal.h).
+struct password_verifier {
+  std::string salt_hex;
+  std::string sealed;
+};
+
+// The verifier of `password` for user `user_id` of pool `pool_id`: one 3072-bit modexp, so
+// compute it outside transactions.
+password_verifier make_password_verifier(const crypto::sealer& sealer, const std::string& pool_id,
+                                         const std::string& user_id, const std::string& password);
+// Sets `user`'s password to `v`.
+void set_password(store::user_record& user, const password_verifier& v);
+
 // A new user of pool `pool_id` (unconfirmed, a fresh UUID) with its SRP verifier for `password`
+
 // computed (one 3072-bit modexp) and sealed. The caller sets the attributes and inserts it.
 store::user_record new_user_record(const crypto::sealer& sealer, const std::string& pool_id,
                                    const std::string& email, const std::string& password,

@@ -1,5 +1,5 @@
 #pragma once
-// One-time codes sent to users (sign-up confirmation now; resets and attribute checks later).
+// One-time codes sent to users: sign-up confirmation, password reset, attribute verification.
 
 #include "common/clock.h"
 #include "common/error.h"
@@ -13,7 +13,7 @@ namespace cognate::store {
 struct code_record {
   std::string pool_id;
   std::string user_id;
-  std::string purpose;          // "signup"
+  std::string purpose;          // "signup", "reset", "verify:email"
   std::string code_hash;        // hex HMAC of the newest code
   std::string superseded_hash;  // hex HMAC of the code it replaced ("" if none)
   time_point expires_at;
@@ -33,6 +33,19 @@ class code_repository {
                                                   const std::string& purpose) = 0;
   virtual result<void> remove(const std::string& pool_id, const std::string& user_id,
                               const std::string& purpose) = 0;
+  // Every code of the user.
+  virtual result<void> remove_user(const std::string& pool_id, const std::string& user_id) = 0;
+
+  // Decoys: the code state of a name no user has, kept so that such a name answers exactly like a
+  // known user across a sequence of requests (same budget, same wrong-code answers) while no mail
+  // is sent and no code can match. `user_id` holds a keyed hash of the name; `code_hash` is empty.
+  virtual result<void> put_decoy(const code_record& c) = 0;
+  virtual result<std::optional<code_record>> find_decoy(const std::string& pool_id,
+                                                        const std::string& name_key,
+                                                        const std::string& purpose) = 0;
+  // Drops decoys whose code expired and whose hourly window ended before `now`; returns how many.
+  virtual result<int> remove_stale_decoys(time_point now) = 0;
+
 };
 
 }  // namespace cognate::store

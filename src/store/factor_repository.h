@@ -48,6 +48,9 @@ class factor_repository {
   virtual result<void> put(const factor_record& f) = 0;
   virtual result<void> remove(const std::string& pool_id, const std::string& user_id,
                               const std::string& id) = 0;
+  // Every factor of the user.
+  virtual result<void> remove_user(const std::string& pool_id, const std::string& user_id) = 0;
 };
+
 
 }  // namespace cognate::store

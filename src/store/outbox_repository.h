@@ -13,6 +13,8 @@ namespace cognate::store {
 struct outbox_record {
   std::int64_t id = 0;
   std::string recipient;       // in clear, for operators
+  std::string pool_id;         // whose mail it is ("" for mail about no user)
+  std::string user_id;
   std::string payload_sealed;  // the mail::message as JSON, sealed with "outbox:<recipient>"
   int attempts = 0;
   time_point next_attempt_at;
@@ -36,6 +38,9 @@ class outbox_repository {
                                    const std::string& last_error) = 0;
   virtual result<void> mark_failed(std::int64_t id, const std::string& last_error) = 0;
   virtual result<std::int64_t> count_pending() = 0;
+  // Deletes the mail to a user that is not sent yet (the user is being deleted).
+  virtual result<void> drop_pending(const std::string& pool_id, const std::string& user_id) = 0;
+
 };
 
 }  // namespace cognate::store

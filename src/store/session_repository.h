@@ -32,6 +32,9 @@ class session_repository {
   virtual result<std::optional<auth_session_record>> find(const std::string& handle_hash) = 0;
   virtual result<void> set_attempts(const std::string& handle_hash, int failed_attempts) = 0;
   virtual result<void> remove(const std::string& handle_hash) = 0;
+  // Every Session of the user.
+  virtual result<void> remove_user(const std::string& pool_id, const std::string& user_id) = 0;
+
   // Drops sessions that expired before `now`; returns how many.
   virtual result<int> remove_expired(time_point now) = 0;
 };

@@ -35,6 +35,9 @@ class token_repository {
                                       const std::string& origin_jti) = 0;
   virtual result<void> revoke_family(const std::string& pool_id, const std::string& origin_jti) = 0;
   virtual result<void> revoke_user(const std::string& pool_id, const std::string& user_id) = 0;
+  // Deletes every refresh token of the user (the user is being deleted).
+  virtual result<void> remove_user(const std::string& pool_id, const std::string& user_id) = 0;
+
 };
 
 }  // namespace cognate::store

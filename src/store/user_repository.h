@@ -13,7 +13,12 @@
 
 namespace cognate::store {
 
-enum class user_status { unconfirmed, confirmed };
+// Cognito's UserStatus. FORCE_CHANGE_PASSWORD comes with admin-created users.
+enum class user_status {
+  unconfirmed,     // signed up, email not confirmed yet
+  confirmed,       // may sign in
+  reset_required,  // must reset the password (ForgotPassword) before signing in
+};
 
 struct user_record {
   std::string pool_id;
@@ -23,6 +28,9 @@ struct user_record {
   user_status status = user_status::unconfirmed;
   bool enabled = true;
   std::string attributes_json;  // JSON object of string values, e.g. {"email":"…","name":"…"}
+  // A new email awaiting verification by code ("" if none): until verified, `email` stays the
+  // sign-in name and the verified address (Gen 2's keep-original setting).
+  std::string pending_email;
   std::string srp_salt_hex;
   std::string srp_verifier_sealed;  // pool/verifier_seal.h
   time_point created_at;
@@ -47,6 +55,9 @@ class user_repository {
   virtual result<void> insert(const user_record& u) = 0;
   // Overwrites every field of the user (pool_id, id).
   virtual result<void> update(const user_record& u) = 0;
+  // Deletes the user row (the caller removes what else belongs to the user first).
+  virtual result<void> remove(const std::string& pool_id, const std::string& user_id) = 0;
+
   virtual result<std::optional<user_record>> find_by_email(const std::string& pool_id,
                                                            const std::string& email_key) = 0;
   virtual result<std::optional<user_record>> find_by_id(const std::string& pool_id,

@@ -171,7 +171,28 @@ INSERT INTO directory_version (id, version) VALUES (1, 1);
 CREATE UNIQUE INDEX auth_sessions_handle ON auth_sessions (handle_hash);
 )sql";
 
-constexpr std::array<std::string_view, 3> all = {v1, v2, v3};
+constexpr std::string_view v4 = R"sql(
+-- An email change waits here until the new address is verified (the old one stays the sign-in name).
+ALTER TABLE users ADD COLUMN pending_email TEXT NOT NULL DEFAULT '';
+-- Mail knows whose it is, so deleting a user drops the mail not sent yet.
+ALTER TABLE outbox ADD COLUMN pool_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN user_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX outbox_user ON outbox (pool_id, user_id);
+-- The code state of names no user has (code_repository.h): no mail, no code, same answers.
+CREATE TABLE decoy_codes (
+  pool_id TEXT NOT NULL,
+  name_key TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  failed_attempts BIGINT NOT NULL,
+  sent_in_window BIGINT NOT NULL,
+  window_start BIGINT NOT NULL,
+  PRIMARY KEY (pool_id, name_key, purpose)
+);
+CREATE INDEX decoy_codes_expiry ON decoy_codes (expires_at);
+)sql";
+
+constexpr std::array<std::string_view, 4> all = {v1, v2, v3, v4};
 
 }  // namespace
 

@@ -69,4 +69,10 @@ result<void> sql_factors::remove(const std::string& pool_id, const std::string& 
                       {pool_id, user_id, id}));
 }
 
+result<void> sql_factors::remove_user(const std::string& pool_id, const std::string& user_id) {
+  return done(db_.run("DELETE FROM user_factors WHERE pool_id = ?1 AND user_id = ?2",
+                      {pool_id, user_id}));
+}
+
+
 }  // namespace cognate::store::sql

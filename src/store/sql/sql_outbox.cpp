@@ -7,6 +7,9 @@ outbox_record mail_from(const row& r) {
   return outbox_record{
       .id = r.integer("id"),
       .recipient = r.text("recipient"),
+      .pool_id = r.text("pool_id"),
+      .user_id = r.text("user_id"),
+
       .payload_sealed = r.text("payload"),
       .attempts = static_cast<int>(r.integer("attempts")),
       .next_attempt_at = r.time("next_attempt_at"),
@@ -20,10 +23,10 @@ outbox_record mail_from(const row& r) {
 result<std::int64_t> sql_outbox::enqueue(const outbox_record& m) {
   ASSIGN_OR_RETURN(auto rows,
                    db_.query("INSERT INTO outbox (recipient, payload, status, attempts, "
-                             "next_attempt_at, created_at, last_error) VALUES (?1, ?2, 'pending', "
-                             "0, ?3, ?4, '') RETURNING id",
+                             "next_attempt_at, created_at, last_error, pool_id, user_id) VALUES "
+                             "(?1, ?2, 'pending', 0, ?3, ?4, '', ?5, ?6) RETURNING id",
                              {m.recipient, m.payload_sealed, seconds(m.next_attempt_at),
-                              seconds(m.created_at)}));
+                              seconds(m.created_at), m.pool_id, m.user_id}));
   return rows.front().integer("id");
 }
 
@@ -33,7 +36,8 @@ result<std::vector<outbox_record>> sql_outbox::claim_due(time_point now, time_po
       db_.query("UPDATE outbox SET next_attempt_at = ?2 WHERE id IN (SELECT id FROM outbox "
                 "WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id "
                 "LIMIT ?3) RETURNING id, recipient, payload, attempts, next_attempt_at, "
-                "created_at, last_error",
+                "created_at, last_error, pool_id, user_id",
+
                 {seconds(now), seconds(lease_until), std::int64_t{limit}}),
       mail_from);
 }
@@ -62,6 +66,12 @@ result<std::int64_t> sql_outbox::count_pending() {
   ASSIGN_OR_RETURN(auto rows,
                    db_.query("SELECT count(*) AS pending FROM outbox WHERE status = 'pending'"));
   return rows.front().integer("pending");
+}
+
+result<void> sql_outbox::drop_pending(const std::string& pool_id, const std::string& user_id) {
+  return done(db_.run(
+      "DELETE FROM outbox WHERE status = 'pending' AND pool_id = ?1 AND user_id = ?2",
+      {pool_id, user_id}));
 }
 
 }  // namespace cognate::store::sql

@@ -15,6 +15,7 @@ class sql_users final : public user_repository {
   explicit sql_users(executor& db) : db_(db) {}
   result<void> insert(const user_record& u) override;
   result<void> update(const user_record& u) override;
+  result<void> remove(const std::string& pool_id, const std::string& user_id) override;
   result<std::optional<user_record>> find_by_email(const std::string& pool_id,
                                                    const std::string& email_key) override;
   result<std::optional<user_record>> find_by_id(const std::string& pool_id,
@@ -41,6 +42,7 @@ class sql_factors final : public factor_repository {
   result<void> put(const factor_record& f) override;
   result<void> remove(const std::string& pool_id, const std::string& user_id,
                       const std::string& id) override;
+  result<void> remove_user(const std::string& pool_id, const std::string& user_id) override;
 
  private:
   executor& db_;
@@ -53,6 +55,7 @@ class sql_sessions final : public session_repository {
   result<std::optional<auth_session_record>> find(const std::string& handle_hash) override;
   result<void> set_attempts(const std::string& handle_hash, int failed_attempts) override;
   result<void> remove(const std::string& handle_hash) override;
+  result<void> remove_user(const std::string& pool_id, const std::string& user_id) override;
   result<int> remove_expired(time_point now) override;
 
  private:
@@ -67,6 +70,12 @@ class sql_codes final : public code_repository {
                                           const std::string& purpose) override;
   result<void> remove(const std::string& pool_id, const std::string& user_id,
                       const std::string& purpose) override;
+  result<void> remove_user(const std::string& pool_id, const std::string& user_id) override;
+  result<void> put_decoy(const code_record& c) override;
+  result<std::optional<code_record>> find_decoy(const std::string& pool_id,
+                                                const std::string& name_key,
+                                                const std::string& purpose) override;
+  result<int> remove_stale_decoys(time_point now) override;
 
  private:
   executor& db_;
@@ -81,6 +90,7 @@ class sql_tokens final : public token_repository {
   result<bool> family_revoked(const std::string& pool_id, const std::string& origin_jti) override;
   result<void> revoke_family(const std::string& pool_id, const std::string& origin_jti) override;
   result<void> revoke_user(const std::string& pool_id, const std::string& user_id) override;
+  result<void> remove_user(const std::string& pool_id, const std::string& user_id) override;
 
  private:
   executor& db_;
@@ -107,6 +117,8 @@ class sql_outbox final : public outbox_repository {
                            const std::string& last_error) override;
   result<void> mark_failed(std::int64_t id, const std::string& last_error) override;
   result<std::int64_t> count_pending() override;
+  result<void> drop_pending(const std::string& pool_id, const std::string& user_id) override;
+
 
  private:
   executor& db_;

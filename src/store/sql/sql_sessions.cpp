@@ -44,7 +44,13 @@ result<void> sql_sessions::remove(const std::string& handle_hash) {
   return done(db_.run("DELETE FROM auth_sessions WHERE handle_hash = ?1", {handle_hash}));
 }
 
+result<void> sql_sessions::remove_user(const std::string& pool_id, const std::string& user_id) {
+  return done(db_.run("DELETE FROM auth_sessions WHERE pool_id = ?1 AND user_id = ?2",
+                      {pool_id, user_id}));
+}
+
 result<int> sql_sessions::remove_expired(time_point now) {
+
   return db_.run("DELETE FROM auth_sessions WHERE expires_at < ?1", {seconds(now)});
 }
 

@@ -54,4 +54,10 @@ result<void> sql_tokens::revoke_user(const std::string& pool_id, const std::stri
                       {pool_id, user_id}));
 }
 
+result<void> sql_tokens::remove_user(const std::string& pool_id, const std::string& user_id) {
+  return done(db_.run("DELETE FROM refresh_tokens WHERE pool_id = ?1 AND user_id = ?2",
+                      {pool_id, user_id}));
+}
+
+
 }  // namespace cognate::store::sql

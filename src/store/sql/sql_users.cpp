@@ -8,10 +8,28 @@ namespace {
 
 constexpr std::string_view columns =
     "pool_id, id, email, email_key, status, enabled, attributes, srp_salt, srp_verifier, "
-    "created_at, updated_at, failed_sign_ins, locked_until";
+    "created_at, updated_at, failed_sign_ins, locked_until, pending_email";
 
 std::string to_text(user_status s) {
-  return s == user_status::confirmed ? "CONFIRMED" : "UNCONFIRMED";
+  switch (s) {
+    case user_status::confirmed:
+      return "CONFIRMED";
+    case user_status::reset_required:
+      return "RESET_REQUIRED";
+    case user_status::unconfirmed:
+      break;
+  }
+  return "UNCONFIRMED";
+}
+
+user_status status_from(const std::string& text) {
+  if (text == "CONFIRMED") {
+    return user_status::confirmed;
+  }
+  if (text == "RESET_REQUIRED") {
+    return user_status::reset_required;
+  }
+  return user_status::unconfirmed;
 }
 
 user_record user_from(const row& r) {
@@ -20,9 +38,10 @@ user_record user_from(const row& r) {
       .id = r.text("id"),
       .email = r.text("email"),
       .email_key = r.text("email_key"),
-      .status = r.text("status") == "CONFIRMED" ? user_status::confirmed : user_status::unconfirmed,
+      .status = status_from(r.text("status")),
       .enabled = r.boolean("enabled"),
       .attributes_json = r.text("attributes"),
+      .pending_email = r.text("pending_email"),
       .srp_salt_hex = r.text("srp_salt"),
       .srp_verifier_sealed = r.text("srp_verifier"),
       .created_at = r.time("created_at"),
@@ -32,7 +51,7 @@ user_record user_from(const row& r) {
   };
 }
 
-// In the order of `columns`: ?1 … ?13.
+// In the order of `columns`: ?1 … ?14.
 std::vector<value> values_of(const user_record& u) {
   return {u.pool_id,
           u.id,
@@ -46,7 +65,8 @@ std::vector<value> values_of(const user_record& u) {
           seconds(u.created_at),
           seconds(u.updated_at),
           std::int64_t{u.failed_sign_ins},
-          seconds(u.locked_until)};
+          seconds(u.locked_until),
+          u.pending_email};
 }
 
 // The user's columns and their factors' (prefixed "factor_"), one row per factor or one row with
@@ -54,6 +74,7 @@ std::vector<value> values_of(const user_record& u) {
 constexpr std::string_view account_columns =
     "u.pool_id, u.id, u.email, u.email_key, u.status, u.enabled, u.attributes, u.srp_salt, "
     "u.srp_verifier, u.created_at, u.updated_at, u.failed_sign_ins, u.locked_until, "
+    "u.pending_email, "
     "f.pool_id AS factor_pool_id, f.user_id AS factor_user_id, f.id AS factor_id, "
     "f.kind AS factor_kind, f.status AS factor_status, f.secret AS factor_secret, "
     "f.enabled AS factor_enabled, f.preferred AS factor_preferred, f.counter AS factor_counter, "
@@ -105,7 +126,7 @@ result<void> sql_users::insert(const user_record& u) {
     return fail(reason::username_exists);
   }
   return done(db_.run(fmt::format("INSERT INTO users ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                                  "?9, ?10, ?11, ?12, ?13)",
+                                  "?9, ?10, ?11, ?12, ?13, ?14)",
                                   columns),
                       values_of(u)));
 }
@@ -114,9 +135,15 @@ result<void> sql_users::update(const user_record& u) {
   return done(db_.run(
       "UPDATE users SET email = ?3, email_key = ?4, status = ?5, enabled = ?6, attributes = ?7, "
       "srp_salt = ?8, srp_verifier = ?9, created_at = ?10, updated_at = ?11, "
-      "failed_sign_ins = ?12, locked_until = ?13 WHERE pool_id = ?1 AND id = ?2",
+      "failed_sign_ins = ?12, locked_until = ?13, pending_email = ?14 "
+      "WHERE pool_id = ?1 AND id = ?2",
       values_of(u)));
 }
+
+result<void> sql_users::remove(const std::string& pool_id, const std::string& user_id) {
+  return done(db_.run("DELETE FROM users WHERE pool_id = ?1 AND id = ?2", {pool_id, user_id}));
+}
+
 
 result<std::optional<user_record>> sql_users::find_by_email(const std::string& pool_id,
                                                             const std::string& email_key) {

@@ -35,7 +35,7 @@ TEST(OperationTable, SaysHowEachCallIsAuthenticatedAndItsPoolFound) {
                                       [](const member_rule& m) { return m.name == "ClientId"; });
     EXPECT_EQ(by_client, declares) << op.name;
   }
-  EXPECT_EQ(names.size(), 12u);
+  EXPECT_EQ(names.size(), 20u);
 }
 
 // A handler that reports what the service found for it.
@@ -59,7 +59,11 @@ constexpr std::array test_table{
 class ServiceTest : public ::testing::Test, public testing::pool_harness {
  protected:
   ServiceTest()
-      : domain_{.directory = directory_, .registration = registration_, .auth = auth_},
+      : domain_{.directory = directory_,
+                .registration = registration_,
+                .recovery = recovery_,
+                .auth = auth_},
+
         real_(domain_),
         test_(domain_, test_table) {}
 

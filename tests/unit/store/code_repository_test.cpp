@@ -71,5 +71,74 @@ TEST_P(CodeRepositoryTest, PutCodeKeepsOneCodePerUserAndPurpose) {
   EXPECT_EQ((*other)->failed_attempts, 1);
 }
 
+TEST_P(CodeRepositoryTest, DecoysKeepTheStateOfNamesNoUserHasAndAreSweptWhenStale) {
+  const code_record live{.pool_id = "p1",
+                         .user_id = "name-key-1",
+                         .purpose = "reset",
+                         .expires_at = from_unix(5000),
+                         .failed_attempts = 2,
+                         .sent_in_window = 3,
+                         .window_start = from_unix(4000)};
+  auto stale = live;
+  stale.user_id = "name-key-2";
+  stale.expires_at = from_unix(1000);
+  stale.window_start = from_unix(100);
+  ASSERT_TRUE(commits(db(), [&](transaction& tx) -> result<void> {
+    RETURN_IF_ERROR(tx.codes().put_decoy(live));
+    return tx.codes().put_decoy(stale);
+  }));
+  auto found = in_transaction(
+      db(), [](transaction& tx) { return tx.codes().find_decoy("p1", "name-key-1", "reset"); });
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->user_id, "name-key-1");
+  EXPECT_EQ((*found)->expires_at, from_unix(5000));
+  EXPECT_EQ((*found)->failed_attempts, 2);
+  EXPECT_EQ((*found)->sent_in_window, 3);
+  EXPECT_EQ((*found)->window_start, from_unix(4000));
+  EXPECT_EQ((*found)->code_hash, "");
+  // Another purpose or pool is another decoy; a decoy is never a user's code.
+  auto other = in_transaction(db(), [](transaction& tx) -> result<int> {
+    ASSIGN_OR_RETURN(auto a, tx.codes().find_decoy("p1", "name-key-1", "signup"));
+    ASSIGN_OR_RETURN(auto b, tx.codes().find_decoy("p2", "name-key-1", "reset"));
+    ASSIGN_OR_RETURN(auto c, tx.codes().find("p1", "name-key-1", "reset"));
+    return (a ? 1 : 0) + (b ? 1 : 0) + (c ? 1 : 0);
+  });
+  ASSERT_TRUE(other);
+  EXPECT_EQ(*other, 0);
+  // At t=3800 the stale one's code and hourly window are both over; the live one's are not.
+  auto swept =
+      in_transaction(db(), [](transaction& tx) { return tx.codes().remove_stale_decoys(from_unix(3800)); });
+  ASSERT_TRUE(swept);
+  EXPECT_EQ(*swept, 1);
+  auto kept = in_transaction(
+      db(), [](transaction& tx) { return tx.codes().find_decoy("p1", "name-key-1", "reset"); });
+  ASSERT_TRUE(kept && *kept);
+}
+
+TEST_P(CodeRepositoryTest, RemoveUserDropsEveryCodeOfThatUserOnly) {
+  ASSERT_TRUE(commits(db(), [](transaction& tx) -> result<void> {
+    RETURN_IF_ERROR(tx.users().insert(user("p1", "u1", "a@x.com")));
+    RETURN_IF_ERROR(tx.users().insert(user("p1", "u2", "b@x.com")));
+    for (const char* purpose : {"signup", "reset", "verify:email"}) {
+      RETURN_IF_ERROR(tx.codes().put({.pool_id = "p1", .user_id = "u1", .purpose = purpose,
+                                      .code_hash = "h", .expires_at = from_unix(9)}));
+    }
+    return tx.codes().put({.pool_id = "p1", .user_id = "u2", .purpose = "reset",
+                           .code_hash = "h2", .expires_at = from_unix(9)});
+  }));
+  ASSERT_TRUE(commits(db(), [](transaction& tx) { return tx.codes().remove_user("p1", "u1"); }));
+  auto left = in_transaction(db(), [](transaction& tx) -> result<int> {
+    int n = 0;
+    for (const char* purpose : {"signup", "reset", "verify:email"}) {
+      ASSIGN_OR_RETURN(auto c, tx.codes().find("p1", "u1", purpose));
+      n += c ? 1 : 0;
+    }
+    ASSIGN_OR_RETURN(auto other, tx.codes().find("p1", "u2", "reset"));
+    return n * 10 + (other ? 1 : 0);
+  });
+  ASSERT_TRUE(left);
+  EXPECT_EQ(*left, 1);
+}
+
 }  // namespace
 }  // namespace cognate::store::testing

@@ -70,8 +70,9 @@ TEST_P(UserRepositoryTest, UpdateUserRoundTripsEveryField) {
   changed.id = "u1";
   changed.email = "New.Name@X.com";
   changed.email_key = "new.name@x.com";
-  changed.status = user_status::confirmed;
+  changed.status = user_status::reset_required;
   changed.enabled = false;
+  changed.pending_email = "Next@Y.org";
   changed.attributes_json = R"({"email":"New.Name@X.com","name":"Zoë \"Z\" O'Neil"})";
   changed.srp_salt_hex = "00ff10";
   changed.srp_verifier_sealed = "v1.sealed.verifier";
@@ -97,6 +98,7 @@ TEST_P(UserRepositoryTest, UpdateUserRoundTripsEveryField) {
   EXPECT_EQ(u.updated_at, changed.updated_at);
   EXPECT_EQ(u.failed_sign_ins, changed.failed_sign_ins);
   EXPECT_EQ(u.locked_until, changed.locked_until);
+  EXPECT_EQ(u.pending_email, changed.pending_email);
 
   auto by_new_key = in_transaction(
       db(), [](transaction& tx) { return tx.users().find_by_email("p1", "new.name@x.com"); });
@@ -164,6 +166,51 @@ TEST_P(UserRepositoryTest, AnAccountIsTheUserWithEveryFactorInOneRead) {
   auto none = in_read(db(), [](transaction& tx) { return tx.users().account_by_id("p2", "u1"); });
   ASSERT_TRUE(none);
   EXPECT_FALSE(*none);
+}
+
+TEST_P(UserRepositoryTest, EverythingOfAUserCanBeRemovedAndNothingOfAnother) {
+  ASSERT_TRUE(commits(db(), [](transaction& tx) -> result<void> {
+    for (const char* id : {"u1", "u2"}) {
+      const std::string who = id;
+      RETURN_IF_ERROR(tx.users().insert(user("p1", who, who + "@x.com")));
+      RETURN_IF_ERROR(tx.factors().put(
+          {.pool_id = "p1", .user_id = who, .id = "totp", .kind = "totp", .secret_sealed = "s"}));
+
+      auto s = session("p1", "handle-" + who, 9000);
+      s.user_id = who;
+      RETURN_IF_ERROR(tx.sessions().insert(s));
+      RETURN_IF_ERROR(tx.tokens().insert(token("rt-" + who, who, "jti-" + who)));
+      auto m = mail(who + "@x.com", 0);
+      m.pool_id = "p1";
+      m.user_id = who;
+      RETURN_IF_ERROR(tx.outbox().enqueue(m));
+    }
+    return {};
+  }));
+  ASSERT_TRUE(commits(db(), [](transaction& tx) -> result<void> {
+    RETURN_IF_ERROR(tx.outbox().drop_pending("p1", "u1"));
+    RETURN_IF_ERROR(tx.factors().remove_user("p1", "u1"));
+    RETURN_IF_ERROR(tx.sessions().remove_user("p1", "u1"));
+    RETURN_IF_ERROR(tx.tokens().remove_user("p1", "u1"));
+    return tx.users().remove("p1", "u1");
+  }));
+  // What is left, per user: user, factors, session, refresh token; and the mail still pending.
+  auto left = in_transaction(db(), [](transaction& tx) -> result<std::vector<int>> {
+    std::vector<int> out;
+    for (const char* id : {"u1", "u2"}) {
+      const std::string who = id;
+      ASSIGN_OR_RETURN(auto u, tx.users().find_by_id("p1", who));
+      ASSIGN_OR_RETURN(auto f, tx.factors().list("p1", who));
+      ASSIGN_OR_RETURN(auto s, tx.sessions().find("handle-" + who));
+      ASSIGN_OR_RETURN(auto t, tx.tokens().find("p1", "rt-" + who));
+      out.push_back((u ? 1000 : 0) + static_cast<int>(f.size()) * 100 + (s ? 10 : 0) + (t ? 1 : 0));
+    }
+    ASSIGN_OR_RETURN(auto pending, tx.outbox().count_pending());
+    out.push_back(static_cast<int>(pending));
+    return out;
+  });
+  ASSERT_TRUE(left);
+  EXPECT_EQ(*left, (std::vector<int>{0, 1111, 1}));
 }
 
 }  // namespace

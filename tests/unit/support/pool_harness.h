@@ -9,6 +9,7 @@
 #include "mail/message.h"
 #include "mail/outbox.h"
 #include "pool/directory.h"
+#include "pool/recovery.h"
 #include "pool/registration.h"
 #include "pool/settings_json.h"
 #include "store/sqlite/sqlite_store.h"
@@ -42,7 +43,8 @@ class pool_harness {
             reruns_, sealer_, clock_,
             {.public_url = "http://127.0.0.1:1", .longest_token_lifetime = std::chrono::hours(1)}),
         registration_(reruns_, sealer_, clock_, {}, [this] { ++mail_wakeups_; }),
-        auth_(reruns_, sealer_, clock_) {
+        recovery_(reruns_, sealer_, clock_, {}, [this] { ++mail_wakeups_; }),
+        auth_(reruns_, sealer_, clock_, {.mail_queued = [this] { ++mail_wakeups_; }}) {
     reruns_.rerun = false;  // tests turn it on
   }
   ~pool_harness() { std::filesystem::remove_all(dir_); }
@@ -108,7 +110,9 @@ class pool_harness {
   rerunning_store reruns_;
   pool::directory directory_;
   pool::registration registration_;
+  pool::account_recovery recovery_;
   auth::services auth_;
+
   int mail_wakeups_ = 0;
 
  private:
