@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The README's "Try it: the full journey" against a real `cognate sandbox` started with its
-# defaults in a fresh folder (only the port differs), command for command: sign up, confirm,
-# sign in with USER_PASSWORD_AUTH, set up TOTP at MFA_SETUP, read the user, sign in again with a
-# TOTP code, refresh, revoke the refresh token, sign out everywhere. Uses the system AWS CLI v2
-# (/usr/bin/aws) with no credentials, oathtool for the TOTP codes and python3 to read JSON.
+# The README's "Try it: the full journey" and "Forgot your password?" against a real `cognate
+# sandbox` started with its defaults in a fresh folder (only the port differs), command for
+# command: sign up, confirm, sign in with USER_PASSWORD_AUTH, set up TOTP at MFA_SETUP, read the
+# user, sign in again with a TOTP code, refresh, revoke the refresh token, sign out everywhere,
+# reset the password with an emailed code. Uses the system AWS CLI v2 (/usr/bin/aws) with no
+# credentials, oathtool for the TOTP codes and python3 to read JSON.
 #
 # Usage: tests/api/cli_journey.sh [PATH_TO_COGNATE]   (default: $COGNATE_BIN, else build/cognate)
 # Prints one line per check, then "N passed, N failed"; exits non-zero when a check failed.
@@ -84,6 +85,8 @@ for _ in $(seq 100); do  # 10 s for the email to be written
   sleep 0.1
 done
 [[ -n "$CODE" ]] || fatal "the outbox holds the confirmation code" "$(ls -R .cognate 2>&1)"
+SIGNUP_CODE=$CODE
+
 out=$(idp confirm-sign-up --client-id "$CLIENT_ID" --username alice@example.com --confirmation-code "$CODE" 2>&1) ||
   fatal "confirm-sign-up" "$out"
 pass "sign-up and confirm-sign-up alice@example.com (sub $SUB)"
@@ -195,8 +198,43 @@ fi
 expect_error "after global-sign-out the access token is refused" \
   NotAuthorizedException GetUser "Access Token has been revoked" \
   get-user --access-token "$ACCESS"
+# 11. Forgot your password? (the README's recovery section, command for command)
+if out=$(idp forgot-password --client-id "$CLIENT_ID" --username alice@example.com \
+  --query CodeDeliveryDetails.Destination --output text 2>&1) && [[ "$out" == 'a***@e***' ]]; then
+  pass "forgot-password answers the masked destination"
+else
+  fail "forgot-password answers the masked destination" "$out"
+fi
+CODE=""
+for _ in $(seq 100); do  # 10 s: wait (bounded) for the reset email, the third to alice
+  if [[ $(ls .cognate/outbox/*.eml 2>/dev/null | wc -l) -ge 2 ]]; then
+    CODE=$(grep -o 'verify your account: [0-9]\{6\}' "$(ls .cognate/outbox/*.eml | tail -1)" | grep -o '[0-9]\{6\}' || true)
+    [[ -n "$CODE" && "$CODE" != "$SIGNUP_CODE" ]] && break
+  fi
+  sleep 0.1
+done
+[[ "$CODE" =~ ^[0-9]{6}$ ]] || fatal "the reset code is in the newest outbox email" "$(ls .cognate/outbox)"
+if out=$(idp confirm-forgot-password --client-id "$CLIENT_ID" --username alice@example.com \
+  --confirmation-code "$CODE" --password 'N3w-Passw0rd!' 2>&1); then
+  pass "confirm-forgot-password with the emailed code sets the new password"
+else
+  fail "confirm-forgot-password with the emailed code sets the new password" "$out"
+fi
+out=$(idp initiate-auth --client-id "$CLIENT_ID" --auth-flow USER_PASSWORD_AUTH \
+  --auth-parameters USERNAME=alice@example.com,PASSWORD='N3w-Passw0rd!' --query ChallengeName 2>&1) || true
+if [[ "$out" == '"SOFTWARE_TOKEN_MFA"' ]]; then
+  pass "the new password signs in, and the TOTP code is still asked for"
+else
+  fail "the new password signs in, and the TOTP code is still asked for" "$out"
+fi
+expect_error "the old password is refused" \
+  NotAuthorizedException InitiateAuth "Incorrect username or password." \
+  initiate-auth --client-id "$CLIENT_ID" --auth-flow USER_PASSWORD_AUTH \
+  --auth-parameters USERNAME=alice@example.com,PASSWORD='Passw0rd!'
+
 if kill -0 "$pid" 2>/dev/null; then
   pass "sandbox still running"
+
 else
   fail "sandbox still running" "$(tail -n 20 "$tmp/stdout" "$tmp/stderr")"
 fi
