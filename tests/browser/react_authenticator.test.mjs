@@ -6,7 +6,13 @@
 // (the QR code on the page is decoded and checked against the secret shown beside it) → a wrong
 // code, then the right one → signed in (email shown, no "Verify Contact") → Refresh session
 // (GetTokensFromRefreshToken) → Sign out (RevokeToken) → sign in again: the setup code replayed
-// (refused), then a TOTP code of the next 30 s step → signed in.
+// (refused), then a TOTP code of the next 30 s step → signed in → Change password
+// (AccountSettings.ChangePassword) → Sign out → "Forgot your password?" → code from the outbox (a
+// wrong one first) + new password → Sign In: the changed password refused, the reset one followed
+// by the TOTP code → signed in → Delete Account (AccountSettings.DeleteUser) → the account is
+// gone. Then a RESET_REQUIRED user (set in the database) is sent to the reset screens by the
+// sign-in itself, resets, and signs in (TOTP setup).
+
 //
 // Needs: `npm ci` in examples/react-authenticator and in tests/browser, /usr/bin/chromium and
 // /usr/bin/zbarimg (scripts/install-deps), and a built server (COGNATE_BIN or build/cognate).
@@ -26,10 +32,12 @@ import { chromium } from 'playwright-core';
 
 import {
   COGNATE_BIN,
+  listEmails,
   startSandbox,
   makeTempDir,
   removeDir,
   uniqueEmail,
+  waitFor,
   waitForOnlyEmail,
 } from './lib/cognate.mjs';
 import { startStaticServer } from './lib/static-server.mjs';
@@ -48,6 +56,8 @@ const TEST_TIMEOUT_MS = 30_000; // one it()
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 const PASSWORD = 'Passw0rd!';
 const SEED_BODY_PREFIX = 'Thanks for signing up! Use this code to verify your account: ';
+const CHANGED_PASSWORD = 'Ch4nged-Passw0rd!';
+const RESET_PASSWORD = 'R3set-Passw0rd!';
 
 // Shared state of the journey. The steps run in order; once one fails the rest are skipped.
 let sandbox;
@@ -65,6 +75,9 @@ let shotNo = 0;
 let totpSecret;
 let setupStep;
 let firstToken; // { iat, jti } shown on the signed-in page
+let lastTotpStep; // the last TOTP step the server accepted
+let resetMail; // the reset code's email
+const resetEmail = uniqueEmail('react-reset');
 
 const timings = [];
 let t0 = Date.now();
@@ -82,8 +95,8 @@ async function shot(name) {
 }
 
 /** A journey step: skipped once an earlier one failed; screenshot "NN-name-FAILED" on failure. */
-function step(name, fn) {
-  it(name, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+function step(name, fn, timeout = TEST_TIMEOUT_MS) {
+  it(name, { timeout }, async (t) => {
     if (broken) {
       t.skip(`earlier step failed: ${broken}`);
       return;
@@ -131,6 +144,46 @@ function wrongCode(secret) {
   const now = stepOf(Date.now());
   const valid = new Set([-2, -1, 0, 1, 2].map((d) => totpAt(secret, now + d)));
   return ['000000', '111111', '123456', '999999'].find((c) => !valid.has(c));
+}
+
+/** Waits (bounded) for one email to `to` that is not in `seen` (emails listed before). */
+async function waitForNewEmail(dir, to, seen) {
+  const old = new Set(seen.map((e) => e.file));
+  return waitFor(async () => {
+    const fresh = (await listEmails(dir, to)).filter((e) => !old.has(e.file) && e.code);
+    return fresh.length === 1 ? fresh[0] : null;
+  }, { timeoutMs: STEP_TIMEOUT_MS, what: `a new email to ${to}` });
+}
+
+/** One Cognito call from the test itself (not the page). */
+async function cognitoCall(target, body) {
+  const res = await fetch(`${sandbox.endpoint}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${TARGET_PREFIX}${target}` },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
+  });
+  const json = await res.json();
+  assert.equal(res.status, 200, `${target} answered ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Signs `who` up and confirms with the emailed code, over the API; resolves to the sub. */
+async function signUpConfirmedOverApi(who, password) {
+  const { UserSub } = await cognitoCall('SignUp', {
+    ClientId: sandbox.clientId, Username: who, Password: password,
+    UserAttributes: [{ Name: 'email', Value: who }],
+  });
+  const mail = await waitForOnlyEmail(sandbox.outbox, who, { timeoutMs: STEP_TIMEOUT_MS });
+  await cognitoCall('ConfirmSignUp', { ClientId: sandbox.clientId, Username: who, ConfirmationCode: mail.code });
+  return UserSub;
+}
+
+/** Runs SQL on the sandbox's SQLite database (what the admin API will do). */
+async function sqlite(sql) {
+  await execFileP('/usr/bin/python3', ['-c', `import sqlite3,sys
+c = sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()`,
+  path.join(sandbox.dir, 'data', 'cognate.db'), sql], { timeout: 10_000 });
 }
 
 async function buildExample(dir) {
@@ -427,6 +480,7 @@ describe('React Authenticator against cognate sandbox', () => {
     // (±1 step window) without waiting 30 s. Same challenge session as the refused try.
     const codeStep = Math.max(setupStep + 1, stepOf(Date.now()));
     const code = totpAt(totpSecret, codeStep);
+    lastTotpStep = codeStep;
     await page.locator('input[name="confirmation_code"]').fill(code);
     const from = calls.length;
     await page.getByRole('button', { name: 'Confirm', exact: true }).click();
@@ -436,6 +490,154 @@ describe('React Authenticator against cognate sandbox', () => {
     assert.equal(respond.status, 200, `RespondToAuthChallenge SOFTWARE_TOKEN_MFA answered ${respond.status} ${respond.errorType}`);
     await page.getByTestId('email').getByText(email, { exact: true }).waitFor();
     await shot('signed-in-again');
+  });
+
+  step('Change password (AccountSettings.ChangePassword) → ChangePassword', async () => {
+    const section = page.locator('section', { has: page.getByRole('heading', { name: 'Change password' }) });
+    await section.getByLabel('Current Password', { exact: true }).fill(PASSWORD);
+    await section.getByLabel('New Password', { exact: true }).fill(CHANGED_PASSWORD);
+    await section.getByLabel('Confirm Password', { exact: true }).fill(CHANGED_PASSWORD);
+    await shot('change-password');
+    const from = calls.length;
+    await section.getByRole('button', { name: 'Update password' }).click();
+    const change = await waitForCall('ChangePassword', from);
+    assert.equal(change.status, 200, `ChangePassword answered ${change.status} ${change.errorType}`);
+    assert.equal(change.body.PreviousPassword, PASSWORD);
+    assert.equal(change.body.ProposedPassword, CHANGED_PASSWORD);
+    assert.ok(change.body.AccessToken, 'ChangePassword carried no access token');
+    await page.getByTestId('notice').getByText('Your password was changed.').waitFor();
+    await shot('password-changed');
+  });
+
+  step('Sign out → "Forgot your password?" → Send code → ForgotPassword', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Forgot your password?' }).click();
+    await page.getByRole('heading', { name: 'Reset Password' }).waitFor();
+    await page.locator('input[name="username"]').fill(email);
+    await shot('forgot-password');
+    const seen = await listEmails(sandbox.outbox, email);
+    const from = calls.length;
+    await page.getByRole('button', { name: 'Send code' }).click();
+    const forgot = await waitForCall('ForgotPassword', from);
+    assert.equal(forgot.status, 200, `ForgotPassword answered ${forgot.status} ${forgot.errorType}`);
+    assert.equal(forgot.body.Username, email);
+    await page.locator('input[name="confirmation_code"]').waitFor();
+    resetMail = await waitForNewEmail(sandbox.outbox, email, seen);
+    assert.ok(resetMail.body.includes(`${SEED_BODY_PREFIX}${resetMail.code}`), `unexpected email body: ${resetMail.body}`);
+    await shot('reset-your-password');
+  });
+
+  step('a wrong code is refused; the emailed code and a new password → back to Sign In', async () => {
+    const wrong = resetMail.code === '000000' ? '111111' : '000000';
+    await page.locator('input[name="confirmation_code"]').fill(wrong);
+    await page.locator('input[name="password"]').fill(RESET_PASSWORD);
+    await page.locator('input[name="confirm_password"]').fill(RESET_PASSWORD);
+    let from = calls.length;
+    await page.getByRole('button', { name: 'Submit' }).click();
+    const refused = await waitForCall('ConfirmForgotPassword', from);
+    assert.equal(refused.errorType, 'CodeMismatchException');
+    await page.getByText('Invalid verification code provided, please try again.').waitFor();
+    await shot('reset-wrong-code');
+    await page.locator('input[name="confirmation_code"]').fill(resetMail.code);
+    await page.locator('input[name="password"]').fill(RESET_PASSWORD);
+    await page.locator('input[name="confirm_password"]').fill(RESET_PASSWORD);
+    from = calls.length;
+    await page.getByRole('button', { name: 'Submit' }).click();
+    const confirmed = await waitForCall('ConfirmForgotPassword', from);
+    assert.equal(confirmed.status, 200, `ConfirmForgotPassword answered ${confirmed.status} ${confirmed.errorType}`);
+    assert.equal(confirmed.body.ConfirmationCode, resetMail.code);
+    assert.equal(confirmed.body.Password, RESET_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await shot('reset-done-sign-in');
+  });
+
+  step('the changed password is refused; the reset one asks for the TOTP code → signed in', async () => {
+    const form = page.locator('form[data-amplify-authenticator-signin]');
+    await form.getByLabel('Email', { exact: true }).fill(email);
+    await form.getByLabel('Password', { exact: true }).fill(CHANGED_PASSWORD);
+    let from = calls.length;
+    await form.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const refused = await waitForCall('RespondToAuthChallenge', from);
+    assert.equal(refused.errorType, 'NotAuthorizedException');
+    await page.getByText('Incorrect username or password.').waitFor();
+    await shot('old-password-refused');
+    await form.getByLabel('Password', { exact: true }).fill(RESET_PASSWORD);
+    await form.getByRole('button', { name: 'Sign in', exact: true }).click();
+    // The reset did not skip MFA.
+    await page.getByRole('heading', { name: 'Confirm TOTP Code' }).waitFor();
+    await shot('reset-then-totp');
+    // A step not used yet (each is accepted once; the server takes the next one early).
+    let codeStep = Math.max(lastTotpStep + 1, stepOf(Date.now()));
+    while (codeStep > stepOf(Date.now()) + 1) {
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const code = totpAt(totpSecret, codeStep);
+    lastTotpStep = codeStep;
+    await page.locator('input[name="confirmation_code"]').fill(code);
+    from = calls.length;
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    const respond = await waitForCall('RespondToAuthChallenge', from);
+    assert.equal(respond.status, 200, `SOFTWARE_TOKEN_MFA answered ${respond.status} ${respond.errorType}`);
+    await page.getByTestId('email').getByText(email, { exact: true }).waitFor();
+    await shot('signed-in-after-reset');
+  }, 75_000);
+
+  step('Delete Account (AccountSettings.DeleteUser) → DeleteUser → Sign In; the account is gone', async () => {
+    const section = page.locator('section', { has: page.getByRole('heading', { name: 'Delete account' }) });
+    await section.getByRole('button', { name: 'Delete Account' }).click();
+    await page.getByText('Deleting your account is not reversible.', { exact: false }).waitFor();
+    await shot('delete-account-confirm');
+    const from = calls.length;
+    await section.getByRole('button', { name: 'Delete', exact: true }).click();
+    const del = await waitForCall('DeleteUser', from);
+    assert.equal(del.status, 200, `DeleteUser answered ${del.status} ${del.errorType}`);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await shot('deleted-signed-out');
+    const form = page.locator('form[data-amplify-authenticator-signin]');
+    await form.getByLabel('Email', { exact: true }).fill(email);
+    await form.getByLabel('Password', { exact: true }).fill(RESET_PASSWORD);
+    const again = calls.length;
+    await form.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const refused = await waitForCall('RespondToAuthChallenge', again);
+    assert.equal(refused.errorType, 'NotAuthorizedException');
+    await page.getByText('Incorrect username or password.').waitFor();
+    await shot('deleted-user-refused');
+  });
+
+  step('a RESET_REQUIRED user is sent to the reset screens by the sign-in itself', async () => {
+    // A second user, signed up and confirmed over the API, then marked RESET_REQUIRED in the
+    // database (as AdminResetUserPassword will).
+    const sub = await signUpConfirmedOverApi(resetEmail, PASSWORD);
+    await sqlite(`UPDATE users SET status = 'RESET_REQUIRED' WHERE id = '${sub}'`);
+    const seen = await listEmails(sandbox.outbox, resetEmail);
+    const form = page.locator('form[data-amplify-authenticator-signin]');
+    await form.getByLabel('Email', { exact: true }).fill(resetEmail);
+    await form.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    let from = calls.length;
+    await form.getByRole('button', { name: 'Sign in', exact: true }).click();
+    // SRP, then PasswordResetRequiredException, then the Authenticator's own ForgotPassword.
+    const forgot = await waitForCall('ForgotPassword', from);
+    assert.equal(forgot.status, 200, `ForgotPassword answered ${forgot.status} ${forgot.errorType}`);
+    const refused = calls.slice(from).find((c) => c.errorType === 'PasswordResetRequiredException');
+    assert.ok(refused, `no PasswordResetRequiredException: ${calls.slice(from).map(describeCall).join(', ')}`);
+    await page.locator('input[name="confirmation_code"]').waitFor();
+    await shot('reset-required');
+    const mail = await waitForNewEmail(sandbox.outbox, resetEmail, seen);
+    await page.locator('input[name="confirmation_code"]').fill(mail.code);
+    await page.locator('input[name="password"]').fill(RESET_PASSWORD);
+    await page.locator('input[name="confirm_password"]').fill(RESET_PASSWORD);
+    from = calls.length;
+    await page.getByRole('button', { name: 'Submit' }).click();
+    const confirmed = await waitForCall('ConfirmForgotPassword', from);
+    assert.equal(confirmed.status, 200, `ConfirmForgotPassword answered ${confirmed.status} ${confirmed.errorType}`);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await form.getByLabel('Email', { exact: true }).fill(resetEmail);
+    await form.getByLabel('Password', { exact: true }).fill(RESET_PASSWORD);
+    await form.getByRole('button', { name: 'Sign in', exact: true }).click();
+    // CONFIRMED again: the first sign-in of this user sets up TOTP.
+    await page.getByRole('heading', { name: 'Setup TOTP' }).waitFor();
+    await shot('reset-required-done-setup-totp');
   });
 
   step('the app called the expected Cognito operations, only on 127.0.0.1', async () => {
@@ -456,6 +658,26 @@ describe('React Authenticator against cognate sandbox', () => {
       'RespondToAuthChallenge', // SOFTWARE_TOKEN_MFA, replayed setup code
       'RespondToAuthChallenge', // SOFTWARE_TOKEN_MFA → tokens
       'GetUser',
+      'ChangePassword',
+      'RevokeToken',
+      'ForgotPassword',
+      'ConfirmForgotPassword', // wrong code
+      'ConfirmForgotPassword',
+      'InitiateAuth',
+      'RespondToAuthChallenge', // PASSWORD_VERIFIER, the changed password: refused
+      'InitiateAuth',
+      'RespondToAuthChallenge', // PASSWORD_VERIFIER → SOFTWARE_TOKEN_MFA
+      'RespondToAuthChallenge', // SOFTWARE_TOKEN_MFA → tokens
+      'DeleteUser',
+      'InitiateAuth',
+      'RespondToAuthChallenge', // the deleted user: refused
+      'InitiateAuth',
+      'RespondToAuthChallenge', // RESET_REQUIRED: PasswordResetRequiredException
+      'ForgotPassword',
+      'ConfirmForgotPassword',
+      'InitiateAuth',
+      'RespondToAuthChallenge', // PASSWORD_VERIFIER → MFA_SETUP
+      'AssociateSoftwareToken',
     ];
     // `expected` must appear in this order (other calls may sit between them).
     const seen = ops();
@@ -470,9 +692,12 @@ describe('React Authenticator against cognate sandbox', () => {
     // The two refusals the journey provokes; nothing else may fail.
     const provoked = (c) =>
       (c.target === 'VerifySoftwareToken' && c.errorType === 'EnableSoftwareTokenMFAException') ||
-      (c.target === 'RespondToAuthChallenge' && c.errorType === 'CodeMismatchException');
+      (c.target === 'RespondToAuthChallenge' && c.errorType === 'CodeMismatchException') ||
+      (c.target === 'ConfirmForgotPassword' && c.errorType === 'CodeMismatchException') ||
+      (c.target === 'RespondToAuthChallenge' && c.errorType === 'NotAuthorizedException') ||
+      (c.target === 'RespondToAuthChallenge' && c.errorType === 'PasswordResetRequiredException');
     const failed = calls.filter((c) => c.status !== 200);
-    assert.equal(failed.filter(provoked).length, 2, `provoked refusals: ${failed.map(describeCall).join(', ')}`);
+    assert.equal(failed.filter(provoked).length, 6, `provoked refusals: ${failed.map(describeCall).join(', ')}`);
     const unexpectedFailures = failed.filter((c) => !provoked(c));
     assert.deepEqual(unexpectedFailures.map(describeCall), [], 'calls that failed');
     assert.deepEqual(foreignRequests, [], 'requests left 127.0.0.1');

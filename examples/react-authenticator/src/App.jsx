@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Authenticator, Button, Heading, Text, View } from '@aws-amplify/ui-react';
+import { AccountSettings, Authenticator, Button, Heading, Text, View } from '@aws-amplify/ui-react';
 import { fetchAuthSession, fetchUserAttributes } from 'aws-amplify/auth';
 
 function describeIat(iat) {
@@ -12,6 +12,8 @@ function SignedIn({ signOut }) {
   const [refreshes, setRefreshes] = useState(0);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
+  const [notice, setNotice] = useState(null);
+
 
   useEffect(() => {
     let live = true;
@@ -78,6 +80,33 @@ function SignedIn({ signOut }) {
           Sign out
         </Button>
       </div>
+      <section className="account-settings" aria-labelledby="change-password-heading">
+        <Heading level={4} id="change-password-heading">
+          Change password
+        </Heading>
+        {/* updatePassword → ChangePassword */}
+        <AccountSettings.ChangePassword
+          onSuccess={() => setNotice('Your password was changed.')}
+          onError={(e) => {
+            setNotice(null);
+            setError(`${e.name}: ${e.message}`);
+          }}
+
+        />
+        {notice && (
+          <Text role="status" data-testid="notice">
+            {notice}
+          </Text>
+        )}
+      </section>
+      <section className="account-settings" aria-labelledby="delete-account-heading">
+        <Heading level={4} id="delete-account-heading">
+          Delete account
+        </Heading>
+        {/* deleteUser → DeleteUser, then sign-out; the Authenticator returns to Sign In */}
+        <AccountSettings.DeleteUser onError={(e) => setError(`${e.name}: ${e.message}`)} />
+      </section>
+
     </View>
   );
 }
