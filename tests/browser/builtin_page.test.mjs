@@ -8,8 +8,11 @@
 // and checked: percent-encoded issuer and label, the secret shown beside it) → a wrong TOTP code,
 // then the right one → signed in → Sign out (RevokeToken) → a wrong password, the right one → TOTP
 // code screen: the setup code replayed (refused), the next step's code → signed in → reload: still
-// signed in. Plus, in a second tab: the tab list works with the arrow keys, every visible input
-// has a visible label, and phone-size screenshots.
+// signed in → Change password (a wrong current password first) → Change email (a code to the new
+// address; a wrong one first) → Sign out → "Forgot your password?" with the keyboard only (code,
+// mismatched then matching new password) → TOTP → signed in → Delete account (the typed
+// confirmation) → the account is gone. Plus, in a second tab: the tab list works with the arrow
+// keys, every visible input has a visible label, and phone-size screenshots.
 //
 // Needs: `npm ci` in tests/browser, /usr/bin/chromium and /usr/bin/zbarimg (scripts/install-deps),
 // and a built server (COGNATE_BIN or build/cognate). Screenshots of every step go to
@@ -47,6 +50,8 @@ const TEST_TIMEOUT_MS = 20_000; // one it()
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 const PASSWORD = 'Passw0rd!';
 const WEAK_PASSWORD = 'password';
+const CHANGED_PASSWORD = 'Ch4nged-Passw0rd!';
+const RESET_PASSWORD = 'R3set-Passw0rd!';
 const DESKTOP = { width: 900, height: 1000 };
 const PHONE = { width: 390, height: 844 };
 
@@ -57,6 +62,8 @@ let page;
 let userDataDir;
 let broken = null;
 const email = uniqueEmail('builtin');
+const newEmail = uniqueEmail('builtin-moved');
+const resetSeen = new Set(); // emails to newEmail before the reset (the verification code)
 const calls = []; // { target, body, status, errorType, errorMessage, response } per API request, in order
 const qrRequests = []; // bodies of POST /_cognate/qr
 const foreignRequests = []; // any request not to 127.0.0.1
@@ -92,7 +99,9 @@ async function shot(name, p = page) {
  */
 async function assertLabelled(p = page) {
   const inputs = await p.evaluate(() => {
-    const visible = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+    // checkVisibility() also hides what a closed <details> holds (content-visibility: hidden).
+    const visible = (el) => !!el && el.getClientRects().length > 0 && el.checkVisibility({ visibilityProperty: true });
+
     return [...document.querySelectorAll('input, select, textarea')].filter(visible).map((el) => {
       const label = el.id ? document.querySelector(`label[for="${CSS.escape(el.id)}"]`) : null;
       return { id: el.id, label: visible(label) ? label.textContent.trim() : null };
@@ -105,8 +114,8 @@ async function assertLabelled(p = page) {
 }
 
 /** A journey step: skipped once an earlier one failed; screenshot "NN-name-FAILED" on failure. */
-function step(name, fn) {
-  it(name, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+function step(name, fn, timeout = TEST_TIMEOUT_MS) {
+  it(name, { timeout }, async (t) => {
     if (broken) {
       t.skip(`earlier step failed: ${broken}`);
       return;
@@ -191,6 +200,22 @@ async function waitForNewEmail(known) {
     },
     { timeoutMs: STEP_TIMEOUT_MS, intervalMs: 100, what: `a new email to ${email} in ${sandbox.outbox}` },
   );
+}
+
+/** As waitForNewEmail, for any address `to`; adds what it returns to `known`. */
+async function waitForNewEmailTo(to, known) {
+  const mail = await waitFor(
+    async () => {
+      const fresh = (await listEmails(sandbox.outbox, to)).filter((m) => !known.has(m.file));
+      if (fresh.length > 1) {
+        throw new Error(`expected one new email to ${to}, found ${fresh.length}`);
+      }
+      return fresh.length === 1 && fresh[0].code ? fresh[0] : null;
+    },
+    { timeoutMs: STEP_TIMEOUT_MS, intervalMs: 100, what: `a new email to ${to} in ${sandbox.outbox}` },
+  );
+  known.add(mail.file);
+  return mail;
 }
 
 /** Records the API calls, QR requests and script errors of one tab. */
@@ -305,7 +330,7 @@ after(async () => {
   console.log(`screenshots: ${SHOTS}`);
 });
 
-describe('built-in Authenticator page of cognate sandbox', { timeout: 60_000 }, () => {
+describe('built-in Authenticator page of cognate sandbox', { timeout: 150_000 }, () => {
   step('the page shows the app name and the "Sign in" / "Create account" tabs', async () => {
     await page.goto(`${sandbox.endpoint}/`, { timeout: STEP_TIMEOUT_MS });
     await page.getByRole('heading', { level: 1, name: APP_NAME, exact: true }).waitFor();
@@ -605,6 +630,170 @@ describe('built-in Authenticator page of cognate sandbox', { timeout: 60_000 }, 
     }
   });
 
+  step('Change password: a wrong current password is refused readably, the right one changes it', async () => {
+    await page.locator('summary', { hasText: 'Change password' }).click();
+    const form = page.locator('#form-change-password');
+    await form.getByLabel('Current password', { exact: true }).waitFor();
+    assert.deepEqual(await assertLabelled(), {
+      'current-password': 'Current password', 'new-password': 'New password',
+      'new-password-confirm': 'Confirm new password',
+    });
+    await form.getByLabel('Current password', { exact: true }).fill(`${PASSWORD}wrong`);
+    await form.getByLabel('New password', { exact: true }).fill(CHANGED_PASSWORD);
+    await form.getByLabel('Confirm new password', { exact: true }).fill(CHANGED_PASSWORD);
+    let from = calls.length;
+    await form.getByRole('button', { name: 'Change password' }).click();
+    const wrong = await waitForCall('ChangePassword', from);
+    assert.equal(wrong.errorType, 'NotAuthorizedException');
+    assert.equal(await waitForError(/current password/), 'Your current password is wrong.');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'current-password');
+    await shot('change-password-wrong');
+    await form.getByLabel('Current password', { exact: true }).fill(PASSWORD);
+    from = calls.length;
+    await form.getByRole('button', { name: 'Change password' }).click();
+    const changed = await waitForCall('ChangePassword', from);
+    assert.equal(changed.status, 200, `ChangePassword answered ${changed.status} ${changed.errorType}`);
+    assert.equal(changed.body.PreviousPassword, PASSWORD);
+    assert.equal(changed.body.ProposedPassword, CHANGED_PASSWORD);
+    assert.equal(await waitForInfo(/changed/), 'Your password was changed.');
+    await shot('change-password-done');
+  });
+
+  step('Change email: the code goes to the new address; the old one stays until it is entered', async () => {
+    await page.locator('summary', { hasText: 'Change email' }).click();
+    const form = page.locator('#form-change-email');
+    await form.getByLabel('New email', { exact: true }).fill(newEmail);
+    let from = calls.length;
+    await form.getByRole('button', { name: 'Send code to the new email' }).click();
+    const update = await waitForCall('UpdateUserAttributes', from);
+    assert.equal(update.status, 200, `UpdateUserAttributes answered ${update.status} ${update.errorType}`);
+    assert.deepEqual(update.body.UserAttributes, [{ Name: 'email', Value: newEmail }]);
+    const destination = update.response.CodeDeliveryDetailsList[0].Destination;
+    assert.equal(await waitForInfo(/sent a code/), `We sent a code to ${destination}. Your email changes once you enter it.`);
+    // Still the old address until the code is entered.
+    assert.equal((await page.locator('#signed-in-email').innerText()).trim(), email);
+    const verify = page.locator('#form-verify-email');
+    await verify.waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'verify-email-code');
+    await shot('change-email-code-sent');
+    const mail = await waitForNewEmailTo(newEmail, resetSeen);
+    await verify.locator('#verify-email-code').fill(mail.code === '000000' ? '111111' : '000000');
+    from = calls.length;
+    await verify.getByRole('button', { name: 'Confirm new email' }).click();
+    const bad = await waitForCall('VerifyUserAttribute', from);
+    assert.equal(bad.errorType, 'CodeMismatchException');
+    assert.equal(await waitForError(/isn.t right/), 'That code isn’t right. Check the email and try again.');
+    await shot('change-email-wrong-code');
+    await verify.locator('#verify-email-code').fill(mail.code);
+    from = calls.length;
+    await verify.getByRole('button', { name: 'Confirm new email' }).click();
+    const ok = await waitForCall('VerifyUserAttribute', from);
+    assert.equal(ok.status, 200, `VerifyUserAttribute answered ${ok.status} ${ok.errorType}`);
+    assert.equal(ok.body.AttributeName, 'email');
+    await page.locator('#signed-in-email', { hasText: newEmail }).waitFor();
+    assert.equal(await waitForInfo(/email was changed/), 'Your email was changed. Sign in with it from now on.');
+    await shot('change-email-done');
+  });
+
+  step('Sign out; "Forgot your password?" with the keyboard only → code + new password → signed in', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await waitForInfo(/signed out/);
+    // From here on only the keyboard: Tab to the link, Enter; every form submits with Enter.
+    await page.focus('#sign-in-email');
+    await page.keyboard.type(newEmail);
+    await page.keyboard.press('Tab'); // password
+    await page.keyboard.press('Tab'); // Sign in
+    await page.keyboard.press('Tab'); // Forgot your password?
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'forgot-password');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
+    await assertOnlyView('view-forgot');
+    assert.deepEqual(await assertLabelled(), { 'forgot-email': 'Email' });
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'forgot-email');
+    assert.equal(await page.locator('#forgot-email').inputValue(), newEmail, 'the email was not carried over');
+    await shot('forgot-password');
+    let from = calls.length;
+    await page.keyboard.press('Enter');
+    const forgot = await waitForCall('ForgotPassword', from);
+    assert.equal(forgot.status, 200, `ForgotPassword answered ${forgot.status} ${forgot.errorType}`);
+    assert.equal(forgot.body.Username, newEmail);
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    await assertOnlyView('view-reset');
+    assert.deepEqual(await assertLabelled(), {
+      'reset-code': 'Code from the email', 'reset-password': 'New password',
+      'reset-confirm': 'Confirm new password',
+    });
+    assert.equal((await page.locator('#reset-destination').innerText()).trim(),
+      forgot.response.CodeDeliveryDetails.Destination);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'reset-code');
+    const mail = await waitForNewEmailTo(newEmail, resetSeen);
+    await shot('reset-code-screen');
+    await page.keyboard.type(mail.code);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(RESET_PASSWORD);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(`${RESET_PASSWORD}x`);
+    from = calls.length;
+    await page.keyboard.press('Enter');
+    assert.equal(await waitForError(/match/), 'The passwords don’t match.');
+    assert.equal(calls.length, from, 'mismatched passwords were sent to the server');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'reset-confirm');
+    await shot('reset-mismatch');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Enter');
+    const confirmed = await waitForCall('ConfirmForgotPassword', from);
+    assert.equal(confirmed.status, 200, `ConfirmForgotPassword answered ${confirmed.status} ${confirmed.errorType}`);
+    assert.equal(confirmed.body.ConfirmationCode, mail.code);
+    assert.equal(confirmed.body.Password, RESET_PASSWORD);
+    assert.equal(await waitForInfo(/password was changed/), 'Your password was changed. Sign in with the new one.');
+    await assertOnlyView('view-sign-in');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'sign-in-password');
+    await shot('reset-done');
+    await page.keyboard.type(RESET_PASSWORD);
+    from = calls.length;
+    await page.keyboard.press('Enter');
+    // The reset does not skip MFA.
+    await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'totp-code');
+    let codeStep = Math.max(setupStep + 2, stepOf(Date.now()));
+    while (codeStep > stepOf(Date.now()) + 1) {
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    await page.keyboard.type(totpAt(totpSecret, codeStep));
+    await page.keyboard.press('Enter');
+    await page.locator('#signed-in-email', { hasText: newEmail }).waitFor();
+    await shot('signed-in-after-reset');
+  }, 60_000);
+
+  step('Delete account: "DELETE" must be typed; then the account is gone', async () => {
+    await page.locator('summary', { hasText: 'Delete account' }).click();
+    const form = page.locator('#form-delete');
+    await form.getByLabel('Type DELETE to confirm').fill('delete');
+    let from = calls.length;
+    await form.getByRole('button', { name: 'Delete my account' }).click();
+    assert.equal(await waitForError(/DELETE/), 'Type DELETE in capitals to confirm.');
+    assert.equal(calls.length, from, 'DeleteUser was called without the confirmation');
+    await shot('delete-unconfirmed');
+    await form.getByLabel('Type DELETE to confirm').fill('DELETE');
+    from = calls.length;
+    await form.getByRole('button', { name: 'Delete my account' }).click();
+    const del = await waitForCall('DeleteUser', from);
+    assert.equal(del.status, 200, `DeleteUser answered ${del.status} ${del.errorType}`);
+    assert.equal(await waitForInfo(/deleted/), 'Your account was deleted.');
+    await assertOnlyView('view-sign-in');
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('cognate.tokens')), null, 'tokens left in sessionStorage');
+    await shot('deleted');
+    const signIn = page.locator('#form-sign-in');
+    await signIn.getByLabel('Email', { exact: true }).fill(newEmail);
+    await signIn.getByLabel('Password', { exact: true }).fill(RESET_PASSWORD);
+    from = calls.length;
+    await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const refused = await waitForCall('RespondToAuthChallenge', from);
+    assert.equal(refused.errorType, 'NotAuthorizedException');
+    assert.equal(await waitForError(/Wrong/), 'Wrong email or password.');
+    await shot('deleted-sign-in-refused');
+  });
+
   step('the page called the expected operations, only on 127.0.0.1, without script errors', async () => {
     const expected = [
       'SignUp', // weak password
@@ -629,6 +818,22 @@ describe('built-in Authenticator page of cognate sandbox', { timeout: 60_000 }, 
       'RespondToAuthChallenge', // SOFTWARE_TOKEN_MFA → tokens
       'GetUser',
       'GetUser', // after the reload
+      'ChangePassword', // wrong current password
+      'ChangePassword',
+      'UpdateUserAttributes',
+      'VerifyUserAttribute', // wrong code
+      'VerifyUserAttribute',
+      'GetUser',
+      'RevokeToken',
+      'ForgotPassword',
+      'ConfirmForgotPassword',
+      'InitiateAuth',
+      'RespondToAuthChallenge', // PASSWORD_VERIFIER → SOFTWARE_TOKEN_MFA
+      'RespondToAuthChallenge', // SOFTWARE_TOKEN_MFA → tokens
+      'GetUser',
+      'DeleteUser',
+      'InitiateAuth',
+      'RespondToAuthChallenge', // the deleted account
     ];
     assert.deepEqual(ops(), expected);
     assert.ok(calls.every((c) => c.rawTarget.startsWith(TARGET_PREFIX)), 'a call without the Cognito X-Amz-Target');
@@ -640,6 +845,9 @@ describe('built-in Authenticator page of cognate sandbox', { timeout: 60_000 }, 
       'VerifySoftwareToken(400 EnableSoftwareTokenMFAException)',
       'RespondToAuthChallenge(400 NotAuthorizedException)',
       'RespondToAuthChallenge(400 CodeMismatchException)',
+      'ChangePassword(400 NotAuthorizedException)',
+      'VerifyUserAttribute(400 CodeMismatchException)',
+      'RespondToAuthChallenge(400 NotAuthorizedException)',
     ]);
     assert.equal(qrRequests.length, 1, 'the QR code was drawn more than once');
     assert.deepEqual(foreignRequests, [], 'requests left 127.0.0.1');

@@ -1,11 +1,13 @@
 // Cognate's built-in Authenticator page. It uses only the public Cognito JSON API (the same
-// calls Amplify makes: SRP sign-in, MFA_SETUP, SOFTWARE_TOKEN_MFA), plus two helpers of this
+// calls Amplify makes: SRP sign-in, MFA_SETUP, SOFTWARE_TOKEN_MFA, ForgotPassword, and with the
+// access token ChangePassword, UpdateUserAttributes, VerifyUserAttribute, DeleteUser), plus two
+// helpers of this
 // server: /_cognate/config (pool and client ids) and /_cognate/qr (draws the otpauth URI as SVG).
 // Tokens live in sessionStorage only.
 
 const $ = (id) => document.getElementById(id);
-const views = ['view-sign-in', 'view-sign-up', 'view-confirm', 'view-totp-setup', 'view-totp',
-               'view-signed-in'];
+const views = ['view-sign-in', 'view-sign-up', 'view-confirm', 'view-forgot', 'view-reset',
+               'view-totp-setup', 'view-totp', 'view-signed-in'];
 const state = { config: null, email: '', password: '', session: '', userId: '' };
 
 // ---- the Cognito JSON API -------------------------------------------------------------------
@@ -157,6 +159,8 @@ function friendly(error, where) {
   switch (error.type) {
     case 'UsernameExistsException':
       return 'An account with this email already exists. Sign in instead.';
+    case 'AliasExistsException':
+      return 'That email address belongs to another account. Use another address.';
     case 'InvalidPasswordException': {
       const missing = missingRules(state.config.passwordPolicy, state.attemptedPassword || '');
       if (missing.length) return `That password is too weak. ${missing}`;
@@ -170,9 +174,12 @@ function friendly(error, where) {
     case 'EnableSoftwareTokenMFAException':
       return 'That code didn’t match. Make sure your phone’s clock is right and enter the current code.';
     case 'ExpiredCodeException':
-      return 'That code has expired or was replaced by a newer one. Use the code from the latest email, or choose “Resend code”.';
+      return 'That code has expired or was replaced by a newer one. Use the code from the latest email, or ask for a new code.';
     case 'NotAuthorizedException':
       if (m.includes('attempts exceeded')) return 'Too many failed attempts. Wait a few minutes, then try again.';
+      if (where === 'change-password' && m.includes('Incorrect username or password')) {
+        return 'Your current password is wrong.';
+      }
       if (m.includes('session')) return 'This sign-in took too long. Please sign in again.';
       if (m.includes('disabled')) return 'This account is disabled. Contact the app’s support.';
       if (m.includes('Incorrect username or password')) return 'Wrong email or password.';
@@ -181,7 +188,7 @@ function friendly(error, where) {
     case 'TooManyRequestsException':
       return 'Too many attempts right now. Wait a little, then try again.';
     case 'InvalidParameterException':
-      if (m.includes('should be an email')) return 'Enter a valid email address.';
+      if (m.includes('should be an email') || m.includes('email address format')) return 'Enter a valid email address.';
       return m;
     case 'NetworkError':
     case 'InternalErrorException':
@@ -211,15 +218,16 @@ function focusField(selector = 'input') {
   if (field) { field.focus(); field.select(); }
 }
 
-function message(kind, text) {
+// Shows `text` where the user is looking: just above `anchor` (the button just pressed), else
+// above the visible screen's main button.
+function message(kind, text, anchor) {
   const other = kind === 'error' ? 'info' : 'error';
   $(other).hidden = true;
   $(kind).textContent = text || '';
   $(kind).hidden = !text;
-  // Show it where the user is looking: just above the visible screen's main button.
   const view = views.map($).find((v) => !v.hidden);
-  const anchor = view && view.querySelector('button.primary');
-  if (text && anchor) anchor.before($(kind));
+  const where = anchor || (view && view.querySelector('button.primary'));
+  if (text && where) where.before($(kind));
 }
 const clearMessages = () => { message('error', ''); message('info', ''); };
 
@@ -235,8 +243,15 @@ async function busy(form, action, where) {
       if (e.type === 'NotAuthorizedException' && (e.message || '').includes('session')) {
         show('view-sign-in', { tabs: true });
       }
-      message('error', friendly(e, where));
-      focusField(e.type === 'InvalidPasswordException' ? 'input[type="password"]' : 'input');
+      const inPlace = !form.closest('section').hidden;
+      message('error', friendly(e, where), inPlace ? button : undefined);
+      if (inPlace) {
+        const selector = e.type === 'InvalidPasswordException' ? 'input[name="password"]' : 'input';
+        const field = form.querySelector(selector) || form.querySelector('input');
+        if (field) { field.focus(); field.select(); }
+      } else {
+        focusField();
+      }
     } else {
       message('error', 'Something went wrong. Please try again.');
       console.error(e);
@@ -245,6 +260,9 @@ async function busy(form, action, where) {
     button.disabled = false;
   }
 }
+
+// The access token of the signed-in user (null when signed out).
+const accessToken = () => (JSON.parse(sessionStorage.getItem('cognate.tokens') || 'null') || {}).accessToken || null;
 
 async function next(step) {
   if (step.AuthenticationResult) {
@@ -278,8 +296,22 @@ async function signIn(email, password) {
       message('info', 'Your account isn’t confirmed yet. We sent you a new code.');
       return;
     }
+    if (e instanceof ApiError && e.type === 'PasswordResetRequiredException') {
+      await sendResetCode(email);
+      message('info', 'You need to choose a new password before you sign in. We emailed you a code.');
+      return;
+    }
     throw e;
   }
+}
+
+// ForgotPassword, then the screen where the code and the new password go.
+async function sendResetCode(email) {
+  state.email = email;
+  const sent = await call('ForgotPassword', { ClientId: state.config.clientId, Username: email });
+  $('reset-destination').textContent = (sent.CodeDeliveryDetails && sent.CodeDeliveryDetails.Destination) || email;
+  for (const id of ['reset-code', 'reset-password', 'reset-confirm']) $(id).value = '';
+  show('view-reset');
 }
 
 function showConfirm(delivery) {
@@ -348,6 +380,124 @@ function wire() {
   for (const b of document.querySelectorAll('.back-to-sign-in')) {
     b.addEventListener('click', () => { clearMessages(); show('view-sign-in', { tabs: true }); });
   }
+
+  // ---- forgotten password ----
+  $('forgot-password').addEventListener('click', () => {
+    clearMessages();
+    $('forgot-email').value = $('sign-in-email').value.trim();
+    show('view-forgot');
+  });
+  $('form-forgot').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    busy(form, () => sendResetCode(form.email.value.trim()));
+  });
+  $('form-reset').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    if (form.password.value !== form.confirm.value) {
+      message('error', 'The passwords don’t match.', form.querySelector('button[type="submit"]'));
+      form.confirm.focus();
+      return;
+    }
+    busy(form, async () => {
+      state.attemptedPassword = form.password.value;
+      await call('ConfirmForgotPassword', {
+        ClientId: state.config.clientId, Username: state.email,
+        ConfirmationCode: form.code.value.trim(), Password: form.password.value });
+      $('sign-in-email').value = state.email;
+      $('sign-in-password').value = '';
+      show('view-sign-in', { tabs: true });
+      $('sign-in-password').focus();
+      message('info', 'Your password was changed. Sign in with the new one.');
+    });
+  });
+  $('resend-reset-code').addEventListener('click', async () => {
+    clearMessages();
+    try {
+      await sendResetCode(state.email);
+      message('info', `We sent a new code to ${$('reset-destination').textContent}.`);
+    } catch (e) {
+      message('error', friendly(e));
+    }
+  });
+
+  // ---- the signed-in user's account ----
+  $('form-change-password').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    if (form.password.value !== form.confirm.value) {
+      message('error', 'The new passwords don’t match.', form.querySelector('button[type="submit"]'));
+      form.confirm.focus();
+      return;
+    }
+    busy(form, async () => {
+      state.attemptedPassword = form.password.value;
+      await call('ChangePassword', { AccessToken: accessToken(),
+        PreviousPassword: form.current.value, ProposedPassword: form.password.value });
+      form.reset();
+      message('info', 'Your password was changed.', form.querySelector('button[type="submit"]'));
+    }, 'change-password');
+  });
+  $('form-change-email').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    busy(form, async () => {
+      const answer = await call('UpdateUserAttributes', { AccessToken: accessToken(),
+        UserAttributes: [{ Name: 'email', Value: form.email.value.trim() }] });
+      const pending = (answer.CodeDeliveryDetailsList || [])[0];
+      if (!pending) {
+        message('info', 'That is already your email.', form.querySelector('button[type="submit"]'));
+        return;
+      }
+      $('verify-email-destination').textContent = pending.Destination;
+      $('verify-email-code').value = '';
+      $('form-verify-email').hidden = false;
+      $('verify-email-code').focus();
+      message('info', `We sent a code to ${pending.Destination}. Your email changes once you enter it.`,
+              $('form-verify-email').querySelector('button[type="submit"]'));
+    });
+  });
+  $('form-verify-email').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    busy(form, async () => {
+      await call('VerifyUserAttribute', { AccessToken: accessToken(), AttributeName: 'email',
+                                          Code: form.code.value.trim() });
+      form.hidden = true;
+      $('form-change-email').reset();
+      await showSignedIn();
+      message('info', 'Your email was changed. Sign in with it from now on.', $('sign-out'));
+    });
+  });
+  $('resend-email-code').addEventListener('click', async () => {
+    clearMessages();
+    try {
+      const sent = await call('GetUserAttributeVerificationCode', { AccessToken: accessToken(), AttributeName: 'email' });
+      message('info', `We sent a new code to ${sent.CodeDeliveryDetails.Destination}.`,
+              $('form-verify-email').querySelector('button[type="submit"]'));
+    } catch (e) {
+      message('error', friendly(e), $('form-verify-email').querySelector('button[type="submit"]'));
+    }
+  });
+  $('form-delete').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    if (form.confirm.value.trim() !== 'DELETE') {
+      message('error', 'Type DELETE in capitals to confirm.', form.querySelector('button[type="submit"]'));
+      form.confirm.focus();
+      return;
+    }
+    busy(form, async () => {
+      await call('DeleteUser', { AccessToken: accessToken() });
+      sessionStorage.removeItem('cognate.tokens');
+      form.reset();
+      for (const d of document.querySelectorAll('details.account')) d.open = false;
+      $('sign-in-password').value = '';
+      show('view-sign-in', { tabs: true });
+      message('info', 'Your account was deleted.');
+    });
+  });
 
   $('form-sign-in').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -443,9 +593,13 @@ function wire() {
       await call('RevokeToken', { ClientId: state.config.clientId, Token: tokens.refreshToken }).catch(() => {});
     }
     clearMessages();
+    for (const d of document.querySelectorAll('details.account')) d.open = false;
+    for (const f of document.querySelectorAll('details.account form')) f.reset();
+    $('form-verify-email').hidden = true;
     $('sign-in-password').value = '';
     show('view-sign-in', { tabs: true });
     message('info', 'You have signed out.');
+
   });
 }
 
@@ -453,7 +607,9 @@ async function main() {
   state.config = await (await fetch('/_cognate/config')).json();
   document.title = `${state.config.appName}: sign in`;
   $('app-name').textContent = state.config.appName;
-  $('password-rules').textContent = describePolicy(state.config.passwordPolicy);
+  for (const hint of document.querySelectorAll('.password-rules')) {
+    hint.textContent = describePolicy(state.config.passwordPolicy);
+  }
   wire();
   if (!(await showSignedIn())) show('view-sign-in', { tabs: true });
 }
