@@ -76,8 +76,12 @@ c = sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()`, db, sql],
 describe('account recovery and self-service (SDK v3, sandbox)', () => {
   let server;
   let client;
+  // What must never appear in the server's output: passwords, codes, tokens, new addresses.
+  // (GOOD_PASSWORD is not among them: the sandbox banner prints it in its sample command.)
+  const secrets = new Set([NEW_PASSWORD, 'Wr0ng-Passw0rd!']);
+
   before(async () => {
-    server = await startSandbox();
+    server = await startSandbox({ extraArgs: ['--log-level', 'debug'] });
     client = cognitoClient(server.endpoint);
   });
   after(async () => {
@@ -99,6 +103,9 @@ describe('account recovery and self-service (SDK v3, sandbox)', () => {
       AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: 'f***@e***',
     });
     const mail = await waitForEmail(server.outbox, user.email, { seen });
+    secrets.add(mail.code);
+    secrets.add(user.tokens.AccessToken);
+    secrets.add(user.tokens.RefreshToken);
     assert.equal(mail.subject, SEED_SUBJECT);
     assert.equal(mail.body.trim(), SEED_BODY.replace('{####}', mail.code));
     await rejectsWith(confirmReset(user.email, otherCode(mail.code)), 'CodeMismatchException', MSG.mismatch);
@@ -221,6 +228,8 @@ describe('account recovery and self-service (SDK v3, sandbox)', () => {
       { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: 'm***@e***' },
     ]);
     const mail = await waitForEmail(server.outbox, newEmail);
+    secrets.add(newEmail);
+    secrets.add(mail.code);
     assert.equal(mail.subject, SEED_SUBJECT);
     let me = attributesOf(await client.send(new GetUserCommand({ AccessToken: user.tokens.AccessToken })));
     assert.equal(me.email, user.email);
@@ -298,5 +307,14 @@ describe('account recovery and self-service (SDK v3, sandbox)', () => {
     }));
     assert.match(again.UserSub, UUID);
     assert.notEqual(again.UserSub, user.sub);
+  });
+
+  it('writes no password, code, token or new address to its output (debug logging on)', () => {
+    const output = `${server.output()}\n${server.errorOutput?.() ?? ''}`;
+    assert.ok(output.includes('listening'), 'the output was captured');
+    assert.ok(secrets.size >= 7, `only ${secrets.size} secrets collected`);
+    for (const secret of secrets) {
+      assert.equal(output.includes(secret), false, `the output contains ${secret.slice(0, 12)}…`);
+    }
   });
 });
