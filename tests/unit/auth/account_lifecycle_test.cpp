@@ -216,6 +216,19 @@ TEST_F(AccountLifecycleTest, DisabledAndUnconfirmedUsersGetTheUnknownAnswerAndNo
             "UserNotFoundException: Username/client id combination not found.");
 }
 
+TEST_F(AccountLifecycleTest, APoolWithoutAccountRecoveryRefusesEveryReset) {
+  confirmed_user("nora@example.com");
+  auto s = settings();
+  s.account_recovery = "NONE";
+  set_settings(s);
+  const auto refused = "InvalidParameterException: Cannot reset password for the user as there is "
+                       "no registered/verified email or phone_number";
+  EXPECT_EQ(outcome(forgot("nora@example.com")), refused);
+  EXPECT_EQ(outcome(forgot("nobody@example.com")), refused);
+  EXPECT_TRUE(take_mail().empty());
+}
+
+
 TEST_F(AccountLifecycleTest, AResetRequiredUserIsSentToResetAndTheResetClearsTheLockout) {
   const auto id = confirmed_user("heidi@example.com");
   for (int i = 0; i < 5; ++i) {
