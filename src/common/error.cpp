@@ -29,6 +29,11 @@ std::string_view exception_name(errc code) noexcept {
     case errc::unrecognized_client: return "UnrecognizedClientException";
     case errc::password_reset_required: return "PasswordResetRequiredException";
     case errc::alias_exists: return "AliasExistsException";
+    case errc::missing_authentication_token: return "MissingAuthenticationTokenException";
+    case errc::incomplete_signature: return "IncompleteSignatureException";
+    case errc::invalid_signature: return "InvalidSignatureException";
+    case errc::access_denied: return "AccessDeniedException";
+
 
     case errc::internal: return "InternalErrorException";
   }

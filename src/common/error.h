@@ -41,6 +41,11 @@ enum class errc {
   unrecognized_client,              // UnrecognizedClientException (SigV4: unknown access key)
   password_reset_required,          // PasswordResetRequiredException
   alias_exists,                     // AliasExistsException
+  missing_authentication_token,     // MissingAuthenticationTokenException (SigV4: no header)
+  incomplete_signature,             // IncompleteSignatureException (SigV4: malformed header)
+  invalid_signature,                // InvalidSignatureException (SigV4: mismatch, clock, scope)
+  access_denied,                    // AccessDeniedException (credential lacks the permission)
+
 
   internal,                    // InternalErrorException (HTTP 500; SDKs retry)
 };

@@ -1,8 +1,9 @@
 #pragma once
 // The persistence seam the domain uses: a store runs units of work, each in one database
 // transaction, and the transaction hands out one repository per aggregate (users, factors,
-// sessions, codes, tokens, keys, outbox, pools and clients, audit). One implementation per
-// engine (SQLite, PostgreSQL) behind this interface; both share the SQL of store/sql/.
+// sessions, codes, tokens, keys, outbox, pools and clients, audit, operator credentials). One
+// implementation per engine (SQLite, PostgreSQL) behind this interface; both share the SQL of
+// store/sql/.
 //
 // All writes happen inside `store::transact`: the function runs in one database transaction that
 // commits when it returns a value and rolls back when it returns a failure. So a domain change,
@@ -16,6 +17,7 @@
 #include "common/error.h"
 #include "store/audit_repository.h"
 #include "store/code_repository.h"
+#include "store/credential_repository.h"
 #include "store/directory_repository.h"
 #include "store/factor_repository.h"
 #include "store/key_repository.h"
@@ -44,6 +46,7 @@ class transaction {
   virtual outbox_repository& outbox() = 0;
   virtual directory_repository& directory() = 0;
   virtual audit_repository& audit() = 0;
+  virtual credential_repository& credentials() = 0;
 };
 
 // Safe for concurrent use; transactions are serialised or isolated by the engine.

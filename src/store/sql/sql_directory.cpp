@@ -11,29 +11,6 @@ constexpr std::string_view client_columns =
     "refresh_token_validity, auth_session_validity, read_attributes, write_attributes, secret, "
     "prevent_user_existence_errors, created_at, updated_at";
 
-// Lists of names are kept as JSON arrays of strings.
-std::string list_text(const std::vector<std::string>& names) {
-  boost::json::array out;
-  for (const auto& n : names) {
-    out.emplace_back(n);
-  }
-  return boost::json::serialize(out);
-}
-
-std::vector<std::string> list_from(const std::string& text) {
-  std::vector<std::string> out;
-  boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec);
-  if (ec || !v.is_array()) {
-    return out;
-  }
-  for (const auto& e : v.as_array()) {
-    if (e.is_string()) {
-      out.emplace_back(e.as_string());
-    }
-  }
-  return out;
-}
 
 pool_record pool_from(const row& r) {
   return pool_record{
@@ -151,6 +128,29 @@ result<void> sql_directory::update_client(const client_record& c) {
       "prevent_user_existence_errors = ?12, created_at = ?13, updated_at = ?14 WHERE id = ?1",
       values_of(c)));
   return bump_version();
+}
+
+std::string list_text(const std::vector<std::string>& names) {
+  boost::json::array out;
+  for (const auto& n : names) {
+    out.emplace_back(n);
+  }
+  return boost::json::serialize(out);
+}
+
+std::vector<std::string> list_from(const std::string& text) {
+  std::vector<std::string> out;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  if (ec || !v.is_array()) {
+    return out;
+  }
+  for (const auto& e : v.as_array()) {
+    if (e.is_string()) {
+      out.emplace_back(e.as_string());
+    }
+  }
+  return out;
 }
 
 }  // namespace cognate::store::sql

@@ -153,6 +153,18 @@ class sql_audit final : public audit_repository {
   executor& db_;
 };
 
+class sql_credentials final : public credential_repository {
+ public:
+  explicit sql_credentials(executor& db) : db_(db) {}
+  result<void> insert(const credential_record& c) override;
+  result<std::optional<credential_record>> find(const std::string& access_key_id) override;
+  result<std::vector<credential_record>> list() override;
+  result<bool> revoke(const std::string& access_key_id, time_point at) override;
+
+ private:
+  executor& db_;
+};
+
 // Helpers shared by the repositories.
 
 // A user_factors row read under `prefix` (the column names it was selected as: "" or "factor_").
@@ -187,6 +199,10 @@ auto all_of(result<std::vector<row>> rows, Map map)
   }
   return out;
 }
+
+// Lists of names are kept as JSON arrays of strings; unreadable text reads as an empty list.
+std::string list_text(const std::vector<std::string>& names);
+std::vector<std::string> list_from(const std::string& text);
 
 // A statement's changed-row count dropped: success or the failure.
 inline result<void> done(result<int> r) {

@@ -16,7 +16,8 @@ class sql_transaction final : public transaction {
         keys_(db),
         outbox_(db),
         directory_(db),
-        audit_(db) {}
+        audit_(db),
+        credentials_(db) {}
 
   user_repository& users() override { return users_; }
   factor_repository& factors() override { return factors_; }
@@ -27,6 +28,7 @@ class sql_transaction final : public transaction {
   outbox_repository& outbox() override { return outbox_; }
   directory_repository& directory() override { return directory_; }
   audit_repository& audit() override { return audit_; }
+  credential_repository& credentials() override { return credentials_; }
 
  private:
   sql::sql_users users_;
@@ -38,6 +40,7 @@ class sql_transaction final : public transaction {
   sql::sql_outbox outbox_;
   sql::sql_directory directory_;
   sql::sql_audit audit_;
+  sql::sql_credentials credentials_;
 };
 
 }  // namespace

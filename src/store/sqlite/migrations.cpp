@@ -200,7 +200,20 @@ CREATE TABLE decoy_codes (
 CREATE INDEX decoy_codes_expiry ON decoy_codes (expires_at);
 )sql";
 
-constexpr std::array<std::string_view, 4> all = {v1, v2, v3, v4};
+constexpr std::string_view v5 = R"sql(
+-- Operator credentials: access keys that sign the admin operations (SigV4); secrets sealed.
+CREATE TABLE operator_credentials (
+  access_key_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  pools TEXT NOT NULL,
+  allow TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+) STRICT;
+)sql";
+
+constexpr std::array<std::string_view, 5> all = {v1, v2, v3, v4, v5};
 
 }  // namespace
 
