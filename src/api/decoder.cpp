@@ -111,6 +111,12 @@ void decoder::validate(std::span<const member_rule> members) {
       case member_type::string_list:
         string_list(m.name, m.rule);
         break;
+      case member_type::integer:
+        optional_integer(m.name, m.rule);
+        break;
+      case member_type::boolean:
+        optional_bool(m.name);
+        break;
       case member_type::mfa_setting:
         mfa_setting(m.name);
         break;
@@ -124,7 +130,48 @@ void decoder::validate(std::span<const member_rule> members) {
   }
 }
 
+std::optional<std::int64_t> decoder::optional_integer(std::string_view member, string_rule rule) {
+  const auto* v = find(member);
+  if (v == nullptr) {
+    return std::nullopt;
+  }
+  std::int64_t n = 0;
+  if (v->is_int64()) {
+    n = v->as_int64();
+  } else if (v->is_uint64() && v->as_uint64() <= 1'000'000'000) {
+    n = static_cast<std::int64_t>(v->as_uint64());
+  } else {
+    note(fail(reason::member_wrong_type, member, "an integer", kind_of(*v)));
+    return std::nullopt;
+  }
+  const auto low = static_cast<std::int64_t>(rule.min_length);
+  const auto high = static_cast<std::int64_t>(rule.max_length);
+  if (n < low || n > high) {
+    note(fail(reason::invalid_parameter,
+              fmt::format("1 validation error detected: Value '{}' at '{}' failed to satisfy "
+                          "constraint: Member must have value {} {}",
+                          n, model_name(member),
+                          n < low ? "greater than or equal to" : "less than or equal to",
+                          n < low ? low : high)));
+    return std::nullopt;
+  }
+  return n;
+}
+
+std::optional<bool> decoder::optional_bool(std::string_view member) {
+  const auto* v = find(member);
+  if (v == nullptr) {
+    return std::nullopt;
+  }
+  if (!v->is_bool()) {
+    note(fail(reason::member_wrong_type, member, "a boolean", kind_of(*v)));
+    return std::nullopt;
+  }
+  return v->as_bool();
+}
+
 std::vector<std::string> decoder::string_list(std::string_view member, string_rule rule) {
+
   std::vector<std::string> out;
   const auto* v = find(member);
   if (v == nullptr) {

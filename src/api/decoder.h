@@ -40,6 +40,8 @@ enum class member_type {
   attribute_list,  // [{"Name": "…", "Value": "…"}, …]
   mfa_setting,     // {"Enabled": bool, "PreferredMfa": bool}
   string_list,     // ["…", …]: UserAttributeNames (entries follow the member's string rule)
+  integer,         // a whole number within [rule.min_length, rule.max_length]: Limit
+  boolean,         // true or false: Permanent
 };
 
 // One member of an operation's input.
@@ -65,6 +67,10 @@ class decoder {
   // At most 64 entries of strings up to 8192 bytes; null values are left out.
   auth::string_map string_map(std::string_view member);
   std::optional<auth::mfa_preference> mfa_setting(std::string_view member);
+  // A whole number within [rule.min_length, rule.max_length].
+  std::optional<std::int64_t> optional_integer(std::string_view member, string_rule rule = {});
+  std::optional<bool> optional_bool(std::string_view member);
+
 
   const std::optional<failure>& error() const { return error_; }
 

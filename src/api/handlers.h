@@ -30,7 +30,20 @@ result<boost::json::object> get_user_attribute_verification_code(const call& c);
 result<boost::json::object> verify_user_attribute(const call& c);
 result<boost::json::object> delete_user(const call& c);
 
+// Admin operations on users, SigV4-signed (admin_operations.cpp).
+result<boost::json::object> admin_get_user(const call& c);
+result<boost::json::object> list_users(const call& c);
+result<boost::json::object> admin_delete_user(const call& c);
+result<boost::json::object> admin_disable_user(const call& c);
+result<boost::json::object> admin_enable_user(const call& c);
+result<boost::json::object> admin_confirm_sign_up(const call& c);
+result<boost::json::object> admin_reset_user_password(const call& c);
+result<boost::json::object> admin_set_user_password(const call& c);
+result<boost::json::object> admin_user_global_sign_out(const call& c);
+result<boost::json::object> admin_set_user_mfa_preference(const call& c);
+
 // Signed-in users (user_operations.cpp).
+
 
 result<boost::json::object> get_user(const call& c);
 result<boost::json::object> global_sign_out(const call& c);

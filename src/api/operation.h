@@ -37,7 +37,7 @@ enum class pool_lookup {
 };
 
 // For per-address and per-user rate limits.
-enum class limit_class { sign_up, sign_in, mfa, token, read, recovery, account };
+enum class limit_class { sign_up, sign_in, mfa, token, read, recovery, account, admin };
 
 
 // What the operations work with. References outlive every call.
@@ -46,6 +46,7 @@ struct domain {
   pool::registration& registration;
   pool::account_recovery& recovery;
   auth::services& auth;
+  std::string_view region = "us-east-1";  // the server's own (--region): signed calls may name it
 };
 
 // One call, ready for its handler: validated input, the caller (when authenticated) and the pool.
@@ -57,6 +58,8 @@ struct call {
   const pool::client_entry* client = nullptr;  // pool_lookup::client_id
   const pool::pool_entry* pool = nullptr;      // every lookup but none and session
   const auth::caller* caller = nullptr;        // when an AccessToken was checked
+  const auth::operator_principal* principal = nullptr;  // when a SigV4 signature was checked
+
 };
 
 using handler = result<boost::json::object> (*)(const call&);

@@ -109,9 +109,37 @@ constexpr std::array verify_attribute_members{
     member_rule{"Code", string, true, code_rule},
 };
 
+// Admin operations (protocol doc cognito-admin-api.md §3): the pool by UserPoolId.
+constexpr member_rule user_pool_id{"UserPoolId", string, true,
+                                   {.min_length = 1, .max_length = 55, .no_whitespace = true}};
+constexpr member_rule admin_username{"Username", string, true, username_rule};
+constexpr std::array admin_user_members{user_pool_id, admin_username};
+constexpr std::array list_users_members{
+    user_pool_id,
+    member_rule{"AttributesToGet", string_list, false, {.min_length = 1, .max_length = 32}},
+    member_rule{"Limit", integer, false, {.min_length = 0, .max_length = 60}},
+    member_rule{"PaginationToken", string, false, {.min_length = 1, .max_length = 2048}},
+    member_rule{"Filter", string, false, {.min_length = 0, .max_length = 256}},
+};
+constexpr std::array admin_set_password_members{
+    user_pool_id,
+    admin_username,
+    member_rule{"Password", string, true, {.min_length = 0, .max_length = 4096}},
+    member_rule{"Permanent", boolean},
+};
+constexpr std::array admin_mfa_members{
+    user_pool_id,
+    admin_username,
+    member_rule{"SoftwareTokenMfaSettings", mfa_setting},
+    member_rule{"SMSMfaSettings", mfa_setting},
+    member_rule{"EmailMfaSettings", mfa_setting},
+};
+
 using limit = limit_class;
 constexpr auto none = authentication::none;
 constexpr auto access_token_or_session = authentication::access_token_or_session;
+constexpr auto sigv4 = authentication::sigv4;
+constexpr auto by_pool_id = pool_lookup::user_pool_id;
 
 constexpr std::array table{
     operation_spec{"SignUp", handlers::sign_up, none, pool_lookup::client_id, false,
@@ -160,6 +188,27 @@ constexpr std::array table{
                    verify_attribute_members},
     operation_spec{"DeleteUser", handlers::delete_user, authentication::access_token,
                    pool_lookup::access_token, false, limit::account, access_token_members},
+    operation_spec{"AdminGetUser", handlers::admin_get_user, sigv4, by_pool_id, true, limit::admin,
+                   admin_user_members},
+    operation_spec{"ListUsers", handlers::list_users, sigv4, by_pool_id, true, limit::admin,
+                   list_users_members},
+    operation_spec{"AdminDeleteUser", handlers::admin_delete_user, sigv4, by_pool_id, false,
+                   limit::admin, admin_user_members},
+    operation_spec{"AdminDisableUser", handlers::admin_disable_user, sigv4, by_pool_id, false,
+                   limit::admin, admin_user_members},
+    operation_spec{"AdminEnableUser", handlers::admin_enable_user, sigv4, by_pool_id, false,
+                   limit::admin, admin_user_members},
+    operation_spec{"AdminConfirmSignUp", handlers::admin_confirm_sign_up, sigv4, by_pool_id,
+                   false, limit::admin, admin_user_members},
+    operation_spec{"AdminResetUserPassword", handlers::admin_reset_user_password, sigv4,
+                   by_pool_id, false, limit::admin, admin_user_members},
+    operation_spec{"AdminSetUserPassword", handlers::admin_set_user_password, sigv4, by_pool_id,
+                   false, limit::admin, admin_set_password_members},
+    operation_spec{"AdminUserGlobalSignOut", handlers::admin_user_global_sign_out, sigv4,
+                   by_pool_id, false, limit::admin, admin_user_members},
+    operation_spec{"AdminSetUserMFAPreference", handlers::admin_set_user_mfa_preference, sigv4,
+                   by_pool_id, false, limit::admin, admin_mfa_members},
+
 
 };
 

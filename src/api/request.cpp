@@ -29,4 +29,14 @@ std::string_view header_list::get(std::string_view name) const {
   return {};
 }
 
+std::vector<std::pair<std::string_view, std::string_view>> header_list::entries() const {
+  std::vector<std::pair<std::string_view, std::string_view>> out;
+  out.reserve(headers_.size());
+  for (const auto& [n, v] : headers_) {
+    out.emplace_back(n, v);
+  }
+  return out;
+}
+
 }  // namespace cognate::api
+

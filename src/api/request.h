@@ -19,6 +19,8 @@ class header_list {
   void add(std::string_view name, std::string_view value);
   // The first value of `name`, or "" when absent.
   std::string_view get(std::string_view name) const;
+  // Every header in the order received (names lower-cased), for SigV4.
+  std::vector<std::pair<std::string_view, std::string_view>> entries() const;
 
  private:
   std::vector<std::pair<std::string, std::string>> headers_;  // names lower-cased
@@ -27,6 +29,8 @@ class header_list {
 struct request_context {
   std::string_view method;  // "POST", "GET", …
   std::string_view path;    // without the query string
+  std::string_view query;   // after '?' ("" when none)
+
   std::string_view target;  // X-Amz-Target ("" when absent)
   std::string_view body;
   const header_list& headers;

@@ -37,14 +37,32 @@ reply service::handle(const request_context& request) const {
 
 result<boost::json::object> service::run(const request_context& request,
                                          const operation_spec& op) const {
+  const auto directory = services_.directory.current();
+  // A signed operation checks its signature before it reads anything else, as AWS does.
+  std::optional<auth::operator_principal> principal;
+  if (op.auth == authentication::sigv4) {
+    std::vector<std::string> regions{std::string(services_.region)};
+    for (const auto& p : directory->pools()) {
+      regions.push_back(p->id.substr(0, p->id.find('_')));
+    }
+    const auto headers = request.headers.entries();
+    const auth::signed_request signed_request{.method = request.method,
+                                              .path = request.path,
+                                              .query = request.query,
+                                              .headers = headers,
+                                              .body = request.body};
+    ASSIGN_OR_RETURN(principal, services_.auth.operators.check(signed_request, regions));
+  }
   ASSIGN_OR_RETURN(auto body, parse_body(request.body));
   decoder in(body);
   in.validate(op.members);
   if (in.error()) {
     return *in.error();
   }
-  const auto directory = services_.directory.current();
   call c{.request = request, .body = body, .services = services_, .directory = *directory};
+  if (principal) {
+    c.principal = &*principal;
+  }
 
   // Who is calling.
   std::optional<auth::caller> caller;
@@ -62,9 +80,7 @@ result<boost::json::object> service::run(const request_context& request,
       }
       break;
     case authentication::sigv4:
-      // No operator credential exists yet (the admin API brings them), so no signature can name
-      // a known access key: AWS's answer for an unknown key.
-      return fail(reason::unrecognized_client);
+      break;  // checked above
   }
   if (token) {
     ASSIGN_OR_RETURN(caller, services_.auth.guard.check(*directory, *token));
@@ -96,7 +112,11 @@ result<boost::json::object> service::run(const request_context& request,
     case pool_lookup::session:       // the handler finds it with the Session
       break;
   }
+  if (principal) {
+    RETURN_IF_ERROR(auth::operator_guard::authorize(*principal, op.name, c.pool ? c.pool->id : ""));
+  }
   return op.run(c);
+
 }
 
 }  // namespace cognate::api

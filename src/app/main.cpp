@@ -4,7 +4,9 @@
 //   cognate serve     production: --database, --master-key-file, --smtp-url
 //   cognate keygen    writes a new master key file
 
+#include "app/credentials.h"
 #include "app/provision.h"
+
 #include "app/runtime.h"
 #include "app/seed_command.h"
 #include "pool/seed.h"
@@ -202,6 +204,32 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
 
+  auto* credentials = cli.add_subcommand(
+      "credentials", "operator access keys that sign the admin operations (SigV4)");
+  credentials->require_subcommand(1);
+  app::credentials_command cred;
+  std::string cred_dir;
+  auto add_cred_store = [&](CLI::App* cmd) {
+    auto* db_opt = cmd->add_option("--database", cred.database, "sqlite:PATH or postgresql://…");
+    auto* key_opt = cmd->add_option("--master-key-file", cred.key_file, "the master key file");
+    auto* dir_opt = cmd->add_option("--dir", cred_dir, "a sandbox folder (its database and key)");
+    dir_opt->excludes(db_opt)->excludes(key_opt);
+    db_opt->needs(key_opt);
+  };
+  auto* cred_create = credentials->add_subcommand(
+      "create", "create an access key; prints its id and secret once");
+  add_cred_store(cred_create);
+  cred_create->add_option("--name", cred.name, "who or what it is for")->required();
+  cred_create->add_option("--pool", cred.pools, "limit it to this user pool (repeatable)");
+  cred_create->add_option("--allow", cred.allow,
+                          "limit it to operations matching this pattern, e.g. AdminGet* or "
+                          "List* (repeatable)");
+  auto* cred_list = credentials->add_subcommand("list", "list access keys (never secrets)");
+  add_cred_store(cred_list);
+  auto* cred_revoke = credentials->add_subcommand("revoke", "revoke an access key at once");
+  add_cred_store(cred_revoke);
+  cred_revoke->add_option("access-key-id", cred.access_key_id, "the access key id")->required();
+
   auto* keygen = cli.add_subcommand("keygen", "write a new master key file (mode 0600)");
   std::string key_out;
   keygen->add_option("--out", key_out, "file to create")->required();
@@ -247,6 +275,17 @@ int main(int argc, char** argv) {
       }
       return app::run_seed(seed_db, seed_key_file, seed_pool, seed_opts);
     }
+    if (credentials->parsed()) {
+      cred.action = cred_create->parsed() ? "create" : cred_list->parsed() ? "list" : "revoke";
+      if (cred_dir.empty() && cred.database.empty()) {
+        cred_dir = ".cognate";  // the sandbox's folder, where `make sandbox` keeps it
+      }
+      if (!cred_dir.empty()) {
+        cred.database = "sqlite:" + (std::filesystem::path(cred_dir) / "cognate.db").string();
+        cred.key_file = (std::filesystem::path(cred_dir) / "master.key").string();
+      }
+      return app::run_credentials(cred);
+    }
     if (keygen->parsed()) {
       crypto::master_key::create(key_out);
       fmt::print("wrote a new master key to {}\n", key_out);
@@ -283,6 +322,7 @@ int main(int argc, char** argv) {
       o.outputs_path = outputs;
       o.watch_config = true;
       o.pool_name = "sandbox";
+      o.credentials_file = base / "aws-credentials";
       return app::run(std::move(o));
     }
 

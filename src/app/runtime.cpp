@@ -2,6 +2,7 @@
 
 #include "api/router.h"
 #include "api/service.h"
+#include "app/credentials.h"
 #include "app/provision.h"
 #include "auth/services.h"
 #include "mail/outbox.h"
@@ -72,7 +73,8 @@ void write_outputs(const std::filesystem::path& path, const pool::pool_settings&
   write_file_atomically(path, text + "\n");
 }
 
-void print_banner(const runtime_options& o, const pool_ids& ids, const std::string& endpoint) {
+void print_banner(const runtime_options& o, const pool_ids& ids, const std::string& endpoint,
+                  const std::string& access_key_id) {
   fmt::print("\nCognate {} is running\n", o.mode);
   fmt::print("  endpoint      {}\n", endpoint);
   fmt::print("  try it        {}/  (the built-in Authenticator page)\n", endpoint);
@@ -95,8 +97,16 @@ void print_banner(const runtime_options& o, const pool_ids& ids, const std::stri
         endpoint);
   }
   fmt::print("\nAWS CLI: aws cognito-idp sign-up --endpoint-url {} --region {} --client-id {} "
-             "--username you@example.com --password 'Passw0rd!'\n\n",
+             "--username you@example.com --password 'Passw0rd!'\n",
              endpoint, o.region, ids.client_id);
+  if (o.credentials_file) {
+    fmt::print("\nAdmin operations are signed with the access key {} in {}:\n"
+               "  export AWS_SHARED_CREDENTIALS_FILE={} AWS_PROFILE=cognate\n"
+               "  aws cognito-idp list-users --endpoint-url {} --user-pool-id {}\n",
+               access_key_id, o.credentials_file->string(),
+               std::filesystem::absolute(*o.credentials_file).string(), endpoint, ids.pool_id);
+  }
+  fmt::print("\n");
   std::fflush(stdout);
 }
 
@@ -183,7 +193,9 @@ int run(runtime_options o) {
     const api::service api({.directory = directory,
                             .registration = registration,
                             .recovery = recovery,
-                            .auth = auth});
+                            .auth = auth,
+                            .region = o.region});
+
     const api::router router(api, directory,
                              {.pool_id = ids.pool_id, .client_id = ids.client_id, .app_name = o.app_name});
     server.start(router);
@@ -192,7 +204,12 @@ int run(runtime_options o) {
     if (o.outputs_path) {
       write_outputs(*o.outputs_path, *parsed, ids);
     }
-    print_banner(o, ids, endpoint);
+    std::string access_key_id;
+    if (o.credentials_file) {
+      access_key_id = ensure_sandbox_credential(store, sealer, clock, *o.credentials_file, o.region);
+    }
+    print_banner(o, ids, endpoint, access_key_id);
+
     spdlog::info("Cognate listening on http://{}:{}", o.http.host, server.port());
 
     std::string last_text = *config_text;

@@ -37,6 +37,9 @@ struct runtime_options {
   // How often the directory version is read, to pick up pools and clients changed elsewhere.
   std::chrono::milliseconds directory_check_interval{1000};
   std::filesystem::path outbox_dir;  // shown in the sandbox banner
+  // The sandbox's operator credential file (AWS shared-credentials format, profile "cognate").
+  std::optional<std::filesystem::path> credentials_file;
+
 };
 
 // Blocks until a stop signal; returns the process exit code. Start-up problems (bad config,

@@ -6,7 +6,9 @@
 #include "auth/factors.h"
 #include "auth/lockout.h"
 #include "auth/mfa_settings.h"
+#include "auth/operator_guard.h"
 #include "auth/self_service.h"
+#include "auth/user_admin.h"
 #include "auth/session_service.h"
 #include "auth/sign_in.h"
 #include "auth/token_service.h"
@@ -31,6 +33,7 @@ struct services {
   services(store::store& store, const crypto::sealer& sealer, const clock& clock,
            auth_options options = {})
       : guard(store, clock),
+        operators(store, sealer, clock),
         factors(sealer, options.srp_timestamp_skew),
         sessions(sealer, clock),
         tokens(store, clock),
@@ -38,15 +41,21 @@ struct services {
         mfa(store, clock, factors, sessions),
         account(store, sealer, clock, factors,
                 {.default_from = options.default_from, .lockout = options.lockout},
-                options.mail_queued) {}
+                options.mail_queued),
+        admin(store, sealer, clock, factors, {.default_from = options.default_from},
+              options.mail_queued) {}
 
   access_guard guard;
+  operator_guard operators;
+
   factor_set factors;
   session_service sessions;
   token_service tokens;
   sign_in flow;
   mfa_settings mfa;
   self_service account;
+  user_admin admin;
+
 
 };
 

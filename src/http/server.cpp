@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -65,7 +66,18 @@ bool safe_header_value(std::string_view v) {
          });
 }
 
+// RFC 1123: "Sun, 29 Nov 2026 01:12:45 GMT".
+std::string http_date(std::chrono::system_clock::time_point t) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char out[40];
+  std::strftime(out, sizeof out, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return out;
+}
+
 void add_cors(response& res, const request& req) {
+
   const std::string_view origin = req[bhttp::field::origin];
   if (!origin.empty() && safe_header_value(origin)) {
     res.set(bhttp::field::access_control_allow_origin, origin);
@@ -80,6 +92,8 @@ response make_reply(const request& req, const api::reply& r, const std::string& 
   response res{static_cast<bhttp::status>(r.status), req.version()};
   res.set(bhttp::field::content_type, r.content_type.empty() ? json_type : r.content_type);
   res.set("x-amzn-RequestId", request_id);
+  // SDK v3 corrects its clock from every answer's Date (SigV4's 5-minute window).
+  res.set(bhttp::field::date, http_date(std::chrono::system_clock::now()));
   if (!r.error_type.empty()) {
     res.set("x-amzn-ErrorType", r.error_type);
     if (safe_header_value(r.error_message)) {
@@ -150,6 +164,12 @@ std::string_view path_of(const request& req) {
   return target.substr(0, target.find('?'));
 }
 
+std::string_view query_of(const request& req) {
+  const std::string_view target = req.target();
+  const auto q = target.find('?');
+  return q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+}
+
 // Hands `req` to the router with its context. Blocking for API calls.
 api::reply answer(const request& req, const server::state& st, std::string_view request_id,
                   std::string_view peer) {
@@ -159,6 +179,7 @@ api::reply answer(const request& req, const server::state& st, std::string_view 
   }
   const api::request_context context{.method = req.method_string(),
                                      .path = path_of(req),
+                                     .query = query_of(req),
                                      .target = req["X-Amz-Target"],
                                      .body = req.body(),
                                      .headers = headers,

@@ -62,7 +62,11 @@ class user_repository {
                                                            const std::string& email_key) = 0;
   virtual result<std::optional<user_record>> find_by_id(const std::string& pool_id,
                                                         const std::string& user_id) = 0;
+  // Users of the pool whose id sorts after `after_id` ("" for the first), by id, at most `limit`.
+  virtual result<std::vector<user_record>> list(const std::string& pool_id,
+                                                const std::string& after_id, int limit) = 0;
   // The user and their factors, in one query.
+
   virtual result<std::optional<user_account>> account_by_id(const std::string& pool_id,
                                                             const std::string& user_id) = 0;
   virtual result<std::optional<user_account>> account_by_email(const std::string& pool_id,

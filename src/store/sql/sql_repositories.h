@@ -16,7 +16,10 @@ class sql_users final : public user_repository {
   result<void> insert(const user_record& u) override;
   result<void> update(const user_record& u) override;
   result<void> remove(const std::string& pool_id, const std::string& user_id) override;
+  result<std::vector<user_record>> list(const std::string& pool_id, const std::string& after_id,
+                                        int limit) override;
   result<std::optional<user_record>> find_by_email(const std::string& pool_id,
+
                                                    const std::string& email_key) override;
   result<std::optional<user_record>> find_by_id(const std::string& pool_id,
                                                 const std::string& user_id) override;

@@ -140,7 +140,17 @@ result<void> sql_users::update(const user_record& u) {
       values_of(u)));
 }
 
+result<std::vector<user_record>> sql_users::list(const std::string& pool_id,
+                                                 const std::string& after_id, int limit) {
+  return all_of(db_.query(fmt::format("SELECT {} FROM users WHERE pool_id = ?1 AND id > ?2 "
+                                      "ORDER BY id LIMIT ?3",
+                                      columns),
+                          {pool_id, after_id, std::int64_t{limit}}),
+                user_from);
+}
+
 result<void> sql_users::remove(const std::string& pool_id, const std::string& user_id) {
+
   return done(db_.run("DELETE FROM users WHERE pool_id = ?1 AND id = ?2", {pool_id, user_id}));
 }
 

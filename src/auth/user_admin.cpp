@@ -1,0 +1,342 @@
+#include "auth/user_admin.h"
+
+#include "auth/lockout.h"
+#include "auth/totp_factor.h"
+#include "common/encoding.h"
+#include "common/reasons.h"
+#include "crypto/hmac.h"
+#include "pool/attributes.h"
+#include "pool/email_address.h"
+#include "pool/password_check.h"
+#include "pool/users.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+
+
+namespace cognate::auth {
+namespace {
+
+// One clause of a ListUsers filter: `name = "value"` or `name ^= "value"`.
+struct user_filter {
+  std::string attribute;  // "" matches everyone
+  bool prefix = false;
+  std::string value;
+};
+
+// The attributes ListUsers can filter on (protocol doc §5.2).
+constexpr std::array<std::string_view, 10> filterable = {
+    "username", "email", "phone_number", "name", "given_name", "family_name",
+    "preferred_username", "cognito:user_status", "status", "sub"};
+
+result<user_filter> parse_filter(std::string_view text) {
+  auto trim = [](std::string_view s) {
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    return s;
+  };
+  text = trim(text);
+  if (text.empty()) {
+    return user_filter{};
+  }
+  const auto op = text.find_first_of("^=");
+  const auto quote = text.find('"');
+  if (op == std::string_view::npos || quote == std::string_view::npos || quote < op ||
+      text.back() != '"' || quote == text.size() - 1) {
+    return fail(reason::invalid_parameter,
+                "Invalid search filter: use AttributeName = \"value\" or AttributeName ^= \"value\".");
+  }
+  user_filter f;
+  f.attribute = std::string(trim(text.substr(0, op)));
+  const auto operator_text = trim(text.substr(op, quote - op));
+  if (operator_text != "=" && operator_text != "^=") {
+    return fail(reason::invalid_parameter,
+                "Invalid search filter: the operator must be = or ^=.");
+  }
+  f.prefix = operator_text == "^=";
+  f.value = std::string(text.substr(quote + 1, text.size() - quote - 2));
+  if (std::find(filterable.begin(), filterable.end(), f.attribute) == filterable.end()) {
+    return fail(reason::invalid_parameter,
+                fmt::format("Invalid search filter: cannot filter on attribute {}.", f.attribute));
+  }
+  return f;
+}
+
+bool matches(const user_filter& f, const admin_user& u) {
+  if (f.attribute.empty()) {
+    return true;
+  }
+  std::string have;
+  if (f.attribute == "username" || f.attribute == "sub") {
+    have = u.profile.username;
+  } else if (f.attribute == "cognito:user_status") {
+    have = u.status;
+  } else if (f.attribute == "status") {
+    have = u.enabled ? "Enabled" : "Disabled";
+  } else {
+    auto it = u.profile.attributes.find(f.attribute);
+    if (it == u.profile.attributes.end()) {
+      return false;
+    }
+    have = it->second;
+  }
+  return f.prefix ? std::string_view(have).starts_with(f.value) : have == f.value;
+}
+
+// A page token names the last user returned and is bound to the pool and filter it was made for.
+std::string binding_of(const std::string& pool_id, const std::string& filter) {
+  const auto digest = crypto::sha256(as_bytes(pool_id + "\n" + filter));
+  return hex_encode(std::span(digest).first(8));
+}
+
+store::audit_record audit_of(const store::user_record& u, std::string event,
+                             const std::string& actor, time_point at) {
+  boost::json::object detail{{"by", actor}};
+  return {.pool_id = u.pool_id,
+          .user_id = u.id,
+          .event = std::move(event),
+          .detail = boost::json::serialize(detail),
+          .at = at};
+}
+
+}  // namespace
+
+std::string_view status_name(store::user_status s) {
+  switch (s) {
+    case store::user_status::confirmed:
+      return "CONFIRMED";
+    case store::user_status::reset_required:
+      return "RESET_REQUIRED";
+    case store::user_status::unconfirmed:
+      break;
+  }
+  return "UNCONFIRMED";
+}
+
+user_admin::user_admin(store::store& store, const crypto::sealer& sealer, const clock& clock,
+                       const factor_set& factors, user_admin_options options,
+                       std::function<void()> mail_queued)
+    : store_(store),
+      sealer_(sealer),
+      clock_(clock),
+      factors_(factors),
+      mail_queued_(std::move(mail_queued)),
+      codes_(sealer, {}, options.default_from),
+      reset_kind_{.purpose = "reset", .lifetime = options.reset_code_lifetime} {}
+
+result<store::user_account> user_admin::find(store::transaction& tx, const pool::pool_entry& pool,
+                                             const std::string& username) const {
+  ASSIGN_OR_RETURN(auto found, pool::find_account_by_name(tx, pool.id, username));
+  if (!found) {
+    return fail(reason::user_not_found);
+  }
+  return std::move(*found);
+}
+
+admin_user user_admin::describe(const pool::pool_entry& pool, const store::user_account& a) const {
+  caller who{.pool = nullptr, .user = a.user, .factors = a.factors};
+  // profile_of reads the pool through the caller; lend it this one without owning it.
+  who.pool = std::shared_ptr<const pool::pool_entry>(std::shared_ptr<const pool::pool_entry>{}, &pool);
+  return admin_user{.profile = profile_of(who, factors_, clock_.now()),
+                    .created_at = a.user.created_at,
+                    .updated_at = a.user.updated_at,
+                    .enabled = a.user.enabled,
+                    .status = std::string(status_name(a.user.status))};
+}
+
+result<admin_user> user_admin::get(const pool::pool_entry& pool,
+                                   const std::string& username) const {
+  ASSIGN_OR_RETURN(auto account, store::in_read(store_, [&](store::transaction& tx) {
+                     return find(tx, pool, username);
+                   }));
+  return describe(pool, account);
+}
+
+result<user_page> user_admin::list(const pool::pool_entry& pool, const std::string& filter,
+                                   int limit, const std::string& token) const {
+  ASSIGN_OR_RETURN(auto f, parse_filter(filter));
+  const auto binding = binding_of(pool.id, filter);
+  std::string after;
+  if (!token.empty()) {
+    const auto decoded = base64url_decode(token);
+    const std::string text = decoded ? std::string(decoded->begin(), decoded->end()) : "";
+    const auto newline = text.find('\n');
+    if (newline == std::string::npos || text.substr(newline + 1) != binding) {
+      return fail(reason::invalid_parameter, "Invalid pagination token.");
+    }
+    after = text.substr(0, newline);
+  }
+  // Reads pages of users by id and keeps those that match, until one more than asked for is
+  // found (then there is a next page) or the pool ends.
+  return store::in_read(store_, [&](store::transaction& tx) -> result<user_page> {
+    user_page page;
+    std::string cursor = after;
+    bool more = false;
+    for (;;) {
+      ASSIGN_OR_RETURN(auto batch, tx.users().list(pool.id, cursor, 200));
+      for (const auto& u : batch) {
+        ASSIGN_OR_RETURN(auto factors, tx.factors().list(pool.id, u.id));
+        auto described = describe(pool, {.user = u, .factors = std::move(factors)});
+        if (!matches(f, described)) {
+          continue;
+        }
+        if (static_cast<int>(page.users.size()) == limit) {
+          more = true;
+          break;
+        }
+        page.users.push_back(std::move(described));
+      }
+      if (more || batch.size() < 200) {
+        break;
+      }
+      cursor = batch.back().id;
+    }
+    if (more) {
+      const std::string text = page.users.back().profile.username + "\n" + binding;
+      page.next_token = base64url_encode(as_bytes(text));
+    }
+    return page;
+  });
+}
+
+result<void> user_admin::delete_user(const pool::pool_entry& pool, const std::string& username,
+                                     const std::string& actor) const {
+  const auto now = clock_.now();
+  return store_.transact([&](store::transaction& tx) -> result<void> {
+    ASSIGN_OR_RETURN(auto a, find(tx, pool, username));
+    const auto& id = a.user.id;
+    RETURN_IF_ERROR(tx.outbox().drop_pending(pool.id, id));
+    RETURN_IF_ERROR(tx.codes().remove_user(pool.id, id));
+    RETURN_IF_ERROR(tx.factors().remove_user(pool.id, id));
+    RETURN_IF_ERROR(tx.sessions().remove_user(pool.id, id));
+    RETURN_IF_ERROR(tx.tokens().remove_user(pool.id, id));
+    RETURN_IF_ERROR(tx.users().remove(pool.id, id));
+    return tx.audit().append(audit_of(a.user, "admin_delete_user", actor, now));
+  });
+}
+
+result<void> user_admin::set_enabled(const pool::pool_entry& pool, const std::string& username,
+                                     bool enabled, const std::string& actor) const {
+  const auto now = clock_.now();
+  return store_.transact([&](store::transaction& tx) -> result<void> {
+    ASSIGN_OR_RETURN(auto a, find(tx, pool, username));
+    a.user.enabled = enabled;
+    a.user.updated_at = now;
+    RETURN_IF_ERROR(tx.users().update(a.user));
+    if (!enabled) {
+      RETURN_IF_ERROR(tx.tokens().revoke_user(pool.id, a.user.id));
+      RETURN_IF_ERROR(tx.sessions().remove_user(pool.id, a.user.id));
+    }
+    return tx.audit().append(
+        audit_of(a.user, enabled ? "admin_enable_user" : "admin_disable_user", actor, now));
+  });
+}
+
+result<void> user_admin::confirm_sign_up(const pool::pool_entry& pool, const std::string& username,
+                                         const std::string& actor) const {
+  const auto now = clock_.now();
+  return store_.transact([&](store::transaction& tx) -> result<void> {
+    ASSIGN_OR_RETURN(auto a, find(tx, pool, username));
+    if (a.user.status != store::user_status::unconfirmed) {
+      return fail(reason::cannot_confirm_confirmed);
+    }
+    a.user.status = store::user_status::confirmed;
+    a.user.updated_at = now;
+    RETURN_IF_ERROR(tx.users().update(a.user));
+    RETURN_IF_ERROR(tx.codes().remove(pool.id, a.user.id, "signup"));
+    return tx.audit().append(audit_of(a.user, "admin_confirm_sign_up", actor, now));
+  });
+}
+
+result<void> user_admin::reset_password(const pool::pool_entry& pool, const std::string& username,
+                                        const std::string& actor) const {
+  const auto now = clock_.now();
+  ASSIGN_OR_RETURN(
+      auto mailed, store::in_transaction(store_, [&](store::transaction& tx) -> result<bool> {
+        ASSIGN_OR_RETURN(auto a, find(tx, pool, username));
+        if (a.user.status != store::user_status::confirmed &&
+            a.user.status != store::user_status::reset_required) {
+          return fail(reason::reset_not_allowed_in_state);
+        }
+        a.user.status = store::user_status::reset_required;
+        a.user.updated_at = now;
+        RETURN_IF_ERROR(tx.users().update(a.user));
+        RETURN_IF_ERROR(tx.tokens().revoke_user(pool.id, a.user.id));
+        RETURN_IF_ERROR(tx.sessions().remove_user(pool.id, a.user.id));
+        const bool verified =
+            pool::attributes_from_json(a.user.attributes_json)["email_verified"] == "true";
+        if (verified && a.user.enabled) {
+          RETURN_IF_ERROR(codes_.send(tx, a.user, reset_kind_, pool.settings, a.user.email, now));
+        }
+        RETURN_IF_ERROR(tx.audit().append(audit_of(a.user, "admin_reset_password", actor, now)));
+        return verified && a.user.enabled;
+      }));
+  if (mailed) {
+    mail_queued_();
+  }
+  return {};
+}
+
+result<void> user_admin::set_password(const pool::pool_entry& pool, const std::string& username,
+                                      const std::string& password,
+                                      const std::string& actor) const {
+  RETURN_IF_ERROR(pool::check_password(pool.settings.password, password));
+  ASSIGN_OR_RETURN(auto seen, store::in_read(store_, [&](store::transaction& tx) {
+                     return find(tx, pool, username);
+                   }));
+  const auto verifier = pool::make_password_verifier(sealer_, pool.id, seen.user.id, password);
+  const auto now = clock_.now();
+  return store_.transact([&](store::transaction& tx) -> result<void> {
+    ASSIGN_OR_RETURN(auto a, find(tx, pool, seen.user.id));
+    pool::set_password(a.user, verifier);
+    a.user.status = store::user_status::confirmed;
+    lockout::reset(a.user);
+    a.user.updated_at = now;
+    RETURN_IF_ERROR(tx.users().update(a.user));
+    RETURN_IF_ERROR(tx.codes().remove(pool.id, a.user.id, "reset"));
+    return tx.audit().append(audit_of(a.user, "admin_set_password", actor, now));
+  });
+}
+
+result<void> user_admin::global_sign_out(const pool::pool_entry& pool, const std::string& username,
+                                         const std::string& actor) const {
+  const auto now = clock_.now();
+  return store_.transact([&](store::transaction& tx) -> result<void> {
+    ASSIGN_OR_RETURN(auto a, find(tx, pool, username));
+    RETURN_IF_ERROR(tx.tokens().revoke_user(pool.id, a.user.id));
+    RETURN_IF_ERROR(tx.sessions().remove_user(pool.id, a.user.id));
+    return tx.audit().append(audit_of(a.user, "admin_global_sign_out", actor, now));
+  });
+}
+
+result<void> user_admin::set_totp(const pool::pool_entry& pool, const std::string& username,
+                                  bool totp_enabled, std::optional<bool> preferred,
+                                  const std::string& actor) const {
+  const auto now = clock_.now();
+  return store_.transact([&](store::transaction& tx) -> result<void> {
+    ASSIGN_OR_RETURN(auto a, find(tx, pool, username));
+    if (!totp_enabled) {
+      // The lost authenticator: the secret goes, verified or pending.
+      RETURN_IF_ERROR(tx.factors().remove(pool.id, a.user.id, std::string(totp_factor::active_id)));
+      RETURN_IF_ERROR(tx.factors().remove(pool.id, a.user.id, std::string(totp_factor::pending_id)));
+      return tx.audit().append(audit_of(a.user, "admin_remove_totp", actor, now));
+    }
+    ASSIGN_OR_RETURN(auto factor,
+                     tx.factors().find(pool.id, a.user.id, std::string(totp_factor::active_id)));
+    if (!factor) {
+      return fail(reason::totp_not_set_up);
+    }
+    factor->enabled = true;
+    if (preferred) {
+      factor->preferred = *preferred;
+    }
+    factor->updated_at = now;
+    RETURN_IF_ERROR(tx.factors().put(*factor));
+    return tx.audit().append(audit_of(a.user, "admin_set_mfa_preference", actor, now));
+  });
+}
+
+}  // namespace cognate::auth

@@ -1,0 +1,104 @@
+#pragma once
+// What an operator does to a pool's users with a signed call (protocol doc cognito-admin-api.md
+// §3, §5): read one (AdminGetUser) or list them with Cognito's filter grammar (ListUsers), delete,
+// disable and enable, confirm a sign-up, require a password reset, set a password, sign a user out
+// everywhere, and reset a lost authenticator. A user is named by user name (the sub), email alias
+// or sub. Each change is one transaction with its audit row naming the credential that made it.
+//
+// Blocking (store; SRP verifiers); call from worker threads. Thread-safe.
+
+#include "auth/factors.h"
+#include "auth/user_profile.h"
+#include "common/clock.h"
+#include "common/error.h"
+#include "crypto/sealer.h"
+#include "pool/code_book.h"
+#include "pool/directory.h"
+#include "store/store.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cognate::auth {
+
+// A user as AdminGetUser and ListUsers describe it.
+struct admin_user {
+  user_profile profile;  // user name, attributes, MFA settings
+  time_point created_at;
+  time_point updated_at;
+  bool enabled = true;
+  std::string status;  // UNCONFIRMED, CONFIRMED, RESET_REQUIRED
+};
+
+struct user_page {
+  std::vector<admin_user> users;
+  std::string next_token;  // "" on the last page
+};
+
+struct user_admin_options {
+  std::string default_from = "Cognate <no-reply@cognate.localhost>";
+  std::chrono::seconds reset_code_lifetime = std::chrono::hours(1);
+};
+
+class user_admin {
+ public:
+  user_admin(store::store& store, const crypto::sealer& sealer, const clock& clock,
+             const factor_set& factors, user_admin_options options,
+             std::function<void()> mail_queued);
+
+  // AdminGetUser. Failure: user_not_found "User does not exist.".
+  result<admin_user> get(const pool::pool_entry& pool, const std::string& username) const;
+
+  // ListUsers: `filter` in Cognito's grammar (`email ^= "ali"`, `status = "Disabled"`,
+  // `cognito:user_status = "CONFIRMED"`; "" for all), at most `limit` users (1–60) after the
+  // position `token` names (from an earlier page of the same pool and filter). Failures:
+  // invalid_parameter for a filter or token this server cannot read.
+  result<user_page> list(const pool::pool_entry& pool, const std::string& filter, int limit,
+                         const std::string& token) const;
+
+  // The changes; `actor` is the credential's name, for the audit row. Each fails with
+  // user_not_found for an unknown user.
+  result<void> delete_user(const pool::pool_entry& pool, const std::string& username,
+                           const std::string& actor) const;
+  // Disabling also revokes every refresh token: the user's tokens are refused at once.
+  result<void> set_enabled(const pool::pool_entry& pool, const std::string& username, bool enabled,
+                           const std::string& actor) const;
+  // UNCONFIRMED → CONFIRMED. not_authorized when the user is not UNCONFIRMED.
+  result<void> confirm_sign_up(const pool::pool_entry& pool, const std::string& username,
+                               const std::string& actor) const;
+  // CONFIRMED → RESET_REQUIRED, every sign-in ended, and a reset code mailed when the email is
+  // verified. not_authorized when the user is not CONFIRMED.
+  result<void> reset_password(const pool::pool_entry& pool, const std::string& username,
+                              const std::string& actor) const;
+  // A new permanent password: CONFIRMED (from any status), lockout cleared. invalid_password.
+  result<void> set_password(const pool::pool_entry& pool, const std::string& username,
+                            const std::string& password, const std::string& actor) const;
+  // Revokes every refresh token (and so the access tokens of those sign-ins).
+  result<void> global_sign_out(const pool::pool_entry& pool, const std::string& username,
+                               const std::string& actor) const;
+  // A lost authenticator: `totp_enabled` false deletes the user's TOTP secret, so the next
+  // sign-in of an MFA REQUIRED pool sets one up again (MFA_SETUP); true needs a verified one.
+  result<void> set_totp(const pool::pool_entry& pool, const std::string& username,
+                        bool totp_enabled, std::optional<bool> preferred,
+                        const std::string& actor) const;
+
+ private:
+  result<store::user_account> find(store::transaction& tx, const pool::pool_entry& pool,
+                                   const std::string& username) const;
+  admin_user describe(const pool::pool_entry& pool, const store::user_account& a) const;
+
+  store::store& store_;
+  const crypto::sealer& sealer_;
+  const clock& clock_;
+  const factor_set& factors_;
+  std::function<void()> mail_queued_;
+  pool::code_book codes_;
+  pool::code_kind reset_kind_;
+};
+
+// The UserStatus Cognito names a status with.
+std::string_view status_name(store::user_status s);
+
+}  // namespace cognate::auth
