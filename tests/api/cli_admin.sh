@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# The README's "Operate it" section against a real `cognate sandbox` in a fresh folder, with the
+# system AWS CLI v2 (/usr/bin/aws) signing every admin call (SigV4) with the key the sandbox wrote
+# to .cognate/aws-credentials: list-users with a filter, admin-get-user, disable/enable (a
+# disabled user's token is refused at once), global sign-out, a lost authenticator reset (MFA_SETUP
+# again), admin-reset-user-password, admin-set-user-password, admin-delete-user; list-users
+# following pagination across 130 users; and every way a signature can be refused: none, a wrong
+# secret, an unknown key, a key limited to other operations (AccessDeniedException), a revoked key.
+#
+# Usage: tests/api/cli_admin.sh [PATH_TO_COGNATE]   (default: $COGNATE_BIN, else build/cognate)
+# Prints one line per check, then "N passed, N failed"; exits non-zero when a check failed.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib/cli_harness.sh
+source "$here/lib/cli_harness.sh" "${1:-}" cognate-admin
+
+project="$tmp/project"
+mkdir -p "$project/amplify"
+cp "$root/amplify/auth.json" "$project/amplify/auth.json"
+cd "$project"
+"$bin" sandbox --listen 127.0.0.1:0 >"$tmp/stdout" 2>"$tmp/stderr" &
+pid=$!
+ENDPOINT=""
+for _ in $(seq 150); do
+  ENDPOINT=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$tmp/stdout" | head -n 1 | cut -d' ' -f3 || true)
+  [[ -n "$ENDPOINT" ]] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+[[ -n "$ENDPOINT" ]] || fatal "sandbox starts and listens" "$(cat "$tmp/stdout" "$tmp/stderr")"
+pass "sandbox listens on $ENDPOINT"
+
+export_line=$(grep -o 'export AWS_SHARED_CREDENTIALS_FILE=.*' "$tmp/stdout" || true)
+[[ "$export_line" == "export AWS_SHARED_CREDENTIALS_FILE=$project/.cognate/aws-credentials AWS_PROFILE=cognate" ]] ||
+  fatal "the banner prints the export line" "got: $export_line"
+pass "the banner prints the export line for .cognate/aws-credentials"
+mode=$(stat -c %a .cognate/aws-credentials)
+[[ "$mode" == 600 ]] && pass "the credentials file is private (mode $mode)" || fail "the credentials file is private" "mode $mode"
+
+# --- the README section, command for command ---------------------------------------------------
+eval "$export_line"
+POOL_ID=$("$python" -c 'import json; print(json.load(open("amplify_outputs.json"))["auth"]["user_pool_id"])')
+CLIENT_ID=$("$python" -c 'import json; print(json.load(open("amplify_outputs.json"))["auth"]["user_pool_client_id"])')
+adm() { "$aws" cognito-idp "$@" --endpoint-url "$ENDPOINT" --user-pool-id "$POOL_ID"; }
+idp() { "$aws" cognito-idp "$@" --endpoint-url "$ENDPOINT" --no-sign-request; }
+
+# Expects `$@` to fail with exactly this error type and message.
+expect_error() {
+  local name=$1 type=$2 operation=$3 message=$4
+  shift 4
+  local out rc=0
+  out=$("$@" 2>&1) || rc=$?
+  local want="An error occurred ($type) when calling the $operation operation: $message"
+  if [[ $rc -ne 0 ]] && grep -qxF "$want" <<<"$out"; then
+    pass "$name"
+  else
+    fail "$name" "exit status $rc" "want: $want" "got:  $out"
+  fi
+}
+
+idp sign-up --client-id "$CLIENT_ID" --username alice@example.com --password 'Passw0rd!' >/dev/null ||
+  fatal "alice signs up"
+idp sign-up --client-id "$CLIENT_ID" --username bob@example.com --password 'Passw0rd!' >/dev/null ||
+  fatal "bob signs up"
+
+out=$(adm list-users --filter 'email ^= "alice"' --query 'Users[].[Attributes[?Name==`email`].Value | [0], UserStatus]' --output text 2>&1) || true
+[[ "$out" == $'alice@example.com\tUNCONFIRMED' ]] && pass "list-users --filter 'email ^= \"alice\"' finds alice only" ||
+  fail "list-users with a filter" "$out"
+
+out=$(adm admin-confirm-sign-up --username alice@example.com 2>&1) && pass "admin-confirm-sign-up" || fail "admin-confirm-sign-up" "$out"
+out=$(adm admin-get-user --username alice@example.com --query '[UserStatus, Enabled]' --output text 2>&1) || true
+[[ "$out" == $'CONFIRMED\tTrue' ]] && pass "admin-get-user shows alice CONFIRMED and enabled" || fail "admin-get-user" "$out"
+expect_error "admin-get-user of nobody answers UserNotFoundException" \
+  UserNotFoundException AdminGetUser "User does not exist." adm admin-get-user --username nobody@example.com
+
+# alice signs in and sets up TOTP (the seed pool requires it).
+read -r CHALLENGE SESSION <<<"$(idp initiate-auth --client-id "$CLIENT_ID" --auth-flow USER_PASSWORD_AUTH \
+  --auth-parameters USERNAME=alice@example.com,PASSWORD='Passw0rd!' --query '[ChallengeName, Session]' --output text)"
+[[ "$CHALLENGE" == MFA_SETUP ]] || fatal "alice's first sign-in asks for MFA_SETUP" "$CHALLENGE"
+read -r SECRET SESSION <<<"$(idp associate-software-token --session "$SESSION" --query '[SecretCode, Session]' --output text)"
+read -r STATUS SESSION <<<"$(idp verify-software-token --session "$SESSION" --user-code "$("$oathtool" --totp -b "$SECRET")" --query '[Status, Session]' --output text)"
+read -r ACCESS REFRESH <<<"$(idp respond-to-auth-challenge --client-id "$CLIENT_ID" --challenge-name MFA_SETUP \
+  --session "$SESSION" --challenge-responses USERNAME=alice@example.com --query 'AuthenticationResult.[AccessToken, RefreshToken]' --output text)"
+[[ -n "$ACCESS" && "$STATUS" == SUCCESS ]] || fatal "alice sets up TOTP and is signed in"
+out=$(adm admin-get-user --username alice@example.com --query 'UserMFASettingList' --output text 2>&1) || true
+[[ "$out" == SOFTWARE_TOKEN_MFA ]] && pass "admin-get-user lists her TOTP" || fail "admin-get-user lists her TOTP" "$out"
+
+out=$(adm admin-disable-user --username alice@example.com 2>&1) && pass "admin-disable-user" || fail "admin-disable-user" "$out"
+expect_error "a disabled user's access token is refused at once" \
+  NotAuthorizedException GetUser "Access Token has been revoked" idp get-user --access-token "$ACCESS"
+expect_error "and she cannot sign in" NotAuthorizedException InitiateAuth "User is disabled." \
+  idp initiate-auth --client-id "$CLIENT_ID" --auth-flow USER_PASSWORD_AUTH --auth-parameters USERNAME=alice@example.com,PASSWORD='Passw0rd!'
+out=$(adm admin-enable-user --username alice@example.com 2>&1) && pass "admin-enable-user" || fail "admin-enable-user" "$out"
+expect_error "her refresh token from before the disable stays revoked" \
+  NotAuthorizedException InitiateAuth "Refresh Token has been revoked" \
+  idp initiate-auth --client-id "$CLIENT_ID" --auth-flow REFRESH_TOKEN_AUTH --auth-parameters REFRESH_TOKEN="$REFRESH"
+
+# Lost phone: the TOTP secret goes; the next sign-in sets up a new one.
+out=$(adm admin-set-user-mfa-preference --username alice@example.com --software-token-mfa-settings Enabled=false 2>&1) &&
+  pass "admin-set-user-mfa-preference Enabled=false" || fail "admin-set-user-mfa-preference Enabled=false" "$out"
+out=$(idp initiate-auth --client-id "$CLIENT_ID" --auth-flow USER_PASSWORD_AUTH \
+  --auth-parameters USERNAME=alice@example.com,PASSWORD='Passw0rd!' --query ChallengeName --output text 2>&1) || true
+[[ "$out" == MFA_SETUP ]] && pass "after the lost-phone reset her sign-in asks for MFA_SETUP again" || fail "MFA_SETUP again" "$out"
+
+out=$(adm admin-user-global-sign-out --username alice@example.com 2>&1) && pass "admin-user-global-sign-out" || fail "admin-user-global-sign-out" "$out"
+
+# Reset by the operator: RESET_REQUIRED until she resets with the emailed code.
+out=$(adm admin-reset-user-password --username alice@example.com 2>&1) && pass "admin-reset-user-password" || fail "admin-reset-user-password" "$out"
+expect_error "a RESET_REQUIRED user is told to reset at sign-in" \
+  PasswordResetRequiredException InitiateAuth "Password reset required for the user" \
+  idp initiate-auth --client-id "$CLIENT_ID" --auth-flow USER_PASSWORD_AUTH --auth-parameters USERNAME=alice@example.com,PASSWORD='Passw0rd!'
+out=$(adm admin-set-user-password --username alice@example.com --password 'N3w-Passw0rd!' --permanent 2>&1) &&
+  pass "admin-set-user-password --permanent" || fail "admin-set-user-password --permanent" "$out"
+out=$(adm admin-get-user --username alice@example.com --query UserStatus --output text 2>&1) || true
+[[ "$out" == CONFIRMED ]] && pass "she is CONFIRMED again" || fail "she is CONFIRMED again" "$out"
+
+out=$(adm admin-delete-user --username bob@example.com 2>&1) && pass "admin-delete-user" || fail "admin-delete-user" "$out"
+expect_error "the deleted user is gone" UserNotFoundException AdminGetUser "User does not exist." \
+  adm admin-get-user --username bob@example.com
+
+# --- pagination: 130 more users, listed 20 at a time by the CLI -----------------------------------
+"$python" - "$ENDPOINT" "$CLIENT_ID" <<'PY' || fatal "130 users sign up (boto3)"
+import sys, boto3
+from botocore import UNSIGNED
+from botocore.config import Config
+c = boto3.client("cognito-idp", endpoint_url=sys.argv[1], region_name="us-east-1", config=Config(signature_version=UNSIGNED))
+for i in range(130):
+    c.sign_up(ClientId=sys.argv[2], Username=f"page{i:03d}@example.com", Password="Passw0rd!")
+PY
+out=$(adm list-users --page-size 20 --query 'Users[].Username' --output text 2>&1) || fatal "list-users across pages" "$out"
+total=$(tr '\t' '\n' <<<"$out" | grep -c . || true)
+unique=$(tr '\t' '\n' <<<"$out" | grep . | sort -u | wc -l)
+[[ "$total" == 131 && "$unique" == 131 ]] && pass "list-users --page-size 20 follows the tokens: 131 users, no duplicates" ||
+  fail "list-users across pages" "total $total, unique $unique"
+out=$(adm list-users --filter 'cognito:user_status = "CONFIRMED"' --query 'length(Users)' 2>&1) || true
+[[ "$out" == 1 ]] && pass "list-users --filter 'cognito:user_status = \"CONFIRMED\"'" || fail "status filter" "$out"
+expect_error "a filter on an attribute Cognito cannot search is refused" InvalidParameterException ListUsers \
+  "Invalid search filter: cannot filter on attribute custom:plan." adm list-users --filter 'custom:plan = "x"'
+
+# --- signatures that are refused --------------------------------------------------------------------
+out=$("$python" - "$ENDPOINT" "$POOL_ID" <<'PY' 2>&1
+import json, sys, urllib.request, urllib.error
+body = json.dumps({"UserPoolId": sys.argv[2], "Username": "alice@example.com"}).encode()
+req = urllib.request.Request(sys.argv[1] + "/", data=body, method="POST", headers={
+    "Content-Type": "application/x-amz-json-1.1",
+    "X-Amz-Target": "AWSCognitoIdentityProviderService.AdminGetUser"})
+try:
+    urllib.request.urlopen(req, timeout=10)
+except urllib.error.HTTPError as e:
+    print(e.code, e.read().decode())
+PY
+)
+[[ "$out" == 400*'"MissingAuthenticationTokenException"'*'"Missing Authentication Token"'* ]] &&
+  pass "no signature: MissingAuthenticationTokenException" || fail "no signature" "$out"
+
+key_id=$(grep aws_access_key_id .cognate/aws-credentials | cut -d' ' -f3)
+printf '[cognate]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$key_id" "wrongwrongwrongwrongwrongwrongwrongwrong" >"$tmp/wrong"
+expect_error "a wrong secret: InvalidSignatureException" InvalidSignatureException AdminGetUser \
+  "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details." \
+  env AWS_SHARED_CREDENTIALS_FILE="$tmp/wrong" "$aws" cognito-idp admin-get-user --endpoint-url "$ENDPOINT" \
+  --region us-east-1 --user-pool-id "$POOL_ID" --username alice@example.com
+printf '[cognate]\naws_access_key_id = AKCGNOSUCHKEY0000000\naws_secret_access_key = x\n' >"$tmp/unknown"
+expect_error "an unknown key: UnrecognizedClientException" UnrecognizedClientException AdminGetUser \
+  "The security token included in the request is invalid." \
+  env AWS_SHARED_CREDENTIALS_FILE="$tmp/unknown" "$aws" cognito-idp admin-get-user --endpoint-url "$ENDPOINT" \
+  --region us-east-1 --user-pool-id "$POOL_ID" --username alice@example.com
+
+# A read-only key made with `cognate credentials create`, then revoked.
+out=$("$bin" credentials create --name support --allow 'AdminGet*' --allow 'List*' 2>&1) || fatal "credentials create" "$out"
+ro_id=$(awk '/^access key id/ {print $4}' <<<"$out")
+ro_secret=$(awk '/^secret access key/ {print $4}' <<<"$out")
+printf '[cognate]\naws_access_key_id = %s\naws_secret_access_key = %s\nregion = us-east-1\n' "$ro_id" "$ro_secret" >"$tmp/readonly"
+ro() { env AWS_SHARED_CREDENTIALS_FILE="$tmp/readonly" "$aws" cognito-idp "$@" --endpoint-url "$ENDPOINT" --user-pool-id "$POOL_ID"; }
+out=$(ro admin-get-user --username alice@example.com --query UserStatus --output text 2>&1) || true
+[[ "$out" == CONFIRMED ]] && pass "a read-only key reads" || fail "a read-only key reads" "$out"
+expect_error "a read-only key cannot delete: AccessDeniedException" AccessDeniedException AdminDeleteUser \
+  "User: arn:aws:iam::000000000000:user/support is not authorized to perform: cognito-idp:AdminDeleteUser on resource: arn:aws:cognito-idp:us-east-1:000000000000:userpool/$POOL_ID" \
+  ro admin-delete-user --username alice@example.com
+listed=$("$bin" credentials list 2>&1) || true
+if grep -q "$ro_id .*support .*active" <<<"$listed" && ! grep -q "$ro_secret" <<<"$listed"; then
+  pass "credentials list shows the key, never its secret"
+else
+  fail "credentials list" "$listed"
+fi
+out=$("$bin" credentials revoke "$ro_id" 2>&1) && pass "credentials revoke" || fail "credentials revoke" "$out"
+expect_error "a revoked key: UnrecognizedClientException" UnrecognizedClientException AdminGetUser \
+  "The security token included in the request is invalid." ro admin-get-user --username alice@example.com
+
+if kill -0 "$pid" 2>/dev/null; then pass "sandbox still running"; else fail "sandbox still running"; fi
+finish
