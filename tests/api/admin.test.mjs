@@ -1,7 +1,8 @@
 // The signed admin operations driven by the AWS SDK for JavaScript v3 and boto3 against a real
 // `cognate sandbox`, with the access key the sandbox keeps in .cognate/aws-credentials: reads,
-// SDK v3's own clock-skew correction from the answer's Date header (a child process with a fast clock), requests changed after they
-// were signed (a body byte, the operation) refused before any operation runs; and on two
+// SDK v3's own clock-skew correction from the answer's Date header (in a child process whose
+// clock is fast), requests changed after they were signed (a body byte, the operation) refused
+// before any operation runs; and on two
 // `cognate serve` nodes sharing PostgreSQL, a user disabled on one node cannot refresh on the
 // other and a key revoked with `cognate credentials revoke` is refused by both at once.
 
