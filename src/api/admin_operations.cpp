@@ -1,10 +1,12 @@
 // The signed admin operations on a pool's users (protocol doc cognito-admin-api.md §3, §5):
-// AdminGetUser, ListUsers, AdminDeleteUser, AdminDisableUser, AdminEnableUser,
+// AdminCreateUser, AdminGetUser, ListUsers, AdminDeleteUser, AdminDisableUser, AdminEnableUser,
 // AdminConfirmSignUp, AdminResetUserPassword, AdminSetUserPassword, AdminUserGlobalSignOut,
 // AdminSetUserMFAPreference. The service has checked the signature and the credential's
 // permission for the pool before any of these runs.
 #include "api/handlers.h"
 #include "common/reasons.h"
+
+#include <fmt/format.h>
 
 #include <cmath>
 
@@ -120,14 +122,41 @@ result<boost::json::object> admin_reset_user_password(const call& c) {
 
 result<boost::json::object> admin_set_user_password(const call& c) {
   decoder in(c.body);
-  if (!in.optional_bool("Permanent").value_or(false)) {
-    return fail(reason::invalid_parameter,
-                "Permanent must be true: temporary passwords (FORCE_CHANGE_PASSWORD and the "
-                "NEW_PASSWORD_REQUIRED challenge) are not supported yet.");
+  const auto username = in.required_string("Username");
+  const auto password = in.required_string("Password");
+  if (in.optional_bool("Permanent").value_or(false)) {
+    RETURN_IF_ERROR(c.services.auth.admin.set_password(*c.pool, username, password, actor(c)));
+  } else {
+    RETURN_IF_ERROR(
+        c.services.auth.admin.set_temporary_password(*c.pool, username, password, actor(c)));
   }
-  RETURN_IF_ERROR(c.services.auth.admin.set_password(*c.pool, in.required_string("Username"),
-                                                     in.required_string("Password"), actor(c)));
   return boost::json::object{};
+}
+
+result<boost::json::object> admin_create_user(const call& c) {
+  decoder in(c.body);
+  auth::create_user_request request{
+      .username = in.required_string("Username"),
+      .attributes = in.attribute_list("UserAttributes"),
+      .temporary_password = in.optional_string("TemporaryPassword"),
+      .message_action = in.optional_string("MessageAction").value_or(""),
+      .delivery_mediums = in.string_list("DesiredDeliveryMediums")};
+  if (!request.message_action.empty() && request.message_action != "RESEND" &&
+      request.message_action != "SUPPRESS") {
+    return fail(reason::invalid_parameter,
+                fmt::format("1 validation error detected: Value '{}' at 'messageAction' failed to "
+                            "satisfy constraint: Member must satisfy enum value set: [RESEND, "
+                            "SUPPRESS]",
+                            request.message_action.substr(0, 32)));
+  }
+  ASSIGN_OR_RETURN(auto u, c.services.auth.admin.create_user(*c.pool, request, actor(c)));
+  return boost::json::object{{"User",
+                              {{"Username", u.profile.username},
+                               {"Attributes", attributes_json(u.profile)},
+                               {"UserCreateDate", timestamp(u.created_at)},
+                               {"UserLastModifiedDate", timestamp(u.updated_at)},
+                               {"Enabled", u.enabled},
+                               {"UserStatus", u.status}}}};
 }
 
 result<boost::json::object> admin_user_global_sign_out(const call& c) {

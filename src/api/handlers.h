@@ -31,6 +31,7 @@ result<boost::json::object> verify_user_attribute(const call& c);
 result<boost::json::object> delete_user(const call& c);
 
 // Admin operations on users, SigV4-signed (admin_operations.cpp).
+result<boost::json::object> admin_create_user(const call& c);
 result<boost::json::object> admin_get_user(const call& c);
 result<boost::json::object> list_users(const call& c);
 result<boost::json::object> admin_delete_user(const call& c);

@@ -127,6 +127,15 @@ constexpr std::array admin_set_password_members{
     member_rule{"Password", string, true, {.min_length = 0, .max_length = 4096}},
     member_rule{"Permanent", boolean},
 };
+constexpr std::array admin_create_user_members{
+    user_pool_id,
+    admin_username,
+    member_rule{"UserAttributes", attribute_list},
+    member_rule{"TemporaryPassword", string, false, {.min_length = 0, .max_length = 256}},
+    member_rule{"ForceAliasCreation", boolean},
+    member_rule{"MessageAction", string, false, {.min_length = 1, .max_length = 16}},
+    member_rule{"DesiredDeliveryMediums", string_list, false, {.min_length = 1, .max_length = 8}},
+};
 constexpr std::array admin_mfa_members{
     user_pool_id,
     admin_username,
@@ -188,6 +197,8 @@ constexpr std::array table{
                    verify_attribute_members},
     operation_spec{"DeleteUser", handlers::delete_user, authentication::access_token,
                    pool_lookup::access_token, false, limit::account, access_token_members},
+    operation_spec{"AdminCreateUser", handlers::admin_create_user, sigv4, by_pool_id, false,
+                   limit::admin, admin_create_user_members},
     operation_spec{"AdminGetUser", handlers::admin_get_user, sigv4, by_pool_id, true, limit::admin,
                    admin_user_members},
     operation_spec{"ListUsers", handlers::list_users, sigv4, by_pool_id, true, limit::admin,

@@ -23,6 +23,9 @@ constexpr std::array table = {
     // Associating again replaces the secret, and with it this step.
     challenge_info{mfa_setup_verify, "MFA_SETUP:verify", "MFA_SETUP", {false, true, false}, verify, 5},
     challenge_info{mfa_setup_done, "MFA_SETUP:done", "MFA_SETUP", {true, false, false}, none, 0},
+    // A password the policy refuses (or a missing attribute) may be corrected on the same Session.
+    challenge_info{new_password, "NEW_PASSWORD_REQUIRED", "NEW_PASSWORD_REQUIRED",
+                   {false, false, false}, respond, 5},
 };
 
 constexpr bool in_order() {

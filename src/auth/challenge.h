@@ -21,6 +21,7 @@ enum class step {
   mfa_setup,           // MFA_SETUP issued: AssociateSoftwareToken continues it
   mfa_setup_verify,    // a secret associated: VerifySoftwareToken (or Associate again) continues
   mfa_setup_done,      // the code verified: RespondToAuthChallenge MFA_SETUP finishes the sign-in
+  new_password,        // NEW_PASSWORD_REQUIRED: a new password (and missing attributes) answer it
 };
 
 // The operations that continue a Session.

@@ -14,6 +14,12 @@ next_step decide_next_step(const next_step_input& in) {
   if (!in.enabled) {
     return {.what = refuse, .refusal = reason::user_disabled};
   }
+  if (in.status == store::user_status::force_change_password) {
+    if (in.temporary_password_expired) {
+      return {.what = refuse, .refusal = reason::temporary_password_expired};
+    }
+    return {.what = new_password};  // MFA follows once the new password is set
+  }
   if (in.mfa == pool::mfa_mode::off) {
     return {.what = tokens};
   }

@@ -2,8 +2,8 @@
 // The next-step policy: what follows a correct first factor — tokens, one MFA challenge, a choice
 // of MFA (SELECT_MFA_TYPE), MFA set-up (MFA_SETUP), or a refusal — from the user, their factors
 // and the pool's MFA mode alone (AWS's decision list, protocol doc "MFA factor selection").
-// Pure and total: a table of cases is its unit test. NEW_PASSWORD_REQUIRED (admin-created users)
-// and USER_AUTH's SELECT_CHALLENGE plug in here as further rows.
+// Pure and total: a table of cases is its unit test. USER_AUTH's SELECT_CHALLENGE plugs in here
+// as a further row.
 
 #include "auth/factor.h"
 #include "common/reasons.h"
@@ -27,6 +27,7 @@ struct next_step_input {
   pool::mfa_mode mfa = pool::mfa_mode::off;
   store::user_status status = store::user_status::confirmed;
   bool enabled = true;
+  bool temporary_password_expired = false;    // FORCE_CHANGE_PASSWORD past its validity
   std::vector<second_factor> second_factors;  // every second factor the server has
 };
 
@@ -37,6 +38,7 @@ struct next_step {
     select_mfa_type,  // let the user choose among `options` (MFAS_CAN_CHOOSE)
     mfa_setup,        // make the user set up one of `options` (MFAS_CAN_SETUP)
     refuse,           // answer `refusal`
+    new_password,     // NEW_PASSWORD_REQUIRED: an operator's temporary password must be replaced
   };
   kind what = kind::tokens;
   factor_kind factor = factor_kind::totp;

@@ -37,7 +37,7 @@ struct services {
         factors(sealer, options.srp_timestamp_skew),
         sessions(sealer, clock),
         tokens(store, clock),
-        flow(store, clock, factors, sessions, tokens, options.lockout),
+        flow(store, sealer, clock, factors, sessions, tokens, options.lockout),
         mfa(store, clock, factors, sessions),
         account(store, sealer, clock, factors,
                 {.default_from = options.default_from, .lockout = options.lockout},

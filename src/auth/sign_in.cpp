@@ -1,6 +1,8 @@
 #include "auth/sign_in.h"
 
 #include "common/reasons.h"
+#include "pool/attributes.h"
+#include "pool/password_check.h"
 #include "pool/users.h"
 
 #include <boost/json.hpp>
@@ -18,10 +20,11 @@ struct sign_in::prepared_step {
   auth_step answer;
 };
 
-sign_in::sign_in(store::store& store, const clock& clock, const factor_set& factors,
-                 const session_service& sessions, const token_service& tokens,
-                 lockout_policy lockout_policy)
+sign_in::sign_in(store::store& store, const crypto::sealer& sealer, const clock& clock,
+                 const factor_set& factors, const session_service& sessions,
+                 const token_service& tokens, lockout_policy lockout_policy)
     : store_(store),
+      sealer_(sealer),
       clock_(clock),
       factors_(factors),
       sessions_(sessions),
@@ -30,9 +33,31 @@ sign_in::sign_in(store::store& store, const clock& clock, const factor_set& fact
 
 // ---- the next step --------------------------------------------------------------------------
 
+namespace {
+
+// The required attributes (userAttributes with required: true) the user has no value for.
+std::vector<std::string> missing_required_attributes(const pool::pool_settings& settings,
+                                                     const store::user_record& user) {
+  const auto attributes = pool::attributes_from_json(user.attributes_json);
+  std::vector<std::string> out;
+  for (const auto& spec : settings.attributes) {
+    const auto it = attributes.find(spec.name);
+    if (spec.required && (it == attributes.end() || it->second.empty())) {
+      out.push_back(spec.name);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 next_step sign_in::decide(const pool::pool_entry& pool, const store::user_account& a) const {
   const subject who{pool, &a.user, a.factors, a.user.id, clock_.now()};
-  next_step_input in{.mfa = pool.settings.mfa, .status = a.user.status, .enabled = a.user.enabled};
+  next_step_input in{.mfa = pool.settings.mfa,
+                     .status = a.user.status,
+                     .enabled = a.user.enabled,
+                     .temporary_password_expired = a.user.password_expires_at != time_point{} &&
+                                                   clock_.now() >= a.user.password_expires_at};
   for (const auto* f : factors_.second_factors()) {
     in.second_factors.push_back({.kind = f->kind(),
                                  .allowed = f->allowed(pool.settings),
@@ -77,6 +102,27 @@ result<sign_in::prepared_step> sign_in::prepare(const pool::client_entry& client
       auth_step answer{.challenge_name = std::string(info(step::mfa_setup).wire_name),
                        .session = pending.handle,
                        .parameters = {{"MFAS_CAN_SETUP", boost::json::serialize(can_set_up)}}};
+      return prepared_step{.challenge = std::move(pending), .answer = std::move(answer)};
+    }
+    case next_step::kind::new_password: {
+      const auto required = missing_required_attributes(pool.settings, a.user);
+      boost::json::array required_json;
+      for (const auto& name : required) {
+        required_json.emplace_back("userAttributes." + name);
+      }
+      boost::json::object current;
+      for (const auto& [name, value] : pool::attributes_from_json(a.user.attributes_json)) {
+        current[name] = value;
+      }
+      for (const auto& name : required) {
+        current[name] = "";
+      }
+      auto pending = sessions_.open(step::new_password, pool.id, client.record, a.user.id);
+      auth_step answer{.challenge_name = std::string(info(step::new_password).wire_name),
+                       .session = pending.handle,
+                       .parameters = {{"USER_ID_FOR_SRP", a.user.id},
+                                      {"requiredAttributes", boost::json::serialize(required_json)},
+                                      {"userAttributes", boost::json::serialize(current)}}};
       return prepared_step{.challenge = std::move(pending), .answer = std::move(answer)};
     }
     case next_step::kind::select_mfa_type:
@@ -255,6 +301,9 @@ result<auth_step> sign_in::respond_to_auth_challenge(const pool::client_entry& c
   if (challenge_name == info(step::mfa_setup_done).wire_name) {
     return finish_mfa_setup(client, session);
   }
+  if (challenge_name == info(step::new_password).wire_name) {
+    return answer_new_password(client, session, responses);
+  }
   return fail(reason::unsupported_challenge, challenge_name.substr(0, 64));
 }
 
@@ -365,6 +414,108 @@ result<auth_step> sign_in::finish_mfa_setup(const pool::client_entry& client,
     return tokens_.store(tx, minted);
   }));
   return auth_step{.tokens = std::move(minted.tokens)};
+}
+
+result<auth_step> sign_in::answer_new_password(const pool::client_entry& client,
+                                               const std::string& session,
+                                               const string_map& responses) {
+  const auto& pool = *client.pool;
+  const auto name = info(step::new_password).wire_name;
+  struct found {
+    live_session s;
+    store::user_account a;
+  };
+  ASSIGN_OR_RETURN(
+      auto seen, store::in_read(store_, [&](store::transaction& tx) -> result<found> {
+        ASSIGN_OR_RETURN(
+            auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
+        ASSIGN_OR_RETURN(auto account, tx.users().account_by_id(pool.id, s.record.user_id));
+        if (!account || account->user.status != store::user_status::force_change_password) {
+          return fail(reason::invalid_session);
+        }
+        return found{std::move(s), std::move(*account)};
+      }));
+  // What the answer asks for, checked before anything is written: the password against the
+  // policy, the attributes against the schema (an attribute that has a value stays as it is; a
+  // required one without a value must come now).
+  const auto current = pool::attributes_from_json(seen.a.user.attributes_json);
+  pool::attribute_list given;
+  std::optional<failure> refused;
+  for (const auto& [key, value] : responses) {
+    if (!key.starts_with("userAttributes.") || value.empty()) {
+      continue;
+    }
+    auto attribute = key.substr(15);
+    const auto it = current.find(attribute);
+    if (it != current.end() && !it->second.empty() && it->second != value) {
+      refused = fail(reason::new_password_attribute_given, attribute);
+      break;
+    }
+    given.emplace_back(std::move(attribute), value);
+  }
+  const auto new_password = value_of(responses, "NEW_PASSWORD");
+  if (!refused && new_password.empty()) {
+    refused = fail(reason::missing_auth_parameter, "NEW_PASSWORD");
+  }
+  if (!refused) {
+    if (auto checked = pool::check_password(pool.settings.password, new_password); !checked) {
+      refused = checked.error();
+    }
+  }
+  std::optional<pool::attribute_map> next;
+  if (!refused) {
+    auto applied = pool::update_attributes(pool.settings, current, given);
+    if (!applied) {
+      refused = applied.error();
+    } else {
+      next = std::move(*applied);
+      for (const auto& spec : pool.settings.attributes) {
+        const auto it = next->find(spec.name);
+        if (spec.required && (it == next->end() || it->second.empty())) {
+          refused = fail(reason::new_password_attribute_missing, spec.name);
+          break;
+        }
+      }
+    }
+  }
+  if (refused) {
+    // Counted on the Session, which stays for a corrected answer (up to its attempt cap).
+    RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) -> result<void> {
+      ASSIGN_OR_RETURN(
+          auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
+      return sessions_.count_wrong(tx, s);
+    }));
+    return *refused;
+  }
+  const auto verifier =
+      pool::make_password_verifier(sealer_, pool.id, seen.a.user.id, new_password);
+  const auto now = clock_.now();
+  ASSIGN_OR_RETURN(
+      auto updated,
+      store::in_transaction(store_, [&](store::transaction& tx) -> result<store::user_account> {
+        ASSIGN_OR_RETURN(
+            auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
+        ASSIGN_OR_RETURN(auto account, tx.users().account_by_id(pool.id, s.record.user_id));
+        if (!account || account->user.status != store::user_status::force_change_password) {
+          return fail(reason::invalid_session);
+        }
+        RETURN_IF_ERROR(sessions_.end(tx, s));
+        auto& user = account->user;
+        pool::set_password(user, verifier);
+        user.attributes_json = pool::attributes_to_json(*next);
+        user.status = store::user_status::confirmed;
+        user.password_expires_at = time_point{};
+        user.updated_at = now;
+        RETURN_IF_ERROR(tx.users().update(user));
+        RETURN_IF_ERROR(tx.audit().append({.pool_id = user.pool_id,
+                                           .user_id = user.id,
+                                           .event = "new_password_set",
+                                           .detail = "{}",
+                                           .at = now}));
+        return std::move(*account);
+      }));
+  // Then on as after any correct password: MFA (set up or asked) or tokens.
+  return after_first_factor(client, updated, true);
 }
 
 }  // namespace cognate::auth

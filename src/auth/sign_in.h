@@ -8,6 +8,9 @@
 //                                        tokens
 //   REFRESH_TOKEN_AUTH ─────────────────────────────────────────────────────────► tokens
 //
+// NEW_PASSWORD_REQUIRED (an operator-created user's temporary password) comes after the password
+// proof and continues into MFA like any correct password.
+//
 // A first factor is checked by its factor (factors.h) with the lockout of lockout.h: the attempt
 // is counted in one transaction before the proof is evaluated, outside any transaction; then one
 // transaction resets the count and stores the next step the policy (next_step.h) chose — tokens,
@@ -25,6 +28,7 @@
 #include "auth/token_service.h"
 #include "common/clock.h"
 #include "common/error.h"
+#include "crypto/sealer.h"
 #include "pool/directory.h"
 #include "store/store.h"
 
@@ -45,9 +49,9 @@ struct auth_step {
 
 class sign_in {
  public:
-  sign_in(store::store& store, const clock& clock, const factor_set& factors,
-          const session_service& sessions, const token_service& tokens,
-          lockout_policy lockout_policy = {});
+  sign_in(store::store& store, const crypto::sealer& sealer, const clock& clock,
+          const factor_set& factors, const session_service& sessions,
+          const token_service& tokens, lockout_policy lockout_policy = {});
 
   // Failures: invalid_parameter (a flow the client does not allow, missing parameters),
   // not_authorized "Incorrect username or password." / "Password attempts exceeded",
@@ -73,6 +77,8 @@ class sign_in {
   result<auth_step> answer_mfa(const pool::client_entry& client, const std::string& session,
                                step mfa_step, const string_map& responses);
   result<auth_step> finish_mfa_setup(const pool::client_entry& client, const std::string& session);
+  result<auth_step> answer_new_password(const pool::client_entry& client,
+                                        const std::string& session, const string_map& responses);
 
   // Counts one password attempt of the user in a transaction of its own (lockout.h); nullopt
   // when the user is gone.
@@ -88,6 +94,7 @@ class sign_in {
   result<void> store_prepared(store::transaction& tx, const prepared_step& p) const;
 
   store::store& store_;
+  const crypto::sealer& sealer_;
   const clock& clock_;
   const factor_set& factors_;
   const session_service& sessions_;

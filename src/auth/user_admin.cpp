@@ -3,6 +3,7 @@
 #include "auth/lockout.h"
 #include "auth/totp_factor.h"
 #include "common/encoding.h"
+#include "common/random.h"
 #include "common/reasons.h"
 #include "crypto/hmac.h"
 #include "pool/attributes.h"
@@ -102,6 +103,25 @@ store::audit_record audit_of(const store::user_record& u, std::string event,
           .at = at};
 }
 
+constexpr auto temporary_password_validity = std::chrono::hours(24 * 7);
+
+// A temporary password the pool's policy accepts: 14 characters with a lower-case and an
+// upper-case letter, a digit and a symbol, the rest from all four.
+std::string temporary_password() {
+  constexpr std::string_view lower = "abcdefghijkmnopqrstuvwxyz";
+  constexpr std::string_view upper = "ABCDEFGHJKLMNPQRSTUVWXYZ";
+  constexpr std::string_view digits = "23456789";
+  constexpr std::string_view symbols = "!#%+-?@^_";  // none the AWS CLI shorthand reads (=,)
+  std::string out = random_string(1, lower) + random_string(1, upper) + random_string(1, digits) +
+                    random_string(1, symbols);
+  out += random_string(10, std::string(lower) + std::string(upper) + std::string(digits));
+  // Shuffle so the classes are not in a fixed order.
+  for (std::size_t i = out.size() - 1; i > 0; --i) {
+    std::swap(out[i], out[random_below(static_cast<std::uint32_t>(i + 1))]);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string_view status_name(store::user_status s) {
@@ -110,6 +130,8 @@ std::string_view status_name(store::user_status s) {
       return "CONFIRMED";
     case store::user_status::reset_required:
       return "RESET_REQUIRED";
+    case store::user_status::force_change_password:
+      return "FORCE_CHANGE_PASSWORD";
     case store::user_status::unconfirmed:
       break;
   }
@@ -293,6 +315,7 @@ result<void> user_admin::set_password(const pool::pool_entry& pool, const std::s
     ASSIGN_OR_RETURN(auto a, find(tx, pool, seen.user.id));
     pool::set_password(a.user, verifier);
     a.user.status = store::user_status::confirmed;
+    a.user.password_expires_at = time_point{};
     lockout::reset(a.user);
     a.user.updated_at = now;
     RETURN_IF_ERROR(tx.users().update(a.user));
@@ -336,6 +359,113 @@ result<void> user_admin::set_totp(const pool::pool_entry& pool, const std::strin
     factor->updated_at = now;
     RETURN_IF_ERROR(tx.factors().put(*factor));
     return tx.audit().append(audit_of(a.user, "admin_set_mfa_preference", actor, now));
+  });
+}
+
+result<admin_user> user_admin::create_user(const pool::pool_entry& pool,
+                                           const create_user_request& request,
+                                           const std::string& actor) const {
+  for (const auto& medium : request.delivery_mediums) {
+    if (medium != "EMAIL") {
+      return fail(reason::sms_delivery_unsupported);
+    }
+  }
+  const bool resend = request.message_action == "RESEND";
+  const bool invite = request.message_action != "SUPPRESS";
+  const auto password = request.temporary_password.value_or(temporary_password());
+  RETURN_IF_ERROR(pool::check_password(pool.settings.password, password));
+  const auto now = clock_.now();
+
+  if (resend) {
+    ASSIGN_OR_RETURN(auto seen, store::in_read(store_, [&](store::transaction& tx) {
+                       return find(tx, pool, request.username);
+                     }));
+    const auto verifier = pool::make_password_verifier(sealer_, pool.id, seen.user.id, password);
+    ASSIGN_OR_RETURN(
+        auto account,
+        store::in_transaction(store_, [&](store::transaction& tx) -> result<store::user_account> {
+          ASSIGN_OR_RETURN(auto a, find(tx, pool, seen.user.id));
+          if (a.user.status != store::user_status::force_change_password) {
+            return fail(reason::resend_needs_force_change_password);
+          }
+          pool::set_password(a.user, verifier);
+          a.user.password_expires_at = now + temporary_password_validity;
+          a.user.updated_at = now;
+          RETURN_IF_ERROR(tx.users().update(a.user));
+          RETURN_IF_ERROR(codes_.mail(tx, a.user, pool.settings, pool.settings.email.invitation_subject,
+                                      pool.settings.email.invitation_body, a.user.email, password,
+                                      request.username, now));
+          RETURN_IF_ERROR(tx.audit().append(audit_of(a.user, "admin_resend_invitation", actor, now)));
+          return a;
+        }));
+    mail_queued_();
+    return describe(pool, account);
+  }
+
+  if (!pool::looks_like_email(request.username)) {
+    return fail(reason::username_not_email);
+  }
+  // The operator may mark the email verified; nothing else a client could not write.
+  pool::attribute_list writable;
+  std::optional<std::string> email_verified;
+  for (const auto& [name, value] : request.attributes) {
+    if (name == "email_verified") {
+      email_verified = value == "true" ? "true" : "false";
+    } else if (name == "email" && pool::email_key(value) != pool::email_key(request.username)) {
+      return fail(reason::email_attribute_mismatch);
+    } else {
+      writable.emplace_back(name, value);
+    }
+  }
+  ASSIGN_OR_RETURN(auto attributes,
+                   pool::check_client_attributes(
+                       pool.settings, writable,
+                       {{"email", request.username},
+                        {"email_verified", email_verified.value_or("false")}}));
+  auto user = pool::new_user_record(sealer_, pool.id, request.username, password, now);
+  user.attributes_json = pool::attributes_to_json(attributes);
+  user.status = store::user_status::force_change_password;
+  user.password_expires_at = now + temporary_password_validity;
+  auto inserted = store_.transact([&](store::transaction& tx) -> result<void> {
+    RETURN_IF_ERROR(tx.users().insert(user));
+    if (invite) {
+      RETURN_IF_ERROR(codes_.mail(tx, user, pool.settings, pool.settings.email.invitation_subject,
+                                  pool.settings.email.invitation_body, user.email, password,
+                                  request.username, now));
+    }
+    return tx.audit().append(audit_of(user, "admin_create_user", actor, now));
+  });
+  if (!inserted) {
+    if (inserted.error().code == errc::username_exists) {
+      return fail(reason::admin_username_exists);
+    }
+    return inserted.error();
+  }
+  if (invite) {
+    mail_queued_();
+  }
+  return describe(pool, {.user = user});
+}
+
+result<void> user_admin::set_temporary_password(const pool::pool_entry& pool,
+                                                const std::string& username,
+                                                const std::string& password,
+                                                const std::string& actor) const {
+  RETURN_IF_ERROR(pool::check_password(pool.settings.password, password));
+  ASSIGN_OR_RETURN(auto seen, store::in_read(store_, [&](store::transaction& tx) {
+                     return find(tx, pool, username);
+                   }));
+  const auto verifier = pool::make_password_verifier(sealer_, pool.id, seen.user.id, password);
+  const auto now = clock_.now();
+  return store_.transact([&](store::transaction& tx) -> result<void> {
+    ASSIGN_OR_RETURN(auto a, find(tx, pool, seen.user.id));
+    pool::set_password(a.user, verifier);
+    a.user.status = store::user_status::force_change_password;
+    a.user.password_expires_at = now + temporary_password_validity;
+    lockout::reset(a.user);
+    a.user.updated_at = now;
+    RETURN_IF_ERROR(tx.users().update(a.user));
+    return tx.audit().append(audit_of(a.user, "admin_set_temporary_password", actor, now));
   });
 }
 

@@ -12,7 +12,9 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "crypto/sealer.h"
+#include "pool/attributes.h"
 #include "pool/code_book.h"
+
 #include "pool/directory.h"
 #include "store/store.h"
 
@@ -42,11 +44,33 @@ struct user_admin_options {
   std::chrono::seconds reset_code_lifetime = std::chrono::hours(1);
 };
 
+// AdminCreateUser's input.
+struct create_user_request {
+  std::string username;  // an email (Gen 2 pools sign in by email)
+  pool::attribute_list attributes;  // may include email_verified ("true" skips verification)
+  std::optional<std::string> temporary_password;  // generated when absent
+  std::string message_action;  // "" (send the invitation), "RESEND", "SUPPRESS"
+  std::vector<std::string> delivery_mediums;  // EMAIL (the default here: no SMS)
+};
+
 class user_admin {
  public:
   user_admin(store::store& store, const crypto::sealer& sealer, const clock& clock,
              const factor_set& factors, user_admin_options options,
              std::function<void()> mail_queued);
+
+  // AdminCreateUser: a FORCE_CHANGE_PASSWORD user whose temporary password works for 7 days and
+  // once (the first sign-in answers NEW_PASSWORD_REQUIRED), invited by email with the pool's
+  // invitation template unless SUPPRESS. RESEND: a new temporary password for a user still in
+  // FORCE_CHANGE_PASSWORD, the clock restarted, the invitation sent again. Failures:
+  // username_exists "User account already exists", invalid_parameter, invalid_password,
+  // user_not_found (RESEND).
+  result<admin_user> create_user(const pool::pool_entry& pool, const create_user_request& request,
+                                 const std::string& actor) const;
+  // AdminSetUserPassword Permanent: false: a temporary password, FORCE_CHANGE_PASSWORD again.
+  result<void> set_temporary_password(const pool::pool_entry& pool, const std::string& username,
+                                      const std::string& password,
+                                      const std::string& actor) const;
 
   // AdminGetUser. Failure: user_not_found "User does not exist.".
   result<admin_user> get(const pool::pool_entry& pool, const std::string& username) const;

@@ -33,6 +33,7 @@ std::string_view exception_name(errc code) noexcept {
     case errc::incomplete_signature: return "IncompleteSignatureException";
     case errc::invalid_signature: return "InvalidSignatureException";
     case errc::access_denied: return "AccessDeniedException";
+    case errc::unsupported_user_state: return "UnsupportedUserStateException";
 
 
     case errc::internal: return "InternalErrorException";

@@ -45,6 +45,7 @@ enum class errc {
   incomplete_signature,             // IncompleteSignatureException (SigV4: malformed header)
   invalid_signature,                // InvalidSignatureException (SigV4: mismatch, clock, scope)
   access_denied,                    // AccessDeniedException (credential lacks the permission)
+  unsupported_user_state,           // UnsupportedUserStateException
 
 
   internal,                    // InternalErrorException (HTTP 500; SDKs retry)

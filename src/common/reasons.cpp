@@ -96,6 +96,12 @@ constexpr std::array catalogue = {
     reason_info{user_not_found, errc::user_not_found, "User does not exist.", 0},
     reason_info{password_reset_required, errc::password_reset_required,
                 "Password reset required for the user", 0},
+    reason_info{temporary_password_expired, errc::not_authorized,
+                "Temporary password has expired and must be reset by an administrator.", 0},
+    reason_info{new_password_attribute_missing, errc::invalid_parameter,
+                "Invalid attributes given, {} is missing", 1},
+    reason_info{new_password_attribute_given, errc::not_authorized,
+                "Cannot modify an already provided {}", 1},
     reason_info{invalid_session, errc::not_authorized, "Invalid session for the user.", 0},
     reason_info{expired_session, errc::not_authorized,
                 "Invalid session for the user, session is expired.", 0},
@@ -159,6 +165,12 @@ constexpr std::array catalogue = {
     reason_info{attribute_immutable, errc::invalid_parameter, "user.{}: Attribute cannot be updated.", 1},
     reason_info{attribute_not_verifiable, errc::invalid_parameter,
                 "Attribute {} cannot be verified: this user pool verifies email only.", 1},
+    reason_info{admin_username_exists, errc::username_exists, "User account already exists", 0},
+    reason_info{sms_delivery_unsupported, errc::invalid_parameter,
+                "SMS delivery is not supported by this server: use DesiredDeliveryMediums EMAIL.", 0},
+    reason_info{resend_needs_force_change_password, errc::unsupported_user_state,
+                "User is not in the FORCE_CHANGE_PASSWORD state: only an invited user who has not "
+                "signed in yet can be invited again.", 0},
 
     reason_info{smtp_url_form, errc::invalid_parameter,
                 "the SMTP URL must be smtp://[user:password@]host[:port] (STARTTLS when offered) "

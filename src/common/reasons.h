@@ -69,6 +69,9 @@ enum class reason {
   user_does_not_exist,
   user_not_found,
   password_reset_required,
+  temporary_password_expired,
+  new_password_attribute_missing,
+  new_password_attribute_given,
   invalid_session,
   expired_session,
   // MFA.
@@ -111,6 +114,9 @@ enum class reason {
   alias_exists,
   attribute_immutable,
   attribute_not_verifiable,
+  admin_username_exists,
+  sms_delivery_unsupported,
+  resend_needs_force_change_password,
 
   smtp_url_form,
   smtp_url_invalid,

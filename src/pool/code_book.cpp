@@ -89,13 +89,20 @@ result<void> code_book::send(store::transaction& tx, const store::user_record& u
                             .expires_at = now + kind.lifetime};
   RETURN_IF_ERROR(spend_budget(record, previous, now, limits_.max_per_hour));
   RETURN_IF_ERROR(tx.codes().put(record));
+  return mail(tx, user, settings, settings.email.verification_subject,
+              settings.email.verification_body, to, code, to, now);
+}
 
+result<void> code_book::mail(store::transaction& tx, const store::user_record& user,
+                             const pool_settings& settings, std::string_view subject,
+                             std::string_view body, const std::string& to, const std::string& code,
+                             const std::string& username, time_point now) const {
   mail::message m;
   m.from = from_header(settings, default_from_);
   m.to = to;
   m.reply_to = settings.sender.reply_to;
-  m.subject = settings.email.verification_subject;
-  m.body = mail::render_template(settings.email.verification_body, code, to);
+  m.subject = std::string(subject);
+  m.body = mail::render_template(body, code, username);
   m.message_id = fmt::format("<{}@{}>", random_uuid(), domain_of(m.from));
   m.date = now;
   m.code = code;
@@ -104,7 +111,6 @@ result<void> code_book::send(store::transaction& tx, const store::user_record& u
   row.user_id = user.id;
   RETURN_IF_ERROR(tx.outbox().enqueue(row));
   return {};
-
 }
 
 result<void> code_book::send_decoy(store::transaction& tx, const std::string& pool_id,

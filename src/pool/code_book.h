@@ -71,6 +71,14 @@ class code_book {
                                    const std::string& name, const code_kind& kind,
                                    time_point now) const;
 
+  // Queues an email built from the pool's templates `subject` and `body` ({####} → `code`,
+  // {username} → `username`) to `to`, about `user` (the invitation of an operator-created user
+  // uses it; send() does for codes).
+  result<void> mail(store::transaction& tx, const store::user_record& user,
+                    const pool_settings& settings, std::string_view subject,
+                    std::string_view body, const std::string& to, const std::string& code,
+                    const std::string& username, time_point now) const;
+
   // Drops decoys nothing can ask about any more; returns how many.
   static result<int> sweep(store::transaction& tx, time_point now);
 

@@ -16,6 +16,9 @@ std::optional<reason> reset_refusal(const store::user_record& user) {
   if (!user.enabled) {
     return reason::user_disabled;
   }
+  if (user.status == store::user_status::force_change_password) {
+    return reason::reset_not_allowed_in_state;  // the operator's temporary password comes first
+  }
   if (user.status != store::user_status::confirmed &&
       user.status != store::user_status::reset_required) {
     return reason::no_recovery_channel;  // unconfirmed: the email was never verified

@@ -13,11 +13,12 @@
 
 namespace cognate::store {
 
-// Cognito's UserStatus. FORCE_CHANGE_PASSWORD comes with admin-created users.
+// Cognito's UserStatus.
 enum class user_status {
   unconfirmed,     // signed up, email not confirmed yet
   confirmed,       // may sign in
   reset_required,  // must reset the password (ForgotPassword) before signing in
+  force_change_password,  // created by an operator: must choose a password (NEW_PASSWORD_REQUIRED)
 };
 
 struct user_record {
@@ -38,6 +39,8 @@ struct user_record {
   // Sign-in protection: failed password proofs in a row, and when the current lockout ends.
   int failed_sign_ins = 0;
   time_point locked_until;
+  // FORCE_CHANGE_PASSWORD: when the temporary password stops working (epoch 0: never).
+  time_point password_expires_at;
 };
 
 // A user with every factor they have (ordered by factor id).

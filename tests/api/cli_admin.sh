@@ -2,10 +2,12 @@
 # The README's "Operate it" section against a real `cognate sandbox` in a fresh folder, with the
 # system AWS CLI v2 (/usr/bin/aws) signing every admin call (SigV4) with the key the sandbox wrote
 # to .cognate/aws-credentials: list-users with a filter, admin-get-user, disable/enable (a
-# disabled user's token is refused at once), global sign-out, a lost authenticator reset (MFA_SETUP
-# again), admin-reset-user-password, admin-set-user-password, admin-delete-user; list-users
-# following pagination across 130 users; and every way a signature can be refused: none, a wrong
-# secret, an unknown key, a key limited to other operations (AccessDeniedException), a revoked key.
+# disabled user's token is refused at once), global sign-out, a lost authenticator reset
+# (MFA_SETUP again), admin-reset-user-password, admin-set-user-password, an invited user
+# (admin-create-user: the emailed temporary password, NEW_PASSWORD_REQUIRED, then MFA_SETUP),
+# admin-delete-user; list-users following pagination across 132 users; and every way a signature
+# can be refused: none, a wrong secret, an unknown key, a key limited to other operations
+# (AccessDeniedException), a revoked key.
 #
 # Usage: tests/api/cli_admin.sh [PATH_TO_COGNATE]   (default: $COGNATE_BIN, else build/cognate)
 # Prints one line per check, then "N passed, N failed"; exits non-zero when a check failed.
@@ -115,11 +117,48 @@ out=$(adm admin-set-user-password --username alice@example.com --password 'N3w-P
 out=$(adm admin-get-user --username alice@example.com --query UserStatus --output text 2>&1) || true
 [[ "$out" == CONFIRMED ]] && pass "she is CONFIRMED again" || fail "she is CONFIRMED again" "$out"
 
+# An invited user: AdminCreateUser emails a temporary password; the first sign-in asks for a new
+# one (NEW_PASSWORD_REQUIRED), then for TOTP set-up as any first sign-in of this pool.
+out=$(adm admin-create-user --username carol@example.com --user-attributes Name=email_verified,Value=true \
+  --desired-delivery-mediums EMAIL --query 'User.UserStatus' --output text 2>&1) || true
+[[ "$out" == FORCE_CHANGE_PASSWORD ]] && pass "admin-create-user: FORCE_CHANGE_PASSWORD" || fail "admin-create-user" "$out"
+expect_error "creating her twice: UsernameExistsException" UsernameExistsException AdminCreateUser \
+  "User account already exists" adm admin-create-user --username carol@example.com --message-action SUPPRESS
+invite=""
+for _ in $(seq 100); do
+  invite=$(grep -l 'Your temporary password' .cognate/outbox/*carol_example.com.eml 2>/dev/null | tail -1 || true)
+  [[ -n "$invite" ]] && break
+  sleep 0.1
+done
+TEMP=$("$python" - "$invite" <<'PY' 2>&1 || true
+import email, email.policy, re, sys
+msg = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+body = msg.get_body().get_content()
+print(re.search(r"temporary password is (\S+?)\.?$", body.strip()).group(1))
+PY
+)
+[[ -n "$TEMP" && "$TEMP" != *Traceback* ]] && pass "the invitation email carries the temporary password" || fatal "the invitation" "$TEMP"
+read -r CHALLENGE SESSION <<<"$(idp initiate-auth --client-id "$CLIENT_ID" --auth-flow USER_PASSWORD_AUTH \
+  --auth-parameters "USERNAME=carol@example.com,PASSWORD=$TEMP" --query '[ChallengeName, Session]' --output text 2>&1)"
+[[ "$CHALLENGE" == NEW_PASSWORD_REQUIRED ]] && pass "her first sign-in answers NEW_PASSWORD_REQUIRED" || fatal "NEW_PASSWORD_REQUIRED" "$CHALLENGE"
+expect_error "a new password outside the policy is refused on the same Session" InvalidPasswordException RespondToAuthChallenge \
+  "Password did not conform with policy: Password not long enough" \
+  idp respond-to-auth-challenge --client-id "$CLIENT_ID" --challenge-name NEW_PASSWORD_REQUIRED --session "$SESSION" \
+  --challenge-responses "USERNAME=carol@example.com,NEW_PASSWORD=short"
+out=$(idp respond-to-auth-challenge --client-id "$CLIENT_ID" --challenge-name NEW_PASSWORD_REQUIRED --session "$SESSION" \
+  --challenge-responses "USERNAME=carol@example.com,NEW_PASSWORD=N3w-Passw0rd!" --query ChallengeName --output text 2>&1) || true
+[[ "$out" == MFA_SETUP ]] && pass "the new password leads on to MFA_SETUP" || fail "NEW_PASSWORD_REQUIRED → MFA_SETUP" "$out"
+out=$(adm admin-get-user --username carol@example.com --query UserStatus --output text 2>&1) || true
+[[ "$out" == CONFIRMED ]] && pass "she is CONFIRMED" || fail "she is CONFIRMED" "$out"
+expect_error "the temporary password no longer works" NotAuthorizedException InitiateAuth "Incorrect username or password." \
+  idp initiate-auth --client-id "$CLIENT_ID" --auth-flow USER_PASSWORD_AUTH --auth-parameters "USERNAME=carol@example.com,PASSWORD=$TEMP"
+
 out=$(adm admin-delete-user --username bob@example.com 2>&1) && pass "admin-delete-user" || fail "admin-delete-user" "$out"
+
 expect_error "the deleted user is gone" UserNotFoundException AdminGetUser "User does not exist." \
   adm admin-get-user --username bob@example.com
 
-# --- pagination: 130 more users, listed 20 at a time by the CLI -----------------------------------
+# --- pagination: 130 more users (132 in all), listed 20 at a time by the CLI -----------------------------------
 "$python" - "$ENDPOINT" "$CLIENT_ID" <<'PY' || fatal "130 users sign up (boto3)"
 import sys, boto3
 from botocore import UNSIGNED
@@ -131,10 +170,10 @@ PY
 out=$(adm list-users --page-size 20 --query 'Users[].Username' --output text 2>&1) || fatal "list-users across pages" "$out"
 total=$(tr '\t' '\n' <<<"$out" | grep -c . || true)
 unique=$(tr '\t' '\n' <<<"$out" | grep . | sort -u | wc -l)
-[[ "$total" == 131 && "$unique" == 131 ]] && pass "list-users --page-size 20 follows the tokens: 131 users, no duplicates" ||
+[[ "$total" == 132 && "$unique" == 132 ]] && pass "list-users --page-size 20 follows the tokens: 132 users, no duplicates" ||
   fail "list-users across pages" "total $total, unique $unique"
 out=$(adm list-users --filter 'cognito:user_status = "CONFIRMED"' --query 'length(Users)' 2>&1) || true
-[[ "$out" == 1 ]] && pass "list-users --filter 'cognito:user_status = \"CONFIRMED\"'" || fail "status filter" "$out"
+[[ "$out" == 2 ]] && pass "list-users --filter 'cognito:user_status = \"CONFIRMED\"'" || fail "status filter" "$out"
 expect_error "a filter on an attribute Cognito cannot search is refused" InvalidParameterException ListUsers \
   "Invalid search filter: cannot filter on attribute custom:plan." adm list-users --filter 'custom:plan = "x"'
 

@@ -8,7 +8,7 @@ namespace {
 
 constexpr std::string_view columns =
     "pool_id, id, email, email_key, status, enabled, attributes, srp_salt, srp_verifier, "
-    "created_at, updated_at, failed_sign_ins, locked_until, pending_email";
+    "created_at, updated_at, failed_sign_ins, locked_until, pending_email, password_expires_at";
 
 std::string to_text(user_status s) {
   switch (s) {
@@ -16,6 +16,8 @@ std::string to_text(user_status s) {
       return "CONFIRMED";
     case user_status::reset_required:
       return "RESET_REQUIRED";
+    case user_status::force_change_password:
+      return "FORCE_CHANGE_PASSWORD";
     case user_status::unconfirmed:
       break;
   }
@@ -28,6 +30,9 @@ user_status status_from(const std::string& text) {
   }
   if (text == "RESET_REQUIRED") {
     return user_status::reset_required;
+  }
+  if (text == "FORCE_CHANGE_PASSWORD") {
+    return user_status::force_change_password;
   }
   return user_status::unconfirmed;
 }
@@ -48,10 +53,11 @@ user_record user_from(const row& r) {
       .updated_at = r.time("updated_at"),
       .failed_sign_ins = static_cast<int>(r.integer("failed_sign_ins")),
       .locked_until = r.time("locked_until"),
+      .password_expires_at = r.time("password_expires_at"),
   };
 }
 
-// In the order of `columns`: ?1 … ?14.
+// In the order of `columns`: ?1 … ?15.
 std::vector<value> values_of(const user_record& u) {
   return {u.pool_id,
           u.id,
@@ -66,7 +72,8 @@ std::vector<value> values_of(const user_record& u) {
           seconds(u.updated_at),
           std::int64_t{u.failed_sign_ins},
           seconds(u.locked_until),
-          u.pending_email};
+          u.pending_email,
+          seconds(u.password_expires_at)};
 }
 
 // The user's columns and their factors' (prefixed "factor_"), one row per factor or one row with
@@ -74,7 +81,7 @@ std::vector<value> values_of(const user_record& u) {
 constexpr std::string_view account_columns =
     "u.pool_id, u.id, u.email, u.email_key, u.status, u.enabled, u.attributes, u.srp_salt, "
     "u.srp_verifier, u.created_at, u.updated_at, u.failed_sign_ins, u.locked_until, "
-    "u.pending_email, "
+    "u.pending_email, u.password_expires_at, "
     "f.pool_id AS factor_pool_id, f.user_id AS factor_user_id, f.id AS factor_id, "
     "f.kind AS factor_kind, f.status AS factor_status, f.secret AS factor_secret, "
     "f.enabled AS factor_enabled, f.preferred AS factor_preferred, f.counter AS factor_counter, "
@@ -126,7 +133,7 @@ result<void> sql_users::insert(const user_record& u) {
     return fail(reason::username_exists);
   }
   return done(db_.run(fmt::format("INSERT INTO users ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                                  "?9, ?10, ?11, ?12, ?13, ?14)",
+                                  "?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                                   columns),
                       values_of(u)));
 }
@@ -135,7 +142,8 @@ result<void> sql_users::update(const user_record& u) {
   return done(db_.run(
       "UPDATE users SET email = ?3, email_key = ?4, status = ?5, enabled = ?6, attributes = ?7, "
       "srp_salt = ?8, srp_verifier = ?9, created_at = ?10, updated_at = ?11, "
-      "failed_sign_ins = ?12, locked_until = ?13, pending_email = ?14 "
+      "failed_sign_ins = ?12, locked_until = ?13, pending_email = ?14, "
+      "password_expires_at = ?15 "
       "WHERE pool_id = ?1 AND id = ?2",
       values_of(u)));
 }

@@ -202,6 +202,8 @@ CREATE INDEX decoy_codes_expiry ON decoy_codes (expires_at);
 
 constexpr std::string_view v5 = R"sql(
 -- Operator credentials: access keys that sign the admin operations (SigV4); secrets sealed.
+-- And when an operator-created user's temporary password stops working (0: never).
+ALTER TABLE users ADD COLUMN password_expires_at INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE operator_credentials (
   access_key_id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
