@@ -11,7 +11,9 @@
 // wrong one first) + new password → Sign In: the changed password refused, the reset one followed
 // by the TOTP code → signed in → Delete Account (AccountSettings.DeleteUser) → the account is
 // gone. Then a RESET_REQUIRED user (set in the database) is sent to the reset screens by the
-// sign-in itself, resets, and signs in (TOTP setup).
+// sign-in itself, resets, and signs in (TOTP setup). Last, a user invited with the AWS CLI
+// (AdminCreateUser, signed with the sandbox's key) signs in with the emailed temporary password,
+// sets a new one on the "Change Password" screen and sets up TOTP.
 
 //
 // Needs: `npm ci` in examples/react-authenticator and in tests/browser, /usr/bin/chromium and
@@ -58,6 +60,7 @@ const PASSWORD = 'Passw0rd!';
 const SEED_BODY_PREFIX = 'Thanks for signing up! Use this code to verify your account: ';
 const CHANGED_PASSWORD = 'Ch4nged-Passw0rd!';
 const RESET_PASSWORD = 'R3set-Passw0rd!';
+const INVITED_PASSWORD = 'Inv1ted-Passw0rd!';
 
 // Shared state of the journey. The steps run in order; once one fails the rest are skipped.
 let sandbox;
@@ -78,6 +81,7 @@ let firstToken; // { iat, jti } shown on the signed-in page
 let lastTotpStep; // the last TOTP step the server accepted
 let resetMail; // the reset code's email
 const resetEmail = uniqueEmail('react-reset');
+const invitedEmail = uniqueEmail('react-invited');
 
 const timings = [];
 let t0 = Date.now();
@@ -619,8 +623,10 @@ describe('React Authenticator against cognate sandbox', () => {
     // SRP, then PasswordResetRequiredException, then the Authenticator's own ForgotPassword.
     const forgot = await waitForCall('ForgotPassword', from);
     assert.equal(forgot.status, 200, `ForgotPassword answered ${forgot.status} ${forgot.errorType}`);
-    const refused = calls.slice(from).find((c) => c.errorType === 'PasswordResetRequiredException');
-    assert.ok(refused, `no PasswordResetRequiredException: ${calls.slice(from).map(describeCall).join(', ')}`);
+    const refused = await waitForCall('RespondToAuthChallenge', from);
+    assert.equal(refused.errorType, 'PasswordResetRequiredException',
+      `${calls.slice(from).map(describeCall).join(', ')}`);
+
     await page.locator('input[name="confirmation_code"]').waitFor();
     await shot('reset-required');
     const mail = await waitForNewEmail(sandbox.outbox, resetEmail, seen);
@@ -638,6 +644,59 @@ describe('React Authenticator against cognate sandbox', () => {
     // CONFIRMED again: the first sign-in of this user sets up TOTP.
     await page.getByRole('heading', { name: 'Setup TOTP' }).waitFor();
     await shot('reset-required-done-setup-totp');
+  });
+
+  step('an invited user (AdminCreateUser) signs in with the emailed temporary password, sets a new one and TOTP', async () => {
+    // The operator invites her with the AWS CLI, signed with the sandbox's own access key.
+    const { stdout } = await execFileP('/usr/bin/aws', ['cognito-idp', 'admin-create-user',
+      '--endpoint-url', sandbox.endpoint, '--user-pool-id', sandbox.poolId, '--username', invitedEmail,
+      '--user-attributes', 'Name=email_verified,Value=true', '--desired-delivery-mediums', 'EMAIL',
+      '--query', 'User.UserStatus', '--output', 'text'], {
+      timeout: 30_000,
+      env: { ...process.env, AWS_SHARED_CREDENTIALS_FILE: path.join(sandbox.dir, 'data', 'aws-credentials'),
+             AWS_PROFILE: 'cognate', AWS_CONFIG_FILE: '/dev/null', AWS_PAGER: '' },
+    });
+    assert.equal(stdout.trim(), 'FORCE_CHANGE_PASSWORD');
+    // (Not a 6-digit code: the invitation carries a temporary password.)
+    const invite = await waitFor(async () => {
+      const mails = await listEmails(sandbox.outbox, invitedEmail);
+      return mails.length === 1 && /temporary password is/.test(mails[0].body) ? mails[0] : null;
+    }, { timeoutMs: STEP_TIMEOUT_MS, what: `the invitation to ${invitedEmail}` });
+
+    assert.equal(invite.subject, 'Your temporary password');
+    const temporary = invite.body.match(/temporary password is (\S+?)\.?\s*$/)?.[1];
+    assert.ok(temporary, `no temporary password in: ${invite.body}`);
+    // From the Setup TOTP screen of the previous user, back to Sign In.
+    await page.getByRole('button', { name: 'Back to Sign In' }).click();
+    const form = page.locator('form[data-amplify-authenticator-signin]');
+    await form.getByLabel('Email', { exact: true }).fill(invitedEmail);
+    await form.getByLabel('Password', { exact: true }).fill(temporary);
+    let from = calls.length;
+    await form.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Change Password' }).waitFor();
+    await shot('invited-change-password');
+    const challenge = calls.slice(from).find((c) => c.target === 'RespondToAuthChallenge');
+    assert.equal(challenge.body.ChallengeName, 'PASSWORD_VERIFIER');
+    await page.locator('input[name="password"]').fill(INVITED_PASSWORD);
+    await page.locator('input[name="confirm_password"]').fill(INVITED_PASSWORD);
+    from = calls.length;
+    await page.getByRole('button', { name: 'Change Password' }).click();
+    const answered = await waitForCall('RespondToAuthChallenge', from);
+    assert.equal(answered.body.ChallengeName, 'NEW_PASSWORD_REQUIRED');
+    assert.equal(answered.body.ChallengeResponses.NEW_PASSWORD, INVITED_PASSWORD);
+    assert.equal(answered.status, 200, `NEW_PASSWORD_REQUIRED answered ${answered.status} ${answered.errorType}`);
+    // The pool requires MFA: on to the TOTP set-up, as for any first sign-in.
+    await page.getByRole('heading', { name: 'Setup TOTP' }).waitFor();
+    await page.locator('img[data-amplify-qrcode]').waitFor();
+    await shot('invited-setup-totp');
+    const secret = (await page.locator('[data-amplify-copy] > div').first().innerText()).trim();
+    await page.locator('input[name="confirmation_code"]').fill(totpAt(secret, stepOf(Date.now())));
+    from = calls.length;
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    const verify = await waitForCall('VerifySoftwareToken', from);
+    assert.equal(verify.status, 200, `VerifySoftwareToken answered ${verify.status} ${verify.errorType}`);
+    await page.getByTestId('email').getByText(invitedEmail, { exact: true }).waitFor();
+    await shot('invited-signed-in');
   });
 
   step('the app called the expected Cognito operations, only on 127.0.0.1', async () => {
@@ -678,6 +737,13 @@ describe('React Authenticator against cognate sandbox', () => {
       'InitiateAuth',
       'RespondToAuthChallenge', // PASSWORD_VERIFIER → MFA_SETUP
       'AssociateSoftwareToken',
+      'InitiateAuth',
+      'RespondToAuthChallenge', // the invited user: PASSWORD_VERIFIER → NEW_PASSWORD_REQUIRED
+      'RespondToAuthChallenge', // NEW_PASSWORD_REQUIRED → MFA_SETUP
+      'AssociateSoftwareToken',
+      'VerifySoftwareToken',
+      'RespondToAuthChallenge', // MFA_SETUP → tokens
+      'GetUser',
     ];
     // `expected` must appear in this order (other calls may sit between them).
     const seen = ops();
