@@ -43,6 +43,17 @@ result<boost::json::object> admin_set_user_password(const call& c);
 result<boost::json::object> admin_user_global_sign_out(const call& c);
 result<boost::json::object> admin_set_user_mfa_preference(const call& c);
 
+// Groups, SigV4-signed (group_operations.cpp).
+result<boost::json::object> create_group(const call& c);
+result<boost::json::object> get_group(const call& c);
+result<boost::json::object> update_group(const call& c);
+result<boost::json::object> delete_group(const call& c);
+result<boost::json::object> list_groups(const call& c);
+result<boost::json::object> admin_add_user_to_group(const call& c);
+result<boost::json::object> admin_remove_user_from_group(const call& c);
+result<boost::json::object> admin_list_groups_for_user(const call& c);
+result<boost::json::object> list_users_in_group(const call& c);
+
 // Signed-in users (user_operations.cpp).
 
 

@@ -136,6 +136,22 @@ constexpr std::array admin_create_user_members{
     member_rule{"MessageAction", string, false, {.min_length = 1, .max_length = 16}},
     member_rule{"DesiredDeliveryMediums", string_list, false, {.min_length = 1, .max_length = 8}},
 };
+constexpr member_rule group_name{"GroupName", string, true,
+                                 {.min_length = 1, .max_length = 128, .no_whitespace = true}};
+constexpr member_rule limit_member{"Limit", integer, false, {.min_length = 0, .max_length = 60}};
+constexpr member_rule next_token{"NextToken", string, false, {.min_length = 1, .max_length = 2048}};
+constexpr std::array group_write_members{
+    group_name,
+    user_pool_id,
+    member_rule{"Description", string, false, {.min_length = 0, .max_length = 2048}},
+    member_rule{"RoleArn", string, false, {.min_length = 20, .max_length = 2048}},
+    member_rule{"Precedence", integer, false, {.min_length = 0, .max_length = 2147483647}},
+};
+constexpr std::array group_members{group_name, user_pool_id};
+constexpr std::array list_groups_members{user_pool_id, limit_member, next_token};
+constexpr std::array user_group_members{user_pool_id, admin_username, group_name};
+constexpr std::array groups_for_user_members{admin_username, user_pool_id, limit_member, next_token};
+constexpr std::array users_in_group_members{user_pool_id, group_name, limit_member, next_token};
 constexpr std::array admin_mfa_members{
     user_pool_id,
     admin_username,
@@ -219,6 +235,24 @@ constexpr std::array table{
                    by_pool_id, false, limit::admin, admin_user_members},
     operation_spec{"AdminSetUserMFAPreference", handlers::admin_set_user_mfa_preference, sigv4,
                    by_pool_id, false, limit::admin, admin_mfa_members},
+    operation_spec{"CreateGroup", handlers::create_group, sigv4, by_pool_id, false, limit::admin,
+                   group_write_members},
+    operation_spec{"GetGroup", handlers::get_group, sigv4, by_pool_id, true, limit::admin,
+                   group_members},
+    operation_spec{"UpdateGroup", handlers::update_group, sigv4, by_pool_id, false, limit::admin,
+                   group_write_members},
+    operation_spec{"DeleteGroup", handlers::delete_group, sigv4, by_pool_id, false, limit::admin,
+                   group_members},
+    operation_spec{"ListGroups", handlers::list_groups, sigv4, by_pool_id, true, limit::admin,
+                   list_groups_members},
+    operation_spec{"AdminAddUserToGroup", handlers::admin_add_user_to_group, sigv4, by_pool_id,
+                   false, limit::admin, user_group_members},
+    operation_spec{"AdminRemoveUserFromGroup", handlers::admin_remove_user_from_group, sigv4,
+                   by_pool_id, false, limit::admin, user_group_members},
+    operation_spec{"AdminListGroupsForUser", handlers::admin_list_groups_for_user, sigv4,
+                   by_pool_id, true, limit::admin, groups_for_user_members},
+    operation_spec{"ListUsersInGroup", handlers::list_users_in_group, sigv4, by_pool_id, true,
+                   limit::admin, users_in_group_members},
 
 
 };

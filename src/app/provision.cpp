@@ -26,6 +26,28 @@ bool valid_region(const std::string& region) {
   return std::regex_match(region, pattern);
 }
 
+namespace {
+
+// The groups `groups` in auth.json declares, created when missing with their list position as
+// precedence (as defineAuth does). Groups made through the API, and config groups later removed
+// from the file, are left as they are: deleting a group is an operator's decision.
+result<void> add_config_groups(store::transaction& tx, const std::string& pool_id,
+                               const pool::pool_settings& settings, time_point now) {
+  for (std::size_t i = 0; i < settings.groups.size(); ++i) {
+    ASSIGN_OR_RETURN(auto found, tx.groups().find(pool_id, settings.groups[i]));
+    if (!found) {
+      RETURN_IF_ERROR(tx.groups().insert({.pool_id = pool_id,
+                                          .name = settings.groups[i],
+                                          .precedence = static_cast<std::int64_t>(i),
+                                          .created_at = now,
+                                          .updated_at = now}));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 pool_ids provision(store::store& store, const clock& clock, const provision_spec& spec) {
   const auto now = clock.now();
   const auto settings_json = pool::settings_to_json(spec.settings);
@@ -55,6 +77,7 @@ pool_ids provision(store::store& store, const clock& clock, const provision_spec
         RETURN_IF_ERROR(directory.update_pool(pool));
       }
     }
+    RETURN_IF_ERROR(add_config_groups(tx, out.pool_id, spec.settings, now));
     ASSIGN_OR_RETURN(auto clients, directory.clients(out.pool_id));
     if (clients.empty()) {
       out.client_id = random_string(26, "abcdefghijklmnopqrstuvwxyz0123456789");
@@ -89,6 +112,7 @@ result<void> store_settings(store::store& store, const clock& clock, const std::
     if (!pool) {
       return internal_failure("the provisioned pool " + pool_id + " is gone");
     }
+    RETURN_IF_ERROR(add_config_groups(tx, pool_id, settings, clock.now()));
     if (pool->settings_json == text) {
       return {};
     }

@@ -218,6 +218,7 @@ result<void> self_service::delete_user(const caller& who) const {
     RETURN_IF_ERROR(tx.factors().remove_user(pool_id, user_id));
     RETURN_IF_ERROR(tx.sessions().remove_user(pool_id, user_id));
     RETURN_IF_ERROR(tx.tokens().remove_user(pool_id, user_id));
+    RETURN_IF_ERROR(tx.groups().remove_user(pool_id, user_id));
     RETURN_IF_ERROR(tx.users().remove(pool_id, user_id));
     return tx.audit().append(audit_of(user, "delete_user", now));
   });

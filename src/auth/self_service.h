@@ -69,7 +69,7 @@ class self_service {
                                 const std::string& code) const;
 
   // DeleteUser: the user and everything that is theirs (factors, codes, Sessions, refresh
-  // tokens, mail not sent yet) go in one transaction; audit rows stay. The user's access tokens
+  // tokens, group memberships, mail not sent yet) go in one transaction; audit rows stay. The user's access tokens
   // are refused from then on, on every node (access_guard finds no user).
   result<void> delete_user(const caller& who) const;
 

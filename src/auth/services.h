@@ -4,6 +4,7 @@
 
 #include "auth/access_guard.h"
 #include "auth/factors.h"
+#include "auth/group_admin.h"
 #include "auth/lockout.h"
 #include "auth/mfa_settings.h"
 #include "auth/operator_guard.h"
@@ -43,7 +44,8 @@ struct services {
                 {.default_from = options.default_from, .lockout = options.lockout},
                 options.mail_queued),
         admin(store, sealer, clock, factors, {.default_from = options.default_from},
-              options.mail_queued) {}
+              options.mail_queued),
+        groups(store, clock) {}
 
   access_guard guard;
   operator_guard operators;
@@ -55,6 +57,7 @@ struct services {
   mfa_settings mfa;
   self_service account;
   user_admin admin;
+  group_admin groups;
 
 
 };

@@ -19,7 +19,9 @@ token_set token_service::issue(const pool::client_entry& client, const store::us
                            .attributes = pool::attributes_from_json(user.attributes_json),
                            .client_id = c.id,
                            .origin_jti = origin_jti,
+                           .groups = user.groups,
                            .auth_time = auth_time},
+
       token::token_lifetimes{.access = std::chrono::seconds(c.access_token_validity),
                              .id = std::chrono::seconds(c.id_token_validity)},
       clock_.now());

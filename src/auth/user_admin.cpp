@@ -235,6 +235,7 @@ result<void> user_admin::delete_user(const pool::pool_entry& pool, const std::st
     RETURN_IF_ERROR(tx.factors().remove_user(pool.id, id));
     RETURN_IF_ERROR(tx.sessions().remove_user(pool.id, id));
     RETURN_IF_ERROR(tx.tokens().remove_user(pool.id, id));
+    RETURN_IF_ERROR(tx.groups().remove_user(pool.id, id));
     RETURN_IF_ERROR(tx.users().remove(pool.id, id));
     return tx.audit().append(audit_of(a.user, "admin_delete_user", actor, now));
   });

@@ -34,6 +34,7 @@ std::string_view exception_name(errc code) noexcept {
     case errc::invalid_signature: return "InvalidSignatureException";
     case errc::access_denied: return "AccessDeniedException";
     case errc::unsupported_user_state: return "UnsupportedUserStateException";
+    case errc::group_exists: return "GroupExistsException";
 
 
     case errc::internal: return "InternalErrorException";

@@ -46,6 +46,7 @@ enum class errc {
   invalid_signature,                // InvalidSignatureException (SigV4: mismatch, clock, scope)
   access_denied,                    // AccessDeniedException (credential lacks the permission)
   unsupported_user_state,           // UnsupportedUserStateException
+  group_exists,                     // GroupExistsException
 
 
   internal,                    // InternalErrorException (HTTP 500; SDKs retry)

@@ -166,6 +166,8 @@ constexpr std::array catalogue = {
     reason_info{attribute_not_verifiable, errc::invalid_parameter,
                 "Attribute {} cannot be verified: this user pool verifies email only.", 1},
     reason_info{admin_username_exists, errc::username_exists, "User account already exists", 0},
+    reason_info{group_exists, errc::group_exists, "A group with the name {} already exists.", 1},
+    reason_info{group_not_found, errc::resource_not_found, "Group not found.", 0},
     reason_info{sms_delivery_unsupported, errc::invalid_parameter,
                 "SMS delivery is not supported by this server: use DesiredDeliveryMediums EMAIL.", 0},
     reason_info{resend_needs_force_change_password, errc::unsupported_user_state,

@@ -115,6 +115,8 @@ enum class reason {
   attribute_immutable,
   attribute_not_verifiable,
   admin_username_exists,
+  group_exists,
+  group_not_found,
   sms_delivery_unsupported,
   resend_needs_force_change_password,
 

@@ -20,6 +20,7 @@
 #include "store/credential_repository.h"
 #include "store/directory_repository.h"
 #include "store/factor_repository.h"
+#include "store/group_repository.h"
 #include "store/key_repository.h"
 #include "store/outbox_repository.h"
 #include "store/session_repository.h"
@@ -47,6 +48,7 @@ class transaction {
   virtual directory_repository& directory() = 0;
   virtual audit_repository& audit() = 0;
   virtual credential_repository& credentials() = 0;
+  virtual group_repository& groups() = 0;
 };
 
 // Safe for concurrent use; transactions are serialised or isolated by the engine.

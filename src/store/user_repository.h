@@ -39,6 +39,8 @@ struct user_record {
   // Sign-in protection: failed password proofs in a row, and when the current lockout ends.
   int failed_sign_ins = 0;
   time_point locked_until;
+  // The user's group names, in precedence order (group_repository.h keeps the memberships).
+  std::vector<std::string> groups;
   // FORCE_CHANGE_PASSWORD: when the temporary password stops working (epoch 0: never).
   time_point password_expires_at;
 };

@@ -24,7 +24,17 @@ issued_tokens issue_tokens(const keyring& keys, std::string_view issuer, const t
                              {"iat", iat},
                              {"jti", random_uuid()},
                              {"username", who.sub}};
+  if (!who.groups.empty()) {
+    boost::json::array groups;
+    for (const auto& g : who.groups) {
+      groups.emplace_back(g);
+    }
+    access["cognito:groups"] = groups;
+  }
   boost::json::object id{{"sub", who.sub}};
+  if (!who.groups.empty()) {
+    id["cognito:groups"] = access["cognito:groups"];
+  }
   for (const auto& [name, value] : who.attributes) {
     if (name == "email_verified" || name == "phone_number_verified") {
       id[name] = value == "true";

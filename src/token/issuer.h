@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cognate::token {
 
@@ -18,6 +19,7 @@ struct token_subject {
   std::map<std::string, std::string> attributes;  // go into the ID token (sub excluded)
   std::string client_id;
   std::string origin_jti;  // shared by every token of one sign-in (the revocation family)
+  std::vector<std::string> groups;  // cognito:groups, in precedence order (omitted when none)
   time_point auth_time;
 };
 

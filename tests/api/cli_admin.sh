@@ -153,7 +153,47 @@ out=$(adm admin-get-user --username carol@example.com --query UserStatus --outpu
 expect_error "the temporary password no longer works" NotAuthorizedException InitiateAuth "Incorrect username or password." \
   idp initiate-auth --client-id "$CLIENT_ID" --auth-flow USER_PASSWORD_AUTH --auth-parameters "USERNAME=carol@example.com,PASSWORD=$TEMP"
 
+# Groups: tokens issued after a change carry cognito:groups, lowest precedence first.
+out=$(adm create-group --group-name admins --precedence 1 --description "Operators" --query 'Group.GroupName' --output text 2>&1) || true
+[[ "$out" == admins ]] && pass "create-group admins" || fail "create-group admins" "$out"
+adm create-group --group-name readers --precedence 5 >/dev/null 2>&1 || fail "create-group readers"
+expect_error "a second group named Admins: GroupExistsException" GroupExistsException CreateGroup \
+  "A group with the name Admins already exists." adm create-group --group-name Admins
+out=$(adm admin-add-user-to-group --username alice@example.com --group-name readers 2>&1 &&
+      adm admin-add-user-to-group --username alice@example.com --group-name admins 2>&1) &&
+  pass "admin-add-user-to-group (two groups)" || fail "admin-add-user-to-group" "$out"
+expect_error "adding to a group that does not exist: ResourceNotFoundException" ResourceNotFoundException \
+  AdminAddUserToGroup "Group not found." adm admin-add-user-to-group --username alice@example.com --group-name nobody
+out=$(adm admin-list-groups-for-user --username alice@example.com --query 'Groups[].GroupName' --output text 2>&1) || true
+[[ "$out" == $'admins\treaders' ]] && pass "admin-list-groups-for-user" || fail "admin-list-groups-for-user" "$out"
+out=$(adm list-users-in-group --group-name admins --query 'Users[].Attributes[?Name==`email`].Value[]' --output text 2>&1) || true
+[[ "$out" == alice@example.com ]] && pass "list-users-in-group" || fail "list-users-in-group" "$out"
+# (Her TOTP was reset above: this sign-in sets it up again.)
+read -r CHALLENGE SESSION <<<"$(idp initiate-auth --client-id "$CLIENT_ID" --auth-flow USER_PASSWORD_AUTH \
+  --auth-parameters USERNAME=alice@example.com,PASSWORD='N3w-Passw0rd!' --query '[ChallengeName, Session]' --output text)"
+read -r SECRET SESSION <<<"$(idp associate-software-token --session "$SESSION" --query '[SecretCode, Session]' --output text)"
+read -r STATUS SESSION <<<"$(idp verify-software-token --session "$SESSION" --user-code "$("$oathtool" --totp -b "$SECRET")" --query '[Status, Session]' --output text)"
+read -r ID_TOKEN ACCESS2 <<<"$(idp respond-to-auth-challenge --client-id "$CLIENT_ID" --challenge-name MFA_SETUP \
+  --session "$SESSION" --challenge-responses USERNAME=alice@example.com --query 'AuthenticationResult.[IdToken, AccessToken]' --output text 2>&1)" || true
+
+claims=$("$python" - "$ID_TOKEN" "$ACCESS2" <<'PY' 2>&1 || true
+import base64, json, sys
+def payload(t):
+    p = t.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)))
+print(payload(sys.argv[1]).get("cognito:groups"), payload(sys.argv[2]).get("cognito:groups"))
+PY
+)
+[[ "$claims" == "['admins', 'readers'] ['admins', 'readers']" ]] &&
+  pass "her new ID and access tokens carry cognito:groups [admins, readers]" || fail "cognito:groups" "$claims"
+out=$(adm update-group --group-name readers --precedence 0 --query 'Group.Precedence' 2>&1) || true
+[[ "$out" == 0 ]] && pass "update-group --precedence 0" || fail "update-group" "$out"
+out=$(adm delete-group --group-name admins 2>&1) && pass "delete-group" || fail "delete-group" "$out"
+out=$(adm list-groups --query 'Groups[].GroupName' --output text 2>&1) || true
+[[ "$out" == readers ]] && pass "list-groups after the deletion" || fail "list-groups" "$out"
+
 out=$(adm admin-delete-user --username bob@example.com 2>&1) && pass "admin-delete-user" || fail "admin-delete-user" "$out"
+
 
 expect_error "the deleted user is gone" UserNotFoundException AdminGetUser "User does not exist." \
   adm admin-get-user --username bob@example.com

@@ -195,6 +195,26 @@ CREATE INDEX decoy_codes_expiry ON decoy_codes (expires_at);
 constexpr std::string_view v5 = R"sql(
 -- Operator credentials: access keys that sign the admin operations (SigV4); secrets sealed.
 -- And when an operator-created user's temporary password stops working (0: never).
+-- User groups; a user's group names are also on the user row, for minting tokens.
+CREATE TABLE user_groups (
+  pool_id TEXT NOT NULL,
+  name_key TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  precedence BIGINT,
+  role_arn TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (pool_id, name_key)
+);
+CREATE TABLE group_members (
+  pool_id TEXT NOT NULL,
+  name_key TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  PRIMARY KEY (pool_id, name_key, user_id)
+);
+CREATE INDEX group_members_user ON group_members (pool_id, user_id);
+ALTER TABLE users ADD COLUMN groups TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE users ADD COLUMN password_expires_at BIGINT NOT NULL DEFAULT 0;
 CREATE TABLE operator_credentials (
   access_key_id TEXT PRIMARY KEY,

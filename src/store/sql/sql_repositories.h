@@ -168,6 +168,30 @@ class sql_credentials final : public credential_repository {
   executor& db_;
 };
 
+class sql_groups final : public group_repository {
+ public:
+  explicit sql_groups(executor& db) : db_(db) {}
+  result<void> insert(const group_record& g) override;
+  result<void> update(const group_record& g) override;
+  result<void> remove(const std::string& pool_id, const std::string& name) override;
+  result<std::optional<group_record>> find(const std::string& pool_id,
+                                           const std::string& name) override;
+  result<std::vector<group_record>> list(const std::string& pool_id, const std::string& after,
+                                         int limit) override;
+  result<void> add_member(const std::string& pool_id, const std::string& name,
+                          const std::string& user_id) override;
+  result<void> remove_member(const std::string& pool_id, const std::string& name,
+                             const std::string& user_id) override;
+  result<std::vector<std::string>> members(const std::string& pool_id, const std::string& name,
+                                           const std::string& after_user_id, int limit) override;
+  result<std::vector<group_record>> groups_of(const std::string& pool_id,
+                                              const std::string& user_id) override;
+  result<void> remove_user(const std::string& pool_id, const std::string& user_id) override;
+
+ private:
+  executor& db_;
+};
+
 // Helpers shared by the repositories.
 
 // A user_factors row read under `prefix` (the column names it was selected as: "" or "factor_").

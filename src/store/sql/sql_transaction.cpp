@@ -17,7 +17,8 @@ class sql_transaction final : public transaction {
         outbox_(db),
         directory_(db),
         audit_(db),
-        credentials_(db) {}
+        credentials_(db),
+        groups_(db) {}
 
   user_repository& users() override { return users_; }
   factor_repository& factors() override { return factors_; }
@@ -29,6 +30,7 @@ class sql_transaction final : public transaction {
   directory_repository& directory() override { return directory_; }
   audit_repository& audit() override { return audit_; }
   credential_repository& credentials() override { return credentials_; }
+  group_repository& groups() override { return groups_; }
 
  private:
   sql::sql_users users_;
@@ -41,6 +43,7 @@ class sql_transaction final : public transaction {
   sql::sql_directory directory_;
   sql::sql_audit audit_;
   sql::sql_credentials credentials_;
+  sql::sql_groups groups_;
 };
 
 }  // namespace

@@ -8,7 +8,8 @@ namespace {
 
 constexpr std::string_view columns =
     "pool_id, id, email, email_key, status, enabled, attributes, srp_salt, srp_verifier, "
-    "created_at, updated_at, failed_sign_ins, locked_until, pending_email, password_expires_at";
+    "created_at, updated_at, failed_sign_ins, locked_until, pending_email, password_expires_at, "
+    "groups";
 
 std::string to_text(user_status s) {
   switch (s) {
@@ -53,11 +54,12 @@ user_record user_from(const row& r) {
       .updated_at = r.time("updated_at"),
       .failed_sign_ins = static_cast<int>(r.integer("failed_sign_ins")),
       .locked_until = r.time("locked_until"),
+      .groups = list_from(r.text("groups")),
       .password_expires_at = r.time("password_expires_at"),
   };
 }
 
-// In the order of `columns`: ?1 … ?15.
+// In the order of `columns`: ?1 … ?16.
 std::vector<value> values_of(const user_record& u) {
   return {u.pool_id,
           u.id,
@@ -73,7 +75,8 @@ std::vector<value> values_of(const user_record& u) {
           std::int64_t{u.failed_sign_ins},
           seconds(u.locked_until),
           u.pending_email,
-          seconds(u.password_expires_at)};
+          seconds(u.password_expires_at),
+          list_text(u.groups)};
 }
 
 // The user's columns and their factors' (prefixed "factor_"), one row per factor or one row with
@@ -81,7 +84,7 @@ std::vector<value> values_of(const user_record& u) {
 constexpr std::string_view account_columns =
     "u.pool_id, u.id, u.email, u.email_key, u.status, u.enabled, u.attributes, u.srp_salt, "
     "u.srp_verifier, u.created_at, u.updated_at, u.failed_sign_ins, u.locked_until, "
-    "u.pending_email, u.password_expires_at, "
+    "u.pending_email, u.password_expires_at, u.groups, "
     "f.pool_id AS factor_pool_id, f.user_id AS factor_user_id, f.id AS factor_id, "
     "f.kind AS factor_kind, f.status AS factor_status, f.secret AS factor_secret, "
     "f.enabled AS factor_enabled, f.preferred AS factor_preferred, f.counter AS factor_counter, "
@@ -133,7 +136,7 @@ result<void> sql_users::insert(const user_record& u) {
     return fail(reason::username_exists);
   }
   return done(db_.run(fmt::format("INSERT INTO users ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                                  "?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                                  "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                                   columns),
                       values_of(u)));
 }
@@ -143,7 +146,7 @@ result<void> sql_users::update(const user_record& u) {
       "UPDATE users SET email = ?3, email_key = ?4, status = ?5, enabled = ?6, attributes = ?7, "
       "srp_salt = ?8, srp_verifier = ?9, created_at = ?10, updated_at = ?11, "
       "failed_sign_ins = ?12, locked_until = ?13, pending_email = ?14, "
-      "password_expires_at = ?15 "
+      "password_expires_at = ?15, groups = ?16 "
       "WHERE pool_id = ?1 AND id = ?2",
       values_of(u)));
 }
