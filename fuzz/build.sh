@@ -18,7 +18,8 @@ clang++-14 "${flags[@]}" -o "$out/request_body_fuzz" "$root/fuzz/request_body_fu
   "$root/src/api/decoder.cpp" "${common[@]}" -lspdlog -lfmt
 clang++-14 "${flags[@]}" -o "$out/text_parsers_fuzz" "$root/fuzz/text_parsers_fuzz.cpp" \
   "$root/src/pool/srp_timestamp.cpp" "$root/src/pool/email_address.cpp" \
-  "$root/src/pool/auth_config.cpp" "${common[@]}" -lspdlog -lfmt
+  "$root/src/pool/auth_config.cpp" "$root/src/auth/sigv4.cpp" "$root/src/crypto/hmac.cpp" \
+  "${common[@]}" -lspdlog -lfmt -lcrypto -lsodium
 if [[ $seconds -gt 0 ]]; then
   for target in request_body_fuzz text_parsers_fuzz; do
     corpus=$(mktemp -d)
