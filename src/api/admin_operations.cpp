@@ -159,6 +159,20 @@ result<boost::json::object> admin_create_user(const call& c) {
                                {"UserStatus", u.status}}}};
 }
 
+result<boost::json::object> admin_update_user_attributes(const call& c) {
+  decoder in(c.body);
+  RETURN_IF_ERROR(c.services.auth.admin.update_attributes(
+      *c.pool, in.required_string("Username"), in.attribute_list("UserAttributes"), actor(c)));
+  return boost::json::object{};
+}
+
+result<boost::json::object> admin_delete_user_attributes(const call& c) {
+  decoder in(c.body);
+  RETURN_IF_ERROR(c.services.auth.admin.delete_attributes(
+      *c.pool, in.required_string("Username"), in.string_list("UserAttributeNames"), actor(c)));
+  return boost::json::object{};
+}
+
 result<boost::json::object> admin_user_global_sign_out(const call& c) {
   decoder in(c.body);
   RETURN_IF_ERROR(

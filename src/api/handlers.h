@@ -41,6 +41,8 @@ result<boost::json::object> admin_confirm_sign_up(const call& c);
 result<boost::json::object> admin_reset_user_password(const call& c);
 result<boost::json::object> admin_set_user_password(const call& c);
 result<boost::json::object> admin_user_global_sign_out(const call& c);
+result<boost::json::object> admin_update_user_attributes(const call& c);
+result<boost::json::object> admin_delete_user_attributes(const call& c);
 result<boost::json::object> admin_set_user_mfa_preference(const call& c);
 
 // Groups, SigV4-signed (group_operations.cpp).

@@ -152,6 +152,16 @@ constexpr std::array list_groups_members{user_pool_id, limit_member, next_token}
 constexpr std::array user_group_members{user_pool_id, admin_username, group_name};
 constexpr std::array groups_for_user_members{admin_username, user_pool_id, limit_member, next_token};
 constexpr std::array users_in_group_members{user_pool_id, group_name, limit_member, next_token};
+constexpr std::array admin_update_attributes_members{
+    user_pool_id,
+    admin_username,
+    member_rule{"UserAttributes", attribute_list, true},
+};
+constexpr std::array admin_delete_attributes_members{
+    user_pool_id,
+    admin_username,
+    member_rule{"UserAttributeNames", string_list, true, {.min_length = 1, .max_length = 32}},
+};
 constexpr std::array admin_mfa_members{
     user_pool_id,
     admin_username,
@@ -233,6 +243,10 @@ constexpr std::array table{
                    false, limit::admin, admin_set_password_members},
     operation_spec{"AdminUserGlobalSignOut", handlers::admin_user_global_sign_out, sigv4,
                    by_pool_id, false, limit::admin, admin_user_members},
+    operation_spec{"AdminUpdateUserAttributes", handlers::admin_update_user_attributes, sigv4,
+                   by_pool_id, false, limit::admin, admin_update_attributes_members},
+    operation_spec{"AdminDeleteUserAttributes", handlers::admin_delete_user_attributes, sigv4,
+                   by_pool_id, false, limit::admin, admin_delete_attributes_members},
     operation_spec{"AdminSetUserMFAPreference", handlers::admin_set_user_mfa_preference, sigv4,
                    by_pool_id, false, limit::admin, admin_mfa_members},
     operation_spec{"CreateGroup", handlers::create_group, sigv4, by_pool_id, false, limit::admin,

@@ -147,7 +147,11 @@ user_admin::user_admin(store::store& store, const crypto::sealer& sealer, const 
       factors_(factors),
       mail_queued_(std::move(mail_queued)),
       codes_(sealer, {}, options.default_from),
-      reset_kind_{.purpose = "reset", .lifetime = options.reset_code_lifetime} {}
+      reset_kind_{.purpose = "reset", .lifetime = options.reset_code_lifetime},
+      // The same code a user asks for with GetUserAttributeVerificationCode (self_service.h).
+      verify_email_{.purpose = "verify:email",
+                    .lifetime = std::chrono::hours(24),
+                    .bound_to_address = true} {}
 
 result<store::user_account> user_admin::find(store::transaction& tx, const pool::pool_entry& pool,
                                              const std::string& username) const {
@@ -467,6 +471,93 @@ result<void> user_admin::set_temporary_password(const pool::pool_entry& pool,
     a.user.updated_at = now;
     RETURN_IF_ERROR(tx.users().update(a.user));
     return tx.audit().append(audit_of(a.user, "admin_set_temporary_password", actor, now));
+  });
+}
+
+result<void> user_admin::update_attributes(const pool::pool_entry& pool,
+                                           const std::string& username,
+                                           const pool::attribute_list& attributes,
+                                           const std::string& actor) const {
+  std::optional<std::string> email_verified;
+  pool::attribute_list rest;
+  for (const auto& [name, value] : attributes) {
+    if (name == "email_verified") {
+      email_verified = value == "true" ? "true" : "false";
+    } else {
+      rest.emplace_back(name, value);
+    }
+  }
+  const auto now = clock_.now();
+  ASSIGN_OR_RETURN(
+      auto mailed, store::in_transaction(store_, [&](store::transaction& tx) -> result<bool> {
+        ASSIGN_OR_RETURN(auto a, find(tx, pool, username));
+        auto& user = a.user;
+        const auto current = pool::attributes_from_json(user.attributes_json);
+        ASSIGN_OR_RETURN(auto next, pool::update_attributes(pool.settings, current, rest));
+        const auto email = next.find("email");
+        if (email == next.end() || email->second.empty()) {
+          return fail(reason::attribute_schema, "email", "The attribute email is required");
+        }
+        bool mail = false;
+        if (pool::email_key(email->second) != user.email_key) {
+          if (!pool::looks_like_email(email->second)) {
+            return fail(reason::attribute_schema, "email", "Invalid email address format.");
+          }
+          if (email_verified == "true") {
+            // Changed at once: the operator vouches for the address.
+            const auto key = pool::email_key(email->second);
+            ASSIGN_OR_RETURN(auto holder, tx.users().find_by_email(pool.id, key));
+            if (holder && holder->id != user.id) {
+              return fail(reason::alias_exists);
+            }
+            user.email = email->second;
+            user.email_key = key;
+            user.pending_email.clear();
+          } else {
+            user.pending_email = email->second;
+            next["email"] = user.email;
+            RETURN_IF_ERROR(codes_.send(tx, user, verify_email_, pool.settings, user.pending_email, now));
+            mail = true;
+          }
+        } else {
+          next["email"] = user.email;
+        }
+        if (email_verified) {
+          next["email_verified"] = *email_verified;
+        }
+        user.attributes_json = pool::attributes_to_json(next);
+        user.updated_at = now;
+        RETURN_IF_ERROR(tx.users().update(user));
+        RETURN_IF_ERROR(tx.audit().append(audit_of(user, "admin_update_attributes", actor, now)));
+        return mail;
+      }));
+  if (mailed) {
+    mail_queued_();
+  }
+  return {};
+}
+
+result<void> user_admin::delete_attributes(const pool::pool_entry& pool,
+                                           const std::string& username,
+                                           const std::vector<std::string>& names,
+                                           const std::string& actor) const {
+  pool::attribute_list blanks;
+  for (const auto& name : names) {
+    if (name == "email") {
+      return fail(reason::attribute_schema, "email", "The attribute email is required");
+    }
+    blanks.emplace_back(name, "");
+  }
+  const auto now = clock_.now();
+  return store_.transact([&](store::transaction& tx) -> result<void> {
+    ASSIGN_OR_RETURN(auto a, find(tx, pool, username));
+    ASSIGN_OR_RETURN(auto next, pool::update_attributes(
+                                    pool.settings, pool::attributes_from_json(a.user.attributes_json),
+                                    blanks));
+    a.user.attributes_json = pool::attributes_to_json(next);
+    a.user.updated_at = now;
+    RETURN_IF_ERROR(tx.users().update(a.user));
+    return tx.audit().append(audit_of(a.user, "admin_delete_attributes", actor, now));
   });
 }
 

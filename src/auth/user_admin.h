@@ -82,6 +82,18 @@ class user_admin {
   result<user_page> list(const pool::pool_entry& pool, const std::string& filter, int limit,
                          const std::string& token) const;
 
+  // AdminUpdateUserAttributes: as UpdateUserAttributes (self_service.h), and the operator may
+  // set email_verified. A new email waits, verified by the code sent to it, unless the same
+  // request says email_verified "true" (then it changes at once). Failures as the user's, and
+  // alias_exists when an immediate email belongs to another user.
+  result<void> update_attributes(const pool::pool_entry& pool, const std::string& username,
+                                 const pool::attribute_list& attributes,
+                                 const std::string& actor) const;
+  // AdminDeleteUserAttributes. Required attributes (email) cannot go.
+  result<void> delete_attributes(const pool::pool_entry& pool, const std::string& username,
+                                 const std::vector<std::string>& names,
+                                 const std::string& actor) const;
+
   // The changes; `actor` is the credential's name, for the audit row. Each fails with
   // user_not_found for an unknown user.
   result<void> delete_user(const pool::pool_entry& pool, const std::string& username,
@@ -120,6 +132,7 @@ class user_admin {
   std::function<void()> mail_queued_;
   pool::code_book codes_;
   pool::code_kind reset_kind_;
+  pool::code_kind verify_email_;
 };
 
 // The UserStatus Cognito names a status with.

@@ -153,7 +153,34 @@ out=$(adm admin-get-user --username carol@example.com --query UserStatus --outpu
 expect_error "the temporary password no longer works" NotAuthorizedException InitiateAuth "Incorrect username or password." \
   idp initiate-auth --client-id "$CLIENT_ID" --auth-flow USER_PASSWORD_AUTH --auth-parameters "USERNAME=carol@example.com,PASSWORD=$TEMP"
 
+# Attributes by the operator: an ordinary one; an email vouched for (at once) or not (pending
+# until the code sent to it is entered); deleting one.
+out=$(adm admin-update-user-attributes --username carol@example.com --user-attributes Name=name,Value=Carol 2>&1 &&
+      adm admin-get-user --username carol@example.com --query 'UserAttributes[?Name==`name`].Value' --output text 2>&1) || true
+[[ "$out" == Carol ]] && pass "admin-update-user-attributes name" || fail "admin-update-user-attributes name" "$out"
+out=$(adm admin-update-user-attributes --username carol@example.com \
+  --user-attributes Name=email,Value=carol2@example.com Name=email_verified,Value=true 2>&1 &&
+      adm admin-get-user --username carol2@example.com --query 'UserAttributes[?Name==`email`].Value' --output text 2>&1) || true
+[[ "$out" == carol2@example.com ]] && pass "an email the operator marks verified changes at once" || fail "immediate email change" "$out"
+out=$(adm admin-update-user-attributes --username carol2@example.com --user-attributes Name=email,Value=carol3@example.com 2>&1 &&
+      adm admin-get-user --username carol2@example.com --query 'UserAttributes[?Name==`email`].Value' --output text 2>&1) || true
+pending_mail=""
+for _ in $(seq 100); do
+  pending_mail=$(ls .cognate/outbox/*carol3_example.com.eml 2>/dev/null | head -1 || true)
+  [[ -n "$pending_mail" ]] && break
+  sleep 0.1
+done
+[[ "$out" == carol2@example.com && -n "$pending_mail" ]] &&
+  pass "an email not vouched for waits for the code sent to it" || fail "pending email change" "$out" "$pending_mail"
+out=$(adm admin-delete-user-attributes --username carol2@example.com --user-attribute-names name 2>&1 &&
+      adm admin-get-user --username carol2@example.com --query 'UserAttributes[?Name==`name`].Value' --output text 2>&1) || true
+[[ -z "$out" ]] && pass "admin-delete-user-attributes name" || fail "admin-delete-user-attributes" "$out"
+expect_error "the email cannot be deleted" InvalidParameterException AdminDeleteUserAttributes \
+  "Attributes did not conform to the schema: email: The attribute email is required" \
+  adm admin-delete-user-attributes --username carol2@example.com --user-attribute-names email
+
 # Groups: tokens issued after a change carry cognito:groups, lowest precedence first.
+
 out=$(adm create-group --group-name admins --precedence 1 --description "Operators" --query 'Group.GroupName' --output text 2>&1) || true
 [[ "$out" == admins ]] && pass "create-group admins" || fail "create-group admins" "$out"
 adm create-group --group-name readers --precedence 5 >/dev/null 2>&1 || fail "create-group readers"
