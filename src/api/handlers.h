@@ -56,6 +56,13 @@ result<boost::json::object> admin_remove_user_from_group(const call& c);
 result<boost::json::object> admin_list_groups_for_user(const call& c);
 result<boost::json::object> list_users_in_group(const call& c);
 
+// App clients, SigV4-signed (client_operations.cpp).
+result<boost::json::object> create_user_pool_client(const call& c);
+result<boost::json::object> describe_user_pool_client(const call& c);
+result<boost::json::object> update_user_pool_client(const call& c);
+result<boost::json::object> delete_user_pool_client(const call& c);
+result<boost::json::object> list_user_pool_clients(const call& c);
+
 // Signed-in users (user_operations.cpp).
 
 

@@ -8,6 +8,7 @@
 #include "api/decoder.h"
 #include "api/request.h"
 #include "auth/access_guard.h"
+#include "auth/client_admin.h"
 #include "auth/services.h"
 #include "pool/directory.h"
 #include "pool/recovery.h"
@@ -46,6 +47,7 @@ struct domain {
   pool::registration& registration;
   pool::account_recovery& recovery;
   auth::services& auth;
+  auth::client_admin& clients;
   std::string_view region = "us-east-1";  // the server's own (--region): signed calls may name it
 };
 

@@ -162,6 +162,27 @@ constexpr std::array admin_delete_attributes_members{
     admin_username,
     member_rule{"UserAttributeNames", string_list, true, {.min_length = 1, .max_length = 32}},
 };
+constexpr member_rule validity{"", integer, false, {.min_length = 1, .max_length = 315360000}};
+constexpr std::array client_write_members{
+    user_pool_id,
+    member_rule{"ClientName", string, false, {.min_length = 1, .max_length = 128}},
+    member_rule{"ExplicitAuthFlows", string_list, false, {.min_length = 1, .max_length = 64}},
+    member_rule{"ReadAttributes", string_list, false, {.min_length = 1, .max_length = 64}},
+    member_rule{"WriteAttributes", string_list, false, {.min_length = 1, .max_length = 64}},
+    member_rule{"AccessTokenValidity", integer, false, validity.rule},
+    member_rule{"IdTokenValidity", integer, false, validity.rule},
+    member_rule{"RefreshTokenValidity", integer, false, validity.rule},
+    member_rule{"AuthSessionValidity", integer, false, {.min_length = 3, .max_length = 15}},
+    member_rule{"GenerateSecret", boolean},
+    member_rule{"EnableTokenRevocation", boolean},
+    member_rule{"PreventUserExistenceErrors", string, false, {.min_length = 1, .max_length = 16}},
+};
+constexpr std::array client_members{user_pool_id, client_id};
+constexpr std::array list_clients_members{
+    user_pool_id,
+    member_rule{"MaxResults", integer, false, {.min_length = 1, .max_length = 60}},
+    next_token,
+};
 constexpr std::array admin_mfa_members{
     user_pool_id,
     admin_username,
@@ -249,6 +270,16 @@ constexpr std::array table{
                    by_pool_id, false, limit::admin, admin_delete_attributes_members},
     operation_spec{"AdminSetUserMFAPreference", handlers::admin_set_user_mfa_preference, sigv4,
                    by_pool_id, false, limit::admin, admin_mfa_members},
+    operation_spec{"CreateUserPoolClient", handlers::create_user_pool_client, sigv4, by_pool_id,
+                   false, limit::admin, client_write_members},
+    operation_spec{"DescribeUserPoolClient", handlers::describe_user_pool_client, sigv4,
+                   by_pool_id, true, limit::admin, client_members},
+    operation_spec{"UpdateUserPoolClient", handlers::update_user_pool_client, sigv4, by_pool_id,
+                   false, limit::admin, client_write_members},
+    operation_spec{"DeleteUserPoolClient", handlers::delete_user_pool_client, sigv4, by_pool_id,
+                   false, limit::admin, client_members},
+    operation_spec{"ListUserPoolClients", handlers::list_user_pool_clients, sigv4, by_pool_id,
+                   true, limit::admin, list_clients_members},
     operation_spec{"CreateGroup", handlers::create_group, sigv4, by_pool_id, false, limit::admin,
                    group_write_members},
     operation_spec{"GetGroup", handlers::get_group, sigv4, by_pool_id, true, limit::admin,

@@ -190,10 +190,12 @@ int run(runtime_options o) {
     auth::services auth(store, sealer, clock,
                         {.default_from = o.default_from,
                          .mail_queued = [&mail_worker] { mail_worker.notify(); }});
+    auth::client_admin clients(store, directory, clock);
     const api::service api({.directory = directory,
                             .registration = registration,
                             .recovery = recovery,
                             .auth = auth,
+                            .clients = clients,
                             .region = o.region});
 
     const api::router router(api, directory,

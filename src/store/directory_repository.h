@@ -53,6 +53,7 @@ class directory_repository {
   virtual result<std::optional<client_record>> find_client(const std::string& client_id) = 0;
   virtual result<void> insert_client(const client_record& c) = 0;
   virtual result<void> update_client(const client_record& c) = 0;
+  virtual result<void> delete_client(const std::string& client_id) = 0;
   // Raised by every insert and update above; nodes compare it to know when to reload.
   virtual result<std::int64_t> version() = 0;
 };

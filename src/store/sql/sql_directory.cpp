@@ -130,6 +130,11 @@ result<void> sql_directory::update_client(const client_record& c) {
   return bump_version();
 }
 
+result<void> sql_directory::delete_client(const std::string& client_id) {
+  RETURN_IF_ERROR(db_.run("DELETE FROM app_clients WHERE id = ?1", {client_id}));
+  return bump_version();
+}
+
 std::string list_text(const std::vector<std::string>& names) {
   boost::json::array out;
   for (const auto& n : names) {

@@ -138,6 +138,7 @@ class sql_directory final : public directory_repository {
   result<std::optional<client_record>> find_client(const std::string& client_id) override;
   result<void> insert_client(const client_record& c) override;
   result<void> update_client(const client_record& c) override;
+  result<void> delete_client(const std::string& client_id) override;
   result<std::int64_t> version() override;
 
  private:

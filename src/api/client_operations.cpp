@@ -1,0 +1,161 @@
+// App clients, SigV4-signed (protocol doc cognito-admin-api.md §7): CreateUserPoolClient,
+// DescribeUserPoolClient, UpdateUserPoolClient, ListUserPoolClients, DeleteUserPoolClient.
+// Validities travel in Cognito's units (TokenValidityUnits; defaults hours, hours, days) and are
+// answered in seconds.
+#include "api/handlers.h"
+#include "common/reasons.h"
+
+#include <fmt/format.h>
+
+namespace cognate::api::handlers {
+namespace {
+
+boost::json::value timestamp(time_point t) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  return static_cast<double>(ms) / 1000.0;
+}
+
+boost::json::array strings(const std::vector<std::string>& v) {
+  boost::json::array out;
+  for (const auto& s : v) {
+    out.emplace_back(s);
+  }
+  return out;
+}
+
+boost::json::object client_json(const store::client_record& c) {
+  return {{"UserPoolId", c.pool_id},
+          {"ClientName", c.name},
+          {"ClientId", c.id},
+          {"LastModifiedDate", timestamp(c.updated_at)},
+          {"CreationDate", timestamp(c.created_at)},
+          {"AccessTokenValidity", c.access_token_validity},
+          {"IdTokenValidity", c.id_token_validity},
+          {"RefreshTokenValidity", c.refresh_token_validity},
+          {"TokenValidityUnits",
+           {{"AccessToken", "seconds"}, {"IdToken", "seconds"}, {"RefreshToken", "seconds"}}},
+          {"ReadAttributes", strings(c.read_attributes)},
+          {"WriteAttributes", strings(c.write_attributes)},
+          {"ExplicitAuthFlows", strings(c.auth_flows)},
+          {"PreventUserExistenceErrors", c.prevent_user_existence_errors ? "ENABLED" : "LEGACY"},
+          {"EnableTokenRevocation", true},
+          {"AuthSessionValidity", c.auth_session_validity / 60}};
+}
+
+// Seconds in one `unit` ("seconds", "minutes", "hours", "days").
+result<std::int64_t> unit_seconds(const boost::json::object& units, std::string_view key,
+                                  std::string_view fallback) {
+  std::string_view unit = fallback;
+  if (const auto* v = units.if_contains(key); v && v->is_string()) {
+    unit = v->as_string();
+  }
+  if (unit == "seconds") return 1;
+  if (unit == "minutes") return 60;
+  if (unit == "hours") return 3600;
+  if (unit == "days") return 86400;
+  return fail(reason::invalid_parameter,
+              fmt::format("TokenValidityUnits.{} must be seconds, minutes, hours or days.", key));
+}
+
+result<auth::client_changes> changes_of(const call& c) {
+  decoder in(c.body);
+  if (in.optional_bool("GenerateSecret").value_or(false)) {
+    return fail(reason::invalid_parameter,
+                "GenerateSecret is not supported yet: this server does not check SECRET_HASH yet, "
+                "so a client secret would protect nothing.");
+  }
+  if (!in.optional_bool("EnableTokenRevocation").value_or(true)) {
+    return fail(reason::invalid_parameter,
+                "EnableTokenRevocation cannot be turned off: tokens are always revocable here.");
+  }
+  boost::json::object units;
+  if (const auto* u = c.body.if_contains("TokenValidityUnits"); u && u->is_object()) {
+    units = u->as_object();
+  }
+  auth::client_changes out;
+  out.name = in.optional_string("ClientName");
+  if (c.body.contains("ExplicitAuthFlows")) {
+    out.auth_flows = in.string_list("ExplicitAuthFlows");
+  }
+  if (c.body.contains("ReadAttributes")) {
+    out.read_attributes = in.string_list("ReadAttributes");
+  }
+  if (c.body.contains("WriteAttributes")) {
+    out.write_attributes = in.string_list("WriteAttributes");
+  }
+  constexpr string_rule any{.min_length = 0, .max_length = 1'000'000'000};
+  if (auto v = in.optional_integer("AccessTokenValidity", any)) {
+    ASSIGN_OR_RETURN(auto s, unit_seconds(units, "AccessToken", "hours"));
+    out.access_token_validity = *v * s;
+  }
+  if (auto v = in.optional_integer("IdTokenValidity", any)) {
+    ASSIGN_OR_RETURN(auto s, unit_seconds(units, "IdToken", "hours"));
+    out.id_token_validity = *v * s;
+  }
+  if (auto v = in.optional_integer("RefreshTokenValidity", any)) {
+    ASSIGN_OR_RETURN(auto s, unit_seconds(units, "RefreshToken", "days"));
+    out.refresh_token_validity = *v * s;
+  }
+  if (auto v = in.optional_integer("AuthSessionValidity", {.min_length = 3, .max_length = 15})) {
+    out.auth_session_validity = *v * 60;
+  }
+  if (auto p = in.optional_string("PreventUserExistenceErrors")) {
+    if (*p != "ENABLED" && *p != "LEGACY") {
+      return fail(reason::invalid_parameter, "PreventUserExistenceErrors must be ENABLED or LEGACY.");
+    }
+    out.prevent_user_existence_errors = *p == "ENABLED";
+  }
+  if (in.error()) {
+    return *in.error();
+  }
+  return out;
+}
+
+const std::string& actor(const call& c) { return c.principal->name; }
+
+}  // namespace
+
+result<boost::json::object> create_user_pool_client(const call& c) {
+  ASSIGN_OR_RETURN(auto changes, changes_of(c));
+  ASSIGN_OR_RETURN(auto client, c.services.clients.create(*c.pool, changes, actor(c)));
+  return boost::json::object{{"UserPoolClient", client_json(client)}};
+}
+
+result<boost::json::object> describe_user_pool_client(const call& c) {
+  decoder in(c.body);
+  ASSIGN_OR_RETURN(auto client, c.services.clients.describe(*c.pool, in.required_string("ClientId")));
+  return boost::json::object{{"UserPoolClient", client_json(client)}};
+}
+
+result<boost::json::object> update_user_pool_client(const call& c) {
+  ASSIGN_OR_RETURN(auto changes, changes_of(c));
+  decoder in(c.body);
+  ASSIGN_OR_RETURN(auto client, c.services.clients.update(*c.pool, in.required_string("ClientId"),
+                                                          changes, actor(c)));
+  return boost::json::object{{"UserPoolClient", client_json(client)}};
+}
+
+result<boost::json::object> delete_user_pool_client(const call& c) {
+  decoder in(c.body);
+  RETURN_IF_ERROR(c.services.clients.remove(*c.pool, in.required_string("ClientId"), actor(c)));
+  return boost::json::object{};
+}
+
+result<boost::json::object> list_user_pool_clients(const call& c) {
+  decoder in(c.body);
+  const auto max = in.optional_integer("MaxResults", {.min_length = 1, .max_length = 60}).value_or(60);
+  ASSIGN_OR_RETURN(auto page, c.services.clients.list(*c.pool, static_cast<int>(max),
+                                                      in.optional_string("NextToken").value_or("")));
+  boost::json::array clients;
+  for (const auto& client : page.clients) {
+    clients.push_back({{"ClientId", client.id}, {"UserPoolId", client.pool_id},
+                       {"ClientName", client.name}});
+  }
+  boost::json::object out{{"UserPoolClients", clients}};
+  if (!page.next_token.empty()) {
+    out["NextToken"] = page.next_token;
+  }
+  return out;
+}
+
+}  // namespace cognate::api::handlers
