@@ -4,7 +4,8 @@
 // clock is fast), requests changed after they were signed (a body byte, the operation) refused
 // before any operation runs; and on two
 // `cognate serve` nodes sharing PostgreSQL, a user disabled on one node cannot refresh on the
-// other and a key revoked with `cognate credentials revoke` is refused by both at once.
+// other, a client created on one signs a user in on the other within a second, and a key revoked
+// with `cognate credentials revoke` is refused by both at once.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,12 +15,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import {
   AdminDisableUserCommand,
+  CreateUserPoolClientCommand,
+  InitiateAuthCommand,
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
   GetTokensFromRefreshTokenCommand,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { cognitoClient, startSandbox, uniqueEmail } from './lib/cognate.mjs';
+import { GOOD_PASSWORD, cognitoClient, startSandbox, uniqueEmail } from './lib/cognate.mjs';
 import { enrolledUser, rejectsWith, signUpConfirmed } from './lib/sign_in.mjs';
 import { runCognate, startCluster } from './lib/cluster.mjs';
 
@@ -185,6 +188,35 @@ describe('admin operations on two nodes (PostgreSQL)', { timeout: 75_000 }, () =
     await rejectsWith(B.client.send(new GetTokensFromRefreshTokenCommand({
       ClientId: cluster.clientId, RefreshToken: user.tokens.RefreshToken,
     })), 'NotAuthorizedException');
+  });
+
+  it('a client created on node A signs a user in on node B within a second', async () => {
+    const { a: A, b: B } = cluster;
+    const email = uniqueEmail('newclient');
+    await signUpConfirmed(A.client, A, email);
+    const created = await adminClient(A.endpoint, credentials).send(new CreateUserPoolClientCommand({
+      UserPoolId: cluster.poolId, ClientName: 'backend',
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    }));
+    const clientId = created.UserPoolClient.ClientId;
+    const started = Date.now();
+    let answer;
+    for (;;) {
+      try {
+        answer = await B.client.send(new InitiateAuthCommand({
+          ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: email, PASSWORD: GOOD_PASSWORD },
+        }));
+        break;
+      } catch (e) {
+        assert.equal(e.name, 'ResourceNotFoundException', `${e.name}: ${e.message}`);
+        assert.ok(Date.now() - started < 2500, 'node B did not learn of the client within 2.5 s');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    // The seed pool requires TOTP: the first sign-in asks to set it up, through the new client.
+    assert.equal(answer.ChallengeName, 'MFA_SETUP');
+    assert.ok(Date.now() - started < 2500);
   });
 
   it('a key revoked with `cognate credentials revoke` is refused by both nodes at once', async () => {
