@@ -17,6 +17,8 @@ result<boost::json::object> resend_confirmation_code(const call& c);
 // Sign-in group (sign_in_operations.cpp).
 result<boost::json::object> initiate_auth(const call& c);
 result<boost::json::object> respond_to_auth_challenge(const call& c);
+result<boost::json::object> admin_initiate_auth(const call& c);
+result<boost::json::object> admin_respond_to_auth_challenge(const call& c);
 result<boost::json::object> revoke_token(const call& c);
 result<boost::json::object> get_tokens_from_refresh_token(const call& c);
 

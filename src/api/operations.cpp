@@ -183,6 +183,19 @@ constexpr std::array list_clients_members{
     member_rule{"MaxResults", integer, false, {.min_length = 1, .max_length = 60}},
     next_token,
 };
+constexpr std::array admin_initiate_members{
+    user_pool_id,
+    client_id,
+    member_rule{"AuthFlow", string, true, name_rule},
+    member_rule{"AuthParameters", string_map},
+};
+constexpr std::array admin_respond_members{
+    user_pool_id,
+    client_id,
+    member_rule{"ChallengeName", string, true, name_rule},
+    optional_session,
+    member_rule{"ChallengeResponses", string_map},
+};
 constexpr std::array admin_mfa_members{
     user_pool_id,
     admin_username,
@@ -270,6 +283,10 @@ constexpr std::array table{
                    by_pool_id, false, limit::admin, admin_delete_attributes_members},
     operation_spec{"AdminSetUserMFAPreference", handlers::admin_set_user_mfa_preference, sigv4,
                    by_pool_id, false, limit::admin, admin_mfa_members},
+    operation_spec{"AdminInitiateAuth", handlers::admin_initiate_auth, sigv4, by_pool_id, false,
+                   limit::sign_in, admin_initiate_members},
+    operation_spec{"AdminRespondToAuthChallenge", handlers::admin_respond_to_auth_challenge, sigv4,
+                   by_pool_id, false, limit::sign_in, admin_respond_members},
     operation_spec{"CreateUserPoolClient", handlers::create_user_pool_client, sigv4, by_pool_id,
                    false, limit::admin, client_write_members},
     operation_spec{"DescribeUserPoolClient", handlers::describe_user_pool_client, sigv4,

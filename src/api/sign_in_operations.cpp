@@ -1,5 +1,7 @@
-// InitiateAuth, RespondToAuthChallenge and the refresh-token operations (protocol doc §3–§5, §7).
+// InitiateAuth, RespondToAuthChallenge, their admin forms (signed; the pool by UserPoolId) and the
+// refresh-token operations (protocol doc §3–§5, §7; cognito-admin-api.md §5.11).
 #include "api/handlers.h"
+#include "common/reasons.h"
 
 namespace cognate::api::handlers {
 namespace {
@@ -47,6 +49,39 @@ result<boost::json::object> respond_to_auth_challenge(const call& c) {
   decoder in(c.body);
   ASSIGN_OR_RETURN(auto step, c.services.auth.flow.respond_to_auth_challenge(
                                   *c.client, in.required_string("ChallengeName"),
+                                  in.optional_string("Session").value_or(""),
+                                  in.string_map("ChallengeResponses")));
+  return auth_step_json(step);
+}
+
+namespace {
+
+// The client named by ClientId, which must belong to the call's pool (UserPoolId).
+result<const pool::client_entry*> admin_client(const call& c, decoder& in) {
+  const auto id = in.required_string("ClientId");
+  const auto* client = c.directory.client(id);
+  if (client == nullptr || client->pool->id != c.pool->id) {
+    return fail(reason::client_not_found, id);
+  }
+  return client;
+}
+
+}  // namespace
+
+result<boost::json::object> admin_initiate_auth(const call& c) {
+  decoder in(c.body);
+  ASSIGN_OR_RETURN(auto client, admin_client(c, in));
+  ASSIGN_OR_RETURN(auto step, c.services.auth.flow.admin_initiate_auth(
+                                  *client, in.required_string("AuthFlow"),
+                                  in.string_map("AuthParameters")));
+  return auth_step_json(step);
+}
+
+result<boost::json::object> admin_respond_to_auth_challenge(const call& c) {
+  decoder in(c.body);
+  ASSIGN_OR_RETURN(auto client, admin_client(c, in));
+  ASSIGN_OR_RETURN(auto step, c.services.auth.flow.respond_to_auth_challenge(
+                                  *client, in.required_string("ChallengeName"),
                                   in.optional_string("Session").value_or(""),
                                   in.string_map("ChallengeResponses")));
   return auth_step_json(step);

@@ -219,6 +219,21 @@ result<auth_step> sign_in::initiate_auth(const pool::client_entry& client, const
   return fail(reason::flow_not_enabled, flow);
 }
 
+result<auth_step> sign_in::admin_initiate_auth(const pool::client_entry& client,
+                                               const std::string& flow,
+                                               const string_map& parameters) {
+  if (flow == "ADMIN_USER_PASSWORD_AUTH" || flow == "ADMIN_NO_SRP_AUTH") {
+    if (!client.allows("ADMIN_USER_PASSWORD_AUTH")) {
+      return fail(reason::flow_not_enabled, flow);
+    }
+    return password_auth(client, parameters);
+  }
+  if (flow == "USER_PASSWORD_AUTH") {
+    return fail(reason::flow_not_enabled, flow);  // InitiateAuth's; the admin one is above
+  }
+  return initiate_auth(client, flow, parameters);
+}
+
 result<auth_step> sign_in::start_srp(const pool::client_entry& client,
                                      const string_map& parameters) {
   const auto& pool = *client.pool;

@@ -59,6 +59,11 @@ class sign_in {
   // user_not_found (unknown names, PreventUserExistenceErrors off only).
   result<auth_step> initiate_auth(const pool::client_entry& client, const std::string& flow,
                                   const string_map& parameters);
+  // AdminInitiateAuth (a server-side app with an operator key): ADMIN_USER_PASSWORD_AUTH (and
+  // its old name ADMIN_NO_SRP_AUTH) when the client allows ALLOW_ADMIN_USER_PASSWORD_AUTH, and
+  // the flows InitiateAuth has. Failures as initiate_auth.
+  result<auth_step> admin_initiate_auth(const pool::client_entry& client, const std::string& flow,
+                                        const string_map& parameters);
   // Failures as above, plus not_authorized "Invalid session for the user." (…expired),
   // code_mismatch for a wrong MFA code (the Session stays for a retry), invalid_parameter for a
   // challenge this server does not have.

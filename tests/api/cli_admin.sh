@@ -251,7 +251,28 @@ expect_error "the updated client no longer allows USER_PASSWORD_AUTH" InvalidPar
 expect_error "a client secret is refused until SECRET_HASH is checked" InvalidParameterException CreateUserPoolClient \
   "GenerateSecret is not supported yet: this server does not check SECRET_HASH yet, so a client secret would protect nothing." \
   adm create-user-pool-client --client-name secretive --generate-secret
+# A server-side app signs users in with its operator key (AdminInitiateAuth) through a client
+# that allows ALLOW_ADMIN_USER_PASSWORD_AUTH.
+expect_error "AdminInitiateAuth through a client without the admin flow" InvalidParameterException AdminInitiateAuth \
+  "ADMIN_USER_PASSWORD_AUTH flow not enabled for this client" \
+  adm admin-initiate-auth --client-id "$NEW_CLIENT" --auth-flow ADMIN_USER_PASSWORD_AUTH \
+  --auth-parameters USERNAME=carol2@example.com,PASSWORD='N3w-Passw0rd!'
+adm update-user-pool-client --client-id "$NEW_CLIENT" --explicit-auth-flows ALLOW_ADMIN_USER_PASSWORD_AUTH ALLOW_REFRESH_TOKEN_AUTH >/dev/null 2>&1 ||
+  fail "enable ALLOW_ADMIN_USER_PASSWORD_AUTH"
+out=$(adm admin-initiate-auth --client-id "$NEW_CLIENT" --auth-flow ADMIN_USER_PASSWORD_AUTH \
+  --auth-parameters USERNAME=carol2@example.com,PASSWORD='N3w-Passw0rd!' --query ChallengeName --output text 2>&1) || true
+[[ "$out" == MFA_SETUP ]] && pass "admin-initiate-auth ADMIN_USER_PASSWORD_AUTH (then MFA, as any sign-in)" ||
+  fail "admin-initiate-auth" "$out"
+expect_error "admin-initiate-auth with a wrong password" NotAuthorizedException AdminInitiateAuth \
+  "Incorrect username or password." adm admin-initiate-auth --client-id "$NEW_CLIENT" --auth-flow ADMIN_USER_PASSWORD_AUTH \
+  --auth-parameters USERNAME=carol2@example.com,PASSWORD='Wr0ng-Passw0rd!'
+expect_error "admin-respond-to-auth-challenge with an unknown Session" NotAuthorizedException AdminRespondToAuthChallenge \
+  "Invalid session for the user." adm admin-respond-to-auth-challenge --client-id "$NEW_CLIENT" \
+  --challenge-name SOFTWARE_TOKEN_MFA --session cgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA \
+  --challenge-responses USERNAME=carol2@example.com,SOFTWARE_TOKEN_MFA_CODE=123456
+
 out=$(adm delete-user-pool-client --client-id "$NEW_CLIENT" 2>&1) && pass "delete-user-pool-client" || fail "delete-user-pool-client" "$out"
+
 expect_error "the deleted client is gone" ResourceNotFoundException InitiateAuth \
   "User pool client $NEW_CLIENT does not exist." \
   idp initiate-auth --client-id "$NEW_CLIENT" --auth-flow USER_SRP_AUTH --auth-parameters USERNAME=alice@example.com,SRP_A=0a

@@ -41,7 +41,7 @@ TEST(OperationTable, SaysHowEachCallIsAuthenticatedAndItsPoolFound) {
     // then its UserPoolId).
     EXPECT_EQ(by_client, declares && op.auth != authentication::sigv4) << op.name;
   }
-  EXPECT_EQ(names.size(), 47u);
+  EXPECT_EQ(names.size(), 49u);
 
 }
 
