@@ -11,13 +11,13 @@
 #include <cmath>
 
 namespace cognate::api::handlers {
-namespace {
 
-// Epoch seconds with milliseconds, as a JSON number (botocore and SDK v3 parse the fraction).
-boost::json::value timestamp(time_point t) {
+boost::json::value epoch_seconds(time_point t) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
   return static_cast<double>(ms) / 1000.0;
 }
+
+namespace {
 
 boost::json::array attributes_json(const auth::user_profile& p,
                                    const std::vector<std::string>& only = {}) {
@@ -45,8 +45,8 @@ result<boost::json::object> admin_get_user(const call& c) {
   ASSIGN_OR_RETURN(auto u, c.services.auth.admin.get(*c.pool, in.required_string("Username")));
   boost::json::object out{{"Username", u.profile.username},
                           {"UserAttributes", attributes_json(u.profile)},
-                          {"UserCreateDate", timestamp(u.created_at)},
-                          {"UserLastModifiedDate", timestamp(u.updated_at)},
+                          {"UserCreateDate", epoch_seconds(u.created_at)},
+                          {"UserLastModifiedDate", epoch_seconds(u.updated_at)},
                           {"Enabled", u.enabled},
                           {"UserStatus", u.status}};
   if (!u.profile.mfa_settings.empty()) {
@@ -74,8 +74,8 @@ result<boost::json::object> list_users(const call& c) {
   for (const auto& u : page.users) {
     users.push_back({{"Username", u.profile.username},
                      {"Attributes", attributes_json(u.profile, only)},
-                     {"UserCreateDate", timestamp(u.created_at)},
-                     {"UserLastModifiedDate", timestamp(u.updated_at)},
+                     {"UserCreateDate", epoch_seconds(u.created_at)},
+                     {"UserLastModifiedDate", epoch_seconds(u.updated_at)},
                      {"Enabled", u.enabled},
                      {"UserStatus", u.status}});
   }
@@ -124,12 +124,8 @@ result<boost::json::object> admin_set_user_password(const call& c) {
   decoder in(c.body);
   const auto username = in.required_string("Username");
   const auto password = in.required_string("Password");
-  if (in.optional_bool("Permanent").value_or(false)) {
-    RETURN_IF_ERROR(c.services.auth.admin.set_password(*c.pool, username, password, actor(c)));
-  } else {
-    RETURN_IF_ERROR(
-        c.services.auth.admin.set_temporary_password(*c.pool, username, password, actor(c)));
-  }
+  RETURN_IF_ERROR(c.services.auth.admin.set_password(
+      *c.pool, username, password, in.optional_bool("Permanent").value_or(false), actor(c)));
   return boost::json::object{};
 }
 
@@ -153,8 +149,8 @@ result<boost::json::object> admin_create_user(const call& c) {
   return boost::json::object{{"User",
                               {{"Username", u.profile.username},
                                {"Attributes", attributes_json(u.profile)},
-                               {"UserCreateDate", timestamp(u.created_at)},
-                               {"UserLastModifiedDate", timestamp(u.updated_at)},
+                               {"UserCreateDate", epoch_seconds(u.created_at)},
+                               {"UserLastModifiedDate", epoch_seconds(u.updated_at)},
                                {"Enabled", u.enabled},
                                {"UserStatus", u.status}}}};
 }

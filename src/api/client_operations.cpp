@@ -10,11 +10,6 @@
 namespace cognate::api::handlers {
 namespace {
 
-boost::json::value timestamp(time_point t) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  return static_cast<double>(ms) / 1000.0;
-}
-
 boost::json::array strings(const std::vector<std::string>& v) {
   boost::json::array out;
   for (const auto& s : v) {
@@ -27,8 +22,8 @@ boost::json::object client_json(const store::client_record& c) {
   return {{"UserPoolId", c.pool_id},
           {"ClientName", c.name},
           {"ClientId", c.id},
-          {"LastModifiedDate", timestamp(c.updated_at)},
-          {"CreationDate", timestamp(c.created_at)},
+          {"LastModifiedDate", epoch_seconds(c.updated_at)},
+          {"CreationDate", epoch_seconds(c.created_at)},
           {"AccessTokenValidity", c.access_token_validity},
           {"IdTokenValidity", c.id_token_validity},
           {"RefreshTokenValidity", c.refresh_token_validity},

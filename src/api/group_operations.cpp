@@ -6,16 +6,11 @@
 namespace cognate::api::handlers {
 namespace {
 
-boost::json::value timestamp(time_point t) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  return static_cast<double>(ms) / 1000.0;
-}
-
 boost::json::object group_json(const store::group_record& g) {
   boost::json::object out{{"GroupName", g.name},
                           {"UserPoolId", g.pool_id},
-                          {"LastModifiedDate", timestamp(g.updated_at)},
-                          {"CreationDate", timestamp(g.created_at)}};
+                          {"LastModifiedDate", epoch_seconds(g.updated_at)},
+                          {"CreationDate", epoch_seconds(g.created_at)}};
   if (!g.description.empty()) {
     out["Description"] = g.description;
   }
@@ -130,8 +125,8 @@ result<boost::json::object> list_users_in_group(const call& c) {
     }
     users.push_back({{"Username", u.id},
                      {"Attributes", attributes},
-                     {"UserCreateDate", timestamp(u.created_at)},
-                     {"UserLastModifiedDate", timestamp(u.updated_at)},
+                     {"UserCreateDate", epoch_seconds(u.created_at)},
+                     {"UserLastModifiedDate", epoch_seconds(u.updated_at)},
                      {"Enabled", u.enabled},
                      {"UserStatus", auth::status_name(u.status)}});
   }

@@ -6,6 +6,10 @@
 
 namespace cognate::api::handlers {
 
+// A timestamp as the admin operations answer it: epoch seconds with milliseconds, a JSON number
+// (botocore and SDK v3 parse the fraction). admin_operations.cpp.
+boost::json::value epoch_seconds(time_point t);
+
 // CodeDeliveryDetails as Cognito writes it.
 boost::json::object delivery_json(const pool::code_delivery& d);
 

@@ -167,15 +167,15 @@ result<void> self_service::verify_attribute(const caller& who, const std::string
   if (attribute != "email") {
     return fail(reason::attribute_not_verifiable, attribute);
   }
-  enum class outcome { verified, mismatch, expired };
   const auto now = clock_.now();
   ASSIGN_OR_RETURN(
-      auto done, store::in_transaction(store_, [&](store::transaction& tx) -> result<outcome> {
+      auto done,
+      store::in_transaction(store_, [&](store::transaction& tx) -> result<pool::code_verdict> {
         ASSIGN_OR_RETURN(auto user, reread(tx, who));
         const auto to = user.pending_email.empty() ? user.email : user.pending_email;
         ASSIGN_OR_RETURN(auto verdict, codes_.check(tx, user, verify_email_, to, code, now));
         if (verdict != pool::code_verdict::accepted) {
-          return verdict == pool::code_verdict::expired ? outcome::expired : outcome::mismatch;
+          return verdict;
         }
         auto attributes = pool::attributes_from_json(user.attributes_json);
         if (!user.pending_email.empty()) {
@@ -194,17 +194,9 @@ result<void> self_service::verify_attribute(const caller& who, const std::string
         user.updated_at = now;
         RETURN_IF_ERROR(tx.users().update(user));
         RETURN_IF_ERROR(tx.audit().append(audit_of(user, "verify_email", now)));
-        return outcome::verified;
+        return pool::code_verdict::accepted;
       }));
-  switch (done) {
-    case outcome::verified:
-      return {};
-    case outcome::mismatch:
-      return fail(reason::confirmation_code_mismatch);
-    case outcome::expired:
-      return fail(reason::confirmation_code_expired);
-  }
-  return internal_failure("unreachable verification outcome");
+  return pool::answer_of(done);
 }
 
 result<void> self_service::delete_user(const caller& who) const {

@@ -308,7 +308,7 @@ result<void> user_admin::reset_password(const pool::pool_entry& pool, const std:
 }
 
 result<void> user_admin::set_password(const pool::pool_entry& pool, const std::string& username,
-                                      const std::string& password,
+                                      const std::string& password, bool permanent,
                                       const std::string& actor) const {
   RETURN_IF_ERROR(pool::check_password(pool.settings.password, password));
   ASSIGN_OR_RETURN(auto seen, store::in_read(store_, [&](store::transaction& tx) {
@@ -319,13 +319,19 @@ result<void> user_admin::set_password(const pool::pool_entry& pool, const std::s
   return store_.transact([&](store::transaction& tx) -> result<void> {
     ASSIGN_OR_RETURN(auto a, find(tx, pool, seen.user.id));
     pool::set_password(a.user, verifier);
-    a.user.status = store::user_status::confirmed;
-    a.user.password_expires_at = time_point{};
+    if (permanent) {
+      a.user.status = store::user_status::confirmed;
+      a.user.password_expires_at = time_point{};
+    } else {
+      a.user.status = store::user_status::force_change_password;
+      a.user.password_expires_at = now + temporary_password_validity;
+    }
     lockout::reset(a.user);
     a.user.updated_at = now;
     RETURN_IF_ERROR(tx.users().update(a.user));
     RETURN_IF_ERROR(tx.codes().remove(pool.id, a.user.id, "reset"));
-    return tx.audit().append(audit_of(a.user, "admin_set_password", actor, now));
+    return tx.audit().append(audit_of(
+        a.user, permanent ? "admin_set_password" : "admin_set_temporary_password", actor, now));
   });
 }
 
@@ -450,28 +456,6 @@ result<admin_user> user_admin::create_user(const pool::pool_entry& pool,
     mail_queued_();
   }
   return describe(pool, {.user = user});
-}
-
-result<void> user_admin::set_temporary_password(const pool::pool_entry& pool,
-                                                const std::string& username,
-                                                const std::string& password,
-                                                const std::string& actor) const {
-  RETURN_IF_ERROR(pool::check_password(pool.settings.password, password));
-  ASSIGN_OR_RETURN(auto seen, store::in_read(store_, [&](store::transaction& tx) {
-                     return find(tx, pool, username);
-                   }));
-  const auto verifier = pool::make_password_verifier(sealer_, pool.id, seen.user.id, password);
-  const auto now = clock_.now();
-  return store_.transact([&](store::transaction& tx) -> result<void> {
-    ASSIGN_OR_RETURN(auto a, find(tx, pool, seen.user.id));
-    pool::set_password(a.user, verifier);
-    a.user.status = store::user_status::force_change_password;
-    a.user.password_expires_at = now + temporary_password_validity;
-    lockout::reset(a.user);
-    a.user.updated_at = now;
-    RETURN_IF_ERROR(tx.users().update(a.user));
-    return tx.audit().append(audit_of(a.user, "admin_set_temporary_password", actor, now));
-  });
 }
 
 result<void> user_admin::update_attributes(const pool::pool_entry& pool,

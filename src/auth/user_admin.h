@@ -67,10 +67,6 @@ class user_admin {
   // user_not_found (RESEND).
   result<admin_user> create_user(const pool::pool_entry& pool, const create_user_request& request,
                                  const std::string& actor) const;
-  // AdminSetUserPassword Permanent: false: a temporary password, FORCE_CHANGE_PASSWORD again.
-  result<void> set_temporary_password(const pool::pool_entry& pool, const std::string& username,
-                                      const std::string& password,
-                                      const std::string& actor) const;
 
   // AdminGetUser. Failure: user_not_found "User does not exist.".
   result<admin_user> get(const pool::pool_entry& pool, const std::string& username) const;
@@ -108,9 +104,11 @@ class user_admin {
   // verified. not_authorized when the user is not CONFIRMED.
   result<void> reset_password(const pool::pool_entry& pool, const std::string& username,
                               const std::string& actor) const;
-  // A new permanent password: CONFIRMED (from any status), lockout cleared. invalid_password.
+  // AdminSetUserPassword: permanent → CONFIRMED (from any status); otherwise a temporary
+  // password → FORCE_CHANGE_PASSWORD for 7 days. The lockout is cleared. invalid_password.
   result<void> set_password(const pool::pool_entry& pool, const std::string& username,
-                            const std::string& password, const std::string& actor) const;
+                            const std::string& password, bool permanent,
+                            const std::string& actor) const;
   // Revokes every refresh token (and so the access tokens of those sign-ins).
   result<void> global_sign_out(const pool::pool_entry& pool, const std::string& username,
                                const std::string& actor) const;

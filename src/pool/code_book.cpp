@@ -56,6 +56,18 @@ std::string domain_of(std::string_view from) {
 
 }  // namespace
 
+result<void> answer_of(code_verdict verdict) {
+  switch (verdict) {
+    case code_verdict::accepted:
+      return {};
+    case code_verdict::mismatch:
+      return fail(reason::confirmation_code_mismatch);
+    case code_verdict::expired:
+      break;
+  }
+  return fail(reason::confirmation_code_expired);
+}
+
 code_book::code_book(const crypto::sealer& sealer, code_limits limits, std::string default_from)
     : sealer_(sealer),
       limits_(limits),

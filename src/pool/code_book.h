@@ -41,6 +41,11 @@ struct code_limits {
 
 enum class code_verdict { accepted, mismatch, expired };
 
+// What a client is told about an offered code: nothing (accepted), CodeMismatchException
+// "Invalid verification code provided, please try again." or ExpiredCodeException "Invalid code
+// provided, please request a code again.".
+result<void> answer_of(code_verdict verdict);
+
 // Where a code went, as CodeDeliveryDetails says it.
 struct code_delivery {
   std::string destination;  // masked, e.g. "a***@e***"

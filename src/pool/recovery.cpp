@@ -100,10 +100,9 @@ result<void> account_recovery::confirm_forgot_password(const client_entry& clien
   const auto verifier =
       make_password_verifier(sealer_, pool.id, seen ? seen->id : "unknown", password);
 
-  enum class outcome { reset, mismatch, expired };
   const auto now = clock_.now();
   ASSIGN_OR_RETURN(
-      auto done, store::in_transaction(store_, [&](store::transaction& tx) -> result<outcome> {
+      auto done, store::in_transaction(store_, [&](store::transaction& tx) -> result<code_verdict> {
         ASSIGN_OR_RETURN(auto found, find_user_by_name(tx, pool.id, username));
         const bool same_user = found && seen && found->id == seen->id;
         const auto refusal = !found ? std::optional<reason>(reason::user_not_found)
@@ -113,13 +112,12 @@ result<void> account_recovery::confirm_forgot_password(const client_entry& clien
           if (!hide) {
             return fail(*refusal);
           }
-          ASSIGN_OR_RETURN(auto verdict, codes_.check_decoy(tx, pool.id, username, kind_, now));
-          return verdict == code_verdict::expired ? outcome::expired : outcome::mismatch;
+          return codes_.check_decoy(tx, pool.id, username, kind_, now);
         }
         auto user = std::move(*found);
         ASSIGN_OR_RETURN(auto verdict, codes_.check(tx, user, kind_, user.email, code, now));
         if (verdict != code_verdict::accepted) {
-          return verdict == code_verdict::expired ? outcome::expired : outcome::mismatch;
+          return verdict;
         }
         set_password(user, verifier);
         user.status = store::user_status::confirmed;
@@ -134,17 +132,9 @@ result<void> account_recovery::confirm_forgot_password(const client_entry& clien
                                            .event = "password_reset",
                                            .detail = "{}",
                                            .at = now}));
-        return outcome::reset;
+        return code_verdict::accepted;
       }));
-  switch (done) {
-    case outcome::reset:
-      return {};
-    case outcome::mismatch:
-      return fail(reason::confirmation_code_mismatch);
-    case outcome::expired:
-      return fail(reason::confirmation_code_expired);
-  }
-  return internal_failure("unreachable reset outcome");
+  return answer_of(done);
 }
 
 }  // namespace cognate::pool
