@@ -9,6 +9,7 @@
 #include "api/request.h"
 #include "auth/access_guard.h"
 #include "auth/client_admin.h"
+#include "auth/pool_admin.h"
 #include "auth/services.h"
 #include "pool/directory.h"
 #include "pool/recovery.h"
@@ -48,6 +49,7 @@ struct domain {
   pool::account_recovery& recovery;
   auth::services& auth;
   auth::client_admin& clients;
+  auth::pool_admin& pools;
   std::string_view region = "us-east-1";  // the server's own (--region): signed calls may name it
 };
 

@@ -196,6 +196,15 @@ constexpr std::array admin_respond_members{
     optional_session,
     member_rule{"ChallengeResponses", string_map},
 };
+constexpr std::array pool_members{user_pool_id};
+constexpr std::array list_pools_members{
+    member_rule{"NextToken", string, false, {.min_length = 1, .max_length = 2048}},
+    member_rule{"MaxResults", integer, true, {.min_length = 1, .max_length = 60}},
+};
+constexpr std::array set_pool_mfa_members{
+    user_pool_id,
+    member_rule{"MfaConfiguration", string, false, {.min_length = 2, .max_length = 8}},
+};
 constexpr std::array admin_mfa_members{
     user_pool_id,
     admin_username,
@@ -287,6 +296,14 @@ constexpr std::array table{
                    limit::sign_in, admin_initiate_members},
     operation_spec{"AdminRespondToAuthChallenge", handlers::admin_respond_to_auth_challenge, sigv4,
                    by_pool_id, false, limit::sign_in, admin_respond_members},
+    operation_spec{"DescribeUserPool", handlers::describe_user_pool, sigv4, by_pool_id, true,
+                   limit::admin, pool_members},
+    operation_spec{"ListUserPools", handlers::list_user_pools, sigv4, pool_lookup::none, true,
+                   limit::admin, list_pools_members},
+    operation_spec{"GetUserPoolMfaConfig", handlers::get_user_pool_mfa_config, sigv4, by_pool_id,
+                   true, limit::admin, pool_members},
+    operation_spec{"SetUserPoolMfaConfig", handlers::set_user_pool_mfa_config, sigv4, by_pool_id,
+                   false, limit::admin, set_pool_mfa_members},
     operation_spec{"CreateUserPoolClient", handlers::create_user_pool_client, sigv4, by_pool_id,
                    false, limit::admin, client_write_members},
     operation_spec{"DescribeUserPoolClient", handlers::describe_user_pool_client, sigv4,

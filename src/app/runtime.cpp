@@ -191,11 +191,13 @@ int run(runtime_options o) {
                         {.default_from = o.default_from,
                          .mail_queued = [&mail_worker] { mail_worker.notify(); }});
     auth::client_admin clients(store, directory, clock);
+    auth::pool_admin pools(store, directory, clock);
     const api::service api({.directory = directory,
                             .registration = registration,
                             .recovery = recovery,
                             .auth = auth,
                             .clients = clients,
+                            .pools = pools,
                             .region = o.region});
 
     const api::router router(api, directory,

@@ -219,7 +219,27 @@ out=$(adm delete-group --group-name admins 2>&1) && pass "delete-group" || fail 
 out=$(adm list-groups --query 'Groups[].GroupName' --output text 2>&1) || true
 [[ "$out" == readers ]] && pass "list-groups after the deletion" || fail "list-groups" "$out"
 
+# The pool as Cognito describes it, and its MFA configuration changed through the API.
+out=$(adm describe-user-pool --query 'UserPool.[MfaConfiguration, UsernameAttributes[0], VerificationMessageTemplate.EmailSubject, Policies.PasswordPolicy.MinimumLength]' --output text 2>&1) || true
+[[ "$out" == $'ON\temail\tWelcome to Our Workshop App\t8' ]] && pass "describe-user-pool says what auth.json declares" ||
+  fail "describe-user-pool" "$out"
+out=$("$aws" cognito-idp list-user-pools --endpoint-url "$ENDPOINT" --max-results 10 --query 'UserPools[].Id' --output text 2>&1) || true
+[[ "$out" == "$POOL_ID" ]] && pass "list-user-pools --max-results 10" || fail "list-user-pools" "$out"
+out=$(adm set-user-pool-mfa-config --mfa-configuration OPTIONAL --software-token-mfa-configuration Enabled=true \
+  --query MfaConfiguration --output text 2>&1 && adm get-user-pool-mfa-config --query MfaConfiguration --output text 2>&1) || true
+[[ "$out" == $'OPTIONAL\nOPTIONAL' ]] && pass "set-user-pool-mfa-config OPTIONAL" || fail "set-user-pool-mfa-config" "$out"
+out=$(idp initiate-auth --client-id "$CLIENT_ID" --auth-flow USER_PASSWORD_AUTH \
+  --auth-parameters USERNAME=carol2@example.com,PASSWORD='N3w-Passw0rd!' --query 'AuthenticationResult.TokenType' --output text 2>&1) || true
+[[ "$out" == Bearer ]] && pass "with MFA optional, a user without TOTP gets tokens at once" || fail "MFA optional sign-in" "$out"
+expect_error "SMS MFA is refused" InvalidParameterException SetUserPoolMfaConfig \
+  "SMS and email MFA are not supported yet: configure SoftwareTokenMfaConfiguration." \
+  adm set-user-pool-mfa-config --sms-mfa-configuration '{"SmsAuthenticationMessage": "Your code is {####}"}' --mfa-configuration ON
+
+adm set-user-pool-mfa-config --mfa-configuration ON --software-token-mfa-configuration Enabled=true >/dev/null 2>&1 ||
+  fail "set-user-pool-mfa-config back to ON"
+
 # App clients: a backend client of its own, with the plain-password flow and 15-minute tokens.
+
 NEW_CLIENT=$(adm create-user-pool-client --client-name backend \
   --explicit-auth-flows ALLOW_USER_PASSWORD_AUTH ALLOW_REFRESH_TOKEN_AUTH \
   --access-token-validity 15 --token-validity-units AccessToken=minutes \

@@ -24,7 +24,8 @@ TEST(OperationTable, OnlyTheReadsCountAsReadOnly) {
             (std::set<std::string_view>{"GetUser", "AdminGetUser", "ListUsers", "GetGroup",
                                         "ListGroups", "AdminListGroupsForUser",
                                         "ListUsersInGroup", "DescribeUserPoolClient",
-                                        "ListUserPoolClients"}));
+                                        "ListUserPoolClients", "DescribeUserPool",
+                                        "ListUserPools", "GetUserPoolMfaConfig"}));
 }
 
 TEST(OperationTable, SaysHowEachCallIsAuthenticatedAndItsPoolFound) {
@@ -41,7 +42,7 @@ TEST(OperationTable, SaysHowEachCallIsAuthenticatedAndItsPoolFound) {
     // then its UserPoolId).
     EXPECT_EQ(by_client, declares && op.auth != authentication::sigv4) << op.name;
   }
-  EXPECT_EQ(names.size(), 49u);
+  EXPECT_EQ(names.size(), 53u);
 
 }
 
@@ -67,11 +68,13 @@ class ServiceTest : public ::testing::Test, public testing::pool_harness {
  protected:
   ServiceTest()
       : clients_(reruns_, directory_, clock_),
+        pools_(reruns_, directory_, clock_),
         domain_{.directory = directory_,
                 .registration = registration_,
                 .recovery = recovery_,
                 .auth = auth_,
-                .clients = clients_},
+                .clients = clients_,
+                .pools = pools_},
 
         real_(domain_),
         test_(domain_, test_table) {}
@@ -86,6 +89,7 @@ class ServiceTest : public ::testing::Test, public testing::pool_harness {
   static std::string type_of(const reply& r) { return r.error_type; }
 
   auth::client_admin clients_;
+  auth::pool_admin pools_;
   domain domain_;
   header_list headers_;
   service real_;
