@@ -130,6 +130,22 @@ void decoder::validate(std::span<const member_rule> members) {
   }
 }
 
+const boost::json::array* decoder::array_member(std::string_view member) {
+  const auto* v = find(member);
+  if (v == nullptr) {
+    return nullptr;
+  }
+  if (!v->is_array()) {
+    note(fail(reason::member_wrong_type, member, "an array", kind_of(*v)));
+    return nullptr;
+  }
+  if (v->as_array().size() > 100) {
+    note(fail(reason::too_many_entries, member));
+    return nullptr;
+  }
+  return &v->as_array();
+}
+
 std::optional<std::int64_t> decoder::optional_integer(std::string_view member, string_rule rule) {
   const auto* v = find(member);
   if (v == nullptr) {
@@ -173,19 +189,11 @@ std::optional<bool> decoder::optional_bool(std::string_view member) {
 std::vector<std::string> decoder::string_list(std::string_view member, string_rule rule) {
 
   std::vector<std::string> out;
-  const auto* v = find(member);
-  if (v == nullptr) {
+  const auto* entries = array_member(member);
+  if (entries == nullptr) {
     return out;
   }
-  if (!v->is_array()) {
-    note(fail(reason::member_wrong_type, member, "an array", kind_of(*v)));
-    return out;
-  }
-  if (v->as_array().size() > 100) {
-    note(fail(reason::too_many_entries, member));
-    return out;
-  }
-  for (const auto& entry : v->as_array()) {
+  for (const auto& entry : *entries) {
     auto s = check_string(member, entry, rule);
     if (!s) {
       return out;
@@ -260,19 +268,11 @@ std::optional<std::string> decoder::optional_string(std::string_view member, str
 
 pool::attribute_list decoder::attribute_list(std::string_view member) {
   pool::attribute_list out;
-  const auto* v = find(member);
-  if (v == nullptr) {
+  const auto* entries = array_member(member);
+  if (entries == nullptr) {
     return out;
   }
-  if (!v->is_array()) {
-    note(fail(reason::member_wrong_type, member, "an array", kind_of(*v)));
-    return out;
-  }
-  if (v->as_array().size() > 100) {
-    note(fail(reason::too_many_entries, member));
-    return out;
-  }
-  for (const auto& entry : v->as_array()) {
+  for (const auto& entry : *entries) {
     if (!entry.is_object()) {
       note(fail(reason::entry_wrong_type, member, kind_of(entry)));
       return out;

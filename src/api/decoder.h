@@ -76,6 +76,8 @@ class decoder {
 
  private:
   const boost::json::value* find(std::string_view member);
+  // The member's entries: nullptr when absent, or (noted) not an array of at most 100.
+  const boost::json::array* array_member(std::string_view member);
   std::optional<std::string> check_string(std::string_view member, const boost::json::value& v,
                                           string_rule rule);
   void note(failure f);

@@ -1,6 +1,6 @@
 #include "auth/client_admin.h"
 
-#include "common/encoding.h"
+#include "auth/page_token.h"
 #include "common/random.h"
 #include "common/reasons.h"
 
@@ -133,14 +133,7 @@ result<void> client_admin::remove(const pool::pool_entry& pool, const std::strin
 
 result<client_page> client_admin::list(const pool::pool_entry& pool, int limit,
                                        const std::string& token) const {
-  std::string after;
-  if (!token.empty()) {
-    const auto decoded = base64url_decode(token);
-    if (!decoded) {
-      return fail(reason::invalid_parameter, "Invalid NextToken.");
-    }
-    after.assign(decoded->begin(), decoded->end());
-  }
+  ASSIGN_OR_RETURN(auto after, page_position(token));
   return store::in_read(store_, [&](store::transaction& tx) -> result<client_page> {
     ASSIGN_OR_RETURN(auto all, tx.directory().clients(pool.id));
     std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
@@ -150,7 +143,7 @@ result<client_page> client_admin::list(const pool::pool_entry& pool, int limit,
         continue;
       }
       if (static_cast<int>(page.clients.size()) == limit) {
-        page.next_token = base64url_encode(as_bytes(page.clients.back().id));
+        page.next_token = page_token(page.clients.back().id);
         break;
       }
       page.clients.push_back(std::move(c));

@@ -1,6 +1,6 @@
 #include "auth/group_admin.h"
 
-#include "common/encoding.h"
+#include "auth/page_token.h"
 #include "common/reasons.h"
 #include "pool/users.h"
 
@@ -38,20 +38,6 @@ result<store::user_record> find_user(store::transaction& tx, const pool::pool_en
     return fail(reason::user_not_found);
   }
   return std::move(*found);
-}
-
-// Page tokens: the last item's key, opaque.
-std::string token_of(const std::string& last) { return base64url_encode(as_bytes(last)); }
-
-result<std::string> position_of(const std::string& token) {
-  if (token.empty()) {
-    return std::string();
-  }
-  const auto decoded = base64url_decode(token);
-  if (!decoded) {
-    return fail(reason::invalid_parameter, "Invalid NextToken.");
-  }
-  return std::string(decoded->begin(), decoded->end());
 }
 
 // Every member of the group gets their group list refreshed (after a precedence change or a
@@ -153,13 +139,13 @@ result<void> group_admin::remove(const pool::pool_entry& pool, const std::string
 
 result<group_page> group_admin::list(const pool::pool_entry& pool, int limit,
                                      const std::string& token) const {
-  ASSIGN_OR_RETURN(auto after, position_of(token));
+  ASSIGN_OR_RETURN(auto after, page_position(token));
   return store::in_read(store_, [&](store::transaction& tx) -> result<group_page> {
     ASSIGN_OR_RETURN(auto groups, tx.groups().list(pool.id, after, limit + 1));
     group_page page;
     if (static_cast<int>(groups.size()) > limit) {
       groups.resize(static_cast<std::size_t>(limit));
-      page.next_token = token_of(groups.back().name);
+      page.next_token = page_token(groups.back().name);
     }
     page.groups = std::move(groups);
     return page;
@@ -194,7 +180,7 @@ result<void> group_admin::remove_user(const pool::pool_entry& pool, const std::s
 result<group_page> group_admin::groups_of(const pool::pool_entry& pool,
                                           const std::string& username, int limit,
                                           const std::string& token) const {
-  ASSIGN_OR_RETURN(auto after, position_of(token));
+  ASSIGN_OR_RETURN(auto after, page_position(token));
   return store::in_read(store_, [&](store::transaction& tx) -> result<group_page> {
     ASSIGN_OR_RETURN(auto user, find_user(tx, pool, username));
     ASSIGN_OR_RETURN(auto groups, tx.groups().groups_of(pool.id, user.id));
@@ -204,7 +190,7 @@ result<group_page> group_admin::groups_of(const pool::pool_entry& pool,
         continue;
       }
       if (static_cast<int>(page.groups.size()) == limit) {
-        page.next_token = token_of(page.groups.back().name);
+        page.next_token = page_token(page.groups.back().name);
         break;
       }
       page.groups.push_back(std::move(g));
@@ -215,14 +201,14 @@ result<group_page> group_admin::groups_of(const pool::pool_entry& pool,
 
 result<member_page> group_admin::users_in(const pool::pool_entry& pool, const std::string& group,
                                           int limit, const std::string& token) const {
-  ASSIGN_OR_RETURN(auto after, position_of(token));
+  ASSIGN_OR_RETURN(auto after, page_position(token));
   return store::in_read(store_, [&](store::transaction& tx) -> result<member_page> {
     ASSIGN_OR_RETURN(auto g, find_group(tx, pool, group));
     ASSIGN_OR_RETURN(auto ids, tx.groups().members(pool.id, g.name, after, limit + 1));
     member_page page;
     if (static_cast<int>(ids.size()) > limit) {
       ids.resize(static_cast<std::size_t>(limit));
-      page.next_token = token_of(ids.back());
+      page.next_token = page_token(ids.back());
     }
     for (const auto& id : ids) {
       ASSIGN_OR_RETURN(auto user, tx.users().find_by_id(pool.id, id));

@@ -1,6 +1,6 @@
 #include "auth/pool_admin.h"
 
-#include "common/encoding.h"
+#include "auth/page_token.h"
 #include "common/reasons.h"
 #include "pool/settings_json.h"
 
@@ -22,14 +22,7 @@ result<store::pool_record> pool_admin::record(const pool::pool_entry& pool) cons
 
 result<pool_page> pool_admin::list(const operator_principal& who, int limit,
                                    const std::string& token) const {
-  std::string after;
-  if (!token.empty()) {
-    const auto decoded = base64url_decode(token);
-    if (!decoded) {
-      return fail(reason::invalid_parameter, "Invalid NextToken.");
-    }
-    after.assign(decoded->begin(), decoded->end());
-  }
+  ASSIGN_OR_RETURN(auto after, page_position(token));
   ASSIGN_OR_RETURN(auto pools, store::in_read(store_, [](store::transaction& tx) {
                      return tx.directory().pools();
                    }));
@@ -43,7 +36,7 @@ result<pool_page> pool_admin::list(const operator_principal& who, int limit,
       continue;
     }
     if (static_cast<int>(page.pools.size()) == limit) {
-      page.next_token = base64url_encode(as_bytes(page.pools.back().id));
+      page.next_token = page_token(page.pools.back().id);
       break;
     }
     page.pools.push_back(std::move(p));

@@ -205,13 +205,7 @@ result<void> self_service::delete_user(const caller& who) const {
   const auto& user_id = who.user.id;
   return store_.transact([&](store::transaction& tx) -> result<void> {
     ASSIGN_OR_RETURN(auto user, reread(tx, who));
-    RETURN_IF_ERROR(tx.outbox().drop_pending(pool_id, user_id));
-    RETURN_IF_ERROR(tx.codes().remove_user(pool_id, user_id));
-    RETURN_IF_ERROR(tx.factors().remove_user(pool_id, user_id));
-    RETURN_IF_ERROR(tx.sessions().remove_user(pool_id, user_id));
-    RETURN_IF_ERROR(tx.tokens().remove_user(pool_id, user_id));
-    RETURN_IF_ERROR(tx.groups().remove_user(pool_id, user_id));
-    RETURN_IF_ERROR(tx.users().remove(pool_id, user_id));
+    RETURN_IF_ERROR(pool::delete_account(tx, pool_id, user_id));
     return tx.audit().append(audit_of(user, "delete_user", now));
   });
 }

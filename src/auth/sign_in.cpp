@@ -33,23 +33,6 @@ sign_in::sign_in(store::store& store, const crypto::sealer& sealer, const clock&
 
 // ---- the next step --------------------------------------------------------------------------
 
-namespace {
-
-// The required attributes (userAttributes with required: true) the user has no value for.
-std::vector<std::string> missing_required_attributes(const pool::pool_settings& settings,
-                                                     const store::user_record& user) {
-  const auto attributes = pool::attributes_from_json(user.attributes_json);
-  std::vector<std::string> out;
-  for (const auto& spec : settings.attributes) {
-    const auto it = attributes.find(spec.name);
-    if (spec.required && (it == attributes.end() || it->second.empty())) {
-      out.push_back(spec.name);
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 next_step sign_in::decide(const pool::pool_entry& pool, const store::user_account& a) const {
   const subject who{pool, &a.user, a.factors, a.user.id, clock_.now()};
@@ -105,13 +88,15 @@ result<sign_in::prepared_step> sign_in::prepare(const pool::client_entry& client
       return prepared_step{.challenge = std::move(pending), .answer = std::move(answer)};
     }
     case next_step::kind::new_password: {
-      const auto required = missing_required_attributes(pool.settings, a.user);
+      const auto attributes = pool::attributes_from_json(a.user.attributes_json);
+      const auto required = pool::missing_required(pool.settings, attributes);
       boost::json::array required_json;
       for (const auto& name : required) {
         required_json.emplace_back("userAttributes." + name);
       }
       boost::json::object current;
-      for (const auto& [name, value] : pool::attributes_from_json(a.user.attributes_json)) {
+      for (const auto& [name, value] : attributes) {
+
         current[name] = value;
       }
       for (const auto& name : required) {
@@ -484,12 +469,8 @@ result<auth_step> sign_in::answer_new_password(const pool::client_entry& client,
       refused = applied.error();
     } else {
       next = std::move(*applied);
-      for (const auto& spec : pool.settings.attributes) {
-        const auto it = next->find(spec.name);
-        if (spec.required && (it == next->end() || it->second.empty())) {
-          refused = fail(reason::new_password_attribute_missing, spec.name);
-          break;
-        }
+      if (const auto missing = pool::missing_required(pool.settings, *next); !missing.empty()) {
+        refused = fail(reason::new_password_attribute_missing, missing.front());
       }
     }
   }

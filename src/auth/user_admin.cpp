@@ -233,14 +233,7 @@ result<void> user_admin::delete_user(const pool::pool_entry& pool, const std::st
   const auto now = clock_.now();
   return store_.transact([&](store::transaction& tx) -> result<void> {
     ASSIGN_OR_RETURN(auto a, find(tx, pool, username));
-    const auto& id = a.user.id;
-    RETURN_IF_ERROR(tx.outbox().drop_pending(pool.id, id));
-    RETURN_IF_ERROR(tx.codes().remove_user(pool.id, id));
-    RETURN_IF_ERROR(tx.factors().remove_user(pool.id, id));
-    RETURN_IF_ERROR(tx.sessions().remove_user(pool.id, id));
-    RETURN_IF_ERROR(tx.tokens().remove_user(pool.id, id));
-    RETURN_IF_ERROR(tx.groups().remove_user(pool.id, id));
-    RETURN_IF_ERROR(tx.users().remove(pool.id, id));
+    RETURN_IF_ERROR(pool::delete_account(tx, pool.id, a.user.id));
     return tx.audit().append(audit_of(a.user, "admin_delete_user", actor, now));
   });
 }

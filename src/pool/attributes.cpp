@@ -81,11 +81,9 @@ result<void> check_writable(const pool_settings& settings, const std::string& na
 }
 
 result<void> check_required(const pool_settings& settings, const attribute_map& attributes) {
-  for (const auto& spec : settings.attributes) {
-    auto it = attributes.find(spec.name);
-    if (spec.required && (it == attributes.end() || it->second.empty())) {
-      return schema_error(spec.name, fmt::format("The attribute {} is required", spec.name));
-    }
+  const auto missing = missing_required(settings, attributes);
+  if (!missing.empty()) {
+    return schema_error(missing.front(), fmt::format("The attribute {} is required", missing.front()));
   }
   return {};
 }
@@ -131,6 +129,18 @@ result<attribute_map> update_attributes(const pool_settings& settings,
     }
   }
   RETURN_IF_ERROR(check_required(settings, out));
+  return out;
+}
+
+std::vector<std::string> missing_required(const pool_settings& settings,
+                                          const attribute_map& attributes) {
+  std::vector<std::string> out;
+  for (const auto& spec : settings.attributes) {
+    auto it = attributes.find(spec.name);
+    if (spec.required && (it == attributes.end() || it->second.empty())) {
+      out.push_back(spec.name);
+    }
+  }
   return out;
 }
 

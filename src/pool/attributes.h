@@ -33,6 +33,11 @@ result<attribute_map> update_attributes(const pool_settings& settings,
                                         const attribute_map& current,
                                         const attribute_list& given);
 
+// The attributes the pool requires (userAttributes with required: true) that `attributes` has no
+// value for, in declaration order.
+std::vector<std::string> missing_required(const pool_settings& settings,
+                                          const attribute_map& attributes);
+
 // The JSON object text a user's attributes are stored as, and back. Values that are not strings
 // are skipped when reading; malformed text reads as no attributes.
 

@@ -36,6 +36,17 @@ store::user_record new_user_record(const crypto::sealer& sealer, const std::stri
 }
 
 
+result<void> delete_account(store::transaction& tx, const std::string& pool_id,
+                            const std::string& user_id) {
+  RETURN_IF_ERROR(tx.outbox().drop_pending(pool_id, user_id));
+  RETURN_IF_ERROR(tx.codes().remove_user(pool_id, user_id));
+  RETURN_IF_ERROR(tx.factors().remove_user(pool_id, user_id));
+  RETURN_IF_ERROR(tx.sessions().remove_user(pool_id, user_id));
+  RETURN_IF_ERROR(tx.tokens().remove_user(pool_id, user_id));
+  RETURN_IF_ERROR(tx.groups().remove_user(pool_id, user_id));
+  return tx.users().remove(pool_id, user_id);
+}
+
 result<std::optional<store::user_record>> find_user_by_name(store::transaction& tx,
                                                             const std::string& pool_id,
                                                             const std::string& username) {

@@ -32,6 +32,11 @@ store::user_record new_user_record(const crypto::sealer& sealer, const std::stri
                                    const std::string& email, const std::string& password,
                                    time_point now);
 
+// Inside `tx`: deletes the user and everything that is theirs — codes, factors, challenge
+// Sessions, refresh tokens, group memberships and mail not sent yet (audit rows stay).
+result<void> delete_account(store::transaction& tx, const std::string& pool_id,
+                            const std::string& user_id);
+
 // Looks a user up by the name a client sends: the email alias (case-insensitive) or the UUID
 // user name. Inside `tx`; fails only on store errors.
 result<std::optional<store::user_record>> find_user_by_name(store::transaction& tx,
