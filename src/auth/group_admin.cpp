@@ -40,6 +40,14 @@ result<store::user_record> find_user(store::transaction& tx, const pool::pool_en
   return std::move(*found);
 }
 
+// Group names are unique and ordered ignoring (ASCII) case.
+std::string folded(std::string_view name) {
+  std::string out(name);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+  return out;
+}
+
 // Every member of the group gets their group list refreshed (after a precedence change or a
 // deletion).
 result<void> refresh_members(store::transaction& tx, const std::string& pool_id,
@@ -186,7 +194,8 @@ result<group_page> group_admin::groups_of(const pool::pool_entry& pool,
     ASSIGN_OR_RETURN(auto groups, tx.groups().groups_of(pool.id, user.id));
     group_page page;
     for (auto& g : groups) {
-      if (!after.empty() && g.name <= after) {
+      // groups_of() orders by the case-folded name, so the position compares that way too.
+      if (!after.empty() && folded(g.name) <= folded(after)) {
         continue;
       }
       if (static_cast<int>(page.groups.size()) == limit) {

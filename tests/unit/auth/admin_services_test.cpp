@@ -120,6 +120,21 @@ TEST_F(AdminServicesTest, GroupsComeInPrecedenceOrderAndFollowChanges) {
   EXPECT_EQ(user_groups(), (std::vector<std::string>{"alpha", "zeta", "none"}));
   ASSERT_TRUE(groups.remove(pool(), "zeta", "ops"));
   EXPECT_EQ(user_groups(), (std::vector<std::string>{"alpha", "none"}));
+  // One group a page: each once, whatever the case of its name.
+  ASSERT_TRUE(groups.create(pool(), {.name = "Beta"}, "ops"));
+  ASSERT_TRUE(groups.add_user(pool(), "member@example.com", "Beta", "ops"));
+  std::vector<std::string> paged;
+  std::string token;
+  do {
+    auto page = groups.groups_of(pool(), "member@example.com", 1, token);
+    ASSERT_TRUE(page) << page.error().message;
+    for (const auto& g : page->groups) {
+      paged.push_back(g.name);
+    }
+    token = page->next_token;
+    ASSERT_LT(paged.size(), 10u);
+  } while (!token.empty());
+  EXPECT_EQ(paged, (std::vector<std::string>{"alpha", "Beta", "none"}));
   auto exists = groups.create(pool(), {.name = "ALPHA"}, "ops");
   ASSERT_FALSE(exists);
   EXPECT_EQ(type_of(exists.error()), "GroupExistsException");
