@@ -163,10 +163,7 @@ result<store::user_account> user_admin::find(store::transaction& tx, const pool:
 }
 
 admin_user user_admin::describe(const pool::pool_entry& pool, const store::user_account& a) const {
-  caller who{.pool = nullptr, .user = a.user, .factors = a.factors};
-  // profile_of reads the pool through the caller; lend it this one without owning it.
-  who.pool = std::shared_ptr<const pool::pool_entry>(std::shared_ptr<const pool::pool_entry>{}, &pool);
-  return admin_user{.profile = profile_of(who, factors_, clock_.now()),
+  return admin_user{.profile = profile_of(pool, a.user, a.factors, factors_, clock_.now()),
                     .created_at = a.user.created_at,
                     .updated_at = a.user.updated_at,
                     .enabled = a.user.enabled,

@@ -19,5 +19,9 @@ struct user_profile {
 };
 
 user_profile profile_of(const caller& who, const factor_set& factors, time_point now);
+// The same for any user of `pool` with their factors (AdminGetUser, ListUsers).
+user_profile profile_of(const pool::pool_entry& pool, const store::user_record& user,
+                        const std::vector<store::factor_record>& user_factors,
+                        const factor_set& factors, time_point now);
 
 }  // namespace cognate::auth
