@@ -18,8 +18,9 @@ boost::json::array strings(const std::vector<std::string>& v) {
   return out;
 }
 
-boost::json::object client_json(const store::client_record& c) {
-  return {{"UserPoolId", c.pool_id},
+// `secret`: the client's secret in the clear ("" for a public client, which has none to show).
+boost::json::object client_json(const store::client_record& c, const std::string& secret) {
+  boost::json::object out{{"UserPoolId", c.pool_id},
           {"ClientName", c.name},
           {"ClientId", c.id},
           {"LastModifiedDate", epoch_seconds(c.updated_at)},
@@ -35,6 +36,15 @@ boost::json::object client_json(const store::client_record& c) {
           {"PreventUserExistenceErrors", c.prevent_user_existence_errors ? "ENABLED" : "LEGACY"},
           {"EnableTokenRevocation", true},
           {"AuthSessionValidity", c.auth_session_validity / 60}};
+  if (!secret.empty()) {
+    out["ClientSecret"] = secret;
+  }
+  return out;
+}
+
+result<boost::json::object> client_answer(const call& c, const store::client_record& client) {
+  ASSIGN_OR_RETURN(auto secret, c.services.clients.secret_of(client));
+  return boost::json::object{{"UserPoolClient", client_json(client, secret)}};
 }
 
 // Seconds in one `unit` ("seconds", "minutes", "hours", "days").
@@ -52,13 +62,16 @@ result<std::int64_t> unit_seconds(const boost::json::object& units, std::string_
               fmt::format("TokenValidityUnits.{} must be seconds, minutes, hours or days.", key));
 }
 
-result<auth::client_changes> changes_of(const call& c) {
+// `creating`: CreateUserPoolClient, the one place a secret can be asked for.
+result<auth::client_changes> changes_of(const call& c, bool creating) {
   decoder in(c.body);
-  if (in.optional_bool("GenerateSecret").value_or(false)) {
+  auth::client_changes out;
+  if (c.body.contains("GenerateSecret") && !creating) {
     return fail(reason::invalid_parameter,
-                "GenerateSecret is not supported yet: this server does not check SECRET_HASH yet, "
-                "so a client secret would protect nothing.");
+                "GenerateSecret can only be given to CreateUserPoolClient: a client keeps the "
+                "secret it was created with (or none).");
   }
+  out.generate_secret = in.optional_bool("GenerateSecret").value_or(false);
   if (!in.optional_bool("EnableTokenRevocation").value_or(true)) {
     return fail(reason::invalid_parameter,
                 "EnableTokenRevocation cannot be turned off: tokens are always revocable here.");
@@ -67,7 +80,6 @@ result<auth::client_changes> changes_of(const call& c) {
   if (const auto* u = c.body.if_contains("TokenValidityUnits"); u && u->is_object()) {
     units = u->as_object();
   }
-  auth::client_changes out;
   out.name = in.optional_string("ClientName");
   if (c.body.contains("ExplicitAuthFlows")) {
     out.auth_flows = in.string_list("ExplicitAuthFlows");
@@ -111,23 +123,23 @@ const std::string& actor(const call& c) { return c.principal->name; }
 }  // namespace
 
 result<boost::json::object> create_user_pool_client(const call& c) {
-  ASSIGN_OR_RETURN(auto changes, changes_of(c));
+  ASSIGN_OR_RETURN(auto changes, changes_of(c, true));
   ASSIGN_OR_RETURN(auto client, c.services.clients.create(*c.pool, changes, actor(c)));
-  return boost::json::object{{"UserPoolClient", client_json(client)}};
+  return client_answer(c, client);
 }
 
 result<boost::json::object> describe_user_pool_client(const call& c) {
   decoder in(c.body);
   ASSIGN_OR_RETURN(auto client, c.services.clients.describe(*c.pool, in.required_string("ClientId")));
-  return boost::json::object{{"UserPoolClient", client_json(client)}};
+  return client_answer(c, client);
 }
 
 result<boost::json::object> update_user_pool_client(const call& c) {
-  ASSIGN_OR_RETURN(auto changes, changes_of(c));
+  ASSIGN_OR_RETURN(auto changes, changes_of(c, false));
   decoder in(c.body);
   ASSIGN_OR_RETURN(auto client, c.services.clients.update(*c.pool, in.required_string("ClientId"),
                                                           changes, actor(c)));
-  return boost::json::object{{"UserPoolClient", client_json(client)}};
+  return client_answer(c, client);
 }
 
 result<boost::json::object> delete_user_pool_client(const call& c) {

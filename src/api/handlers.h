@@ -63,7 +63,10 @@ result<boost::json::object> admin_list_groups_for_user(const call& c);
 result<boost::json::object> list_users_in_group(const call& c);
 
 // User pools, SigV4-signed (pool_operations.cpp).
+result<boost::json::object> create_user_pool(const call& c);
 result<boost::json::object> describe_user_pool(const call& c);
+result<boost::json::object> update_user_pool(const call& c);
+result<boost::json::object> delete_user_pool(const call& c);
 result<boost::json::object> list_user_pools(const call& c);
 result<boost::json::object> get_user_pool_mfa_config(const call& c);
 result<boost::json::object> set_user_pool_mfa_config(const call& c);

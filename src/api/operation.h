@@ -38,6 +38,17 @@ enum class pool_lookup {
   session,       // the Session's row (the handler looks it up in its transaction)
 };
 
+// How a caller proves it knows its app client's secret, when the client has one
+// (auth/client_secret.h). Checked by the service once the client is known, before the handler.
+enum class secret_proof {
+  none,                 // the operation takes none
+  secret_hash,          // the SecretHash member, over the Username member
+  auth_parameters,      // AuthParameters.SECRET_HASH over AuthParameters.USERNAME; for a refresh
+                        // only its presence (token_service checks it against the token's user)
+  challenge_responses,  // ChallengeResponses.SECRET_HASH over ChallengeResponses.USERNAME
+  client_secret,        // the ClientSecret member: the secret itself
+};
+
 // For per-address and per-user rate limits.
 enum class limit_class { sign_up, sign_in, mfa, token, read, recovery, account, admin };
 
@@ -59,7 +70,9 @@ struct call {
   const boost::json::object& body;  // validated against the operation's members
   const domain& services;
   const pool::directory_snapshot& directory;   // one snapshot for the whole call
-  const pool::client_entry* client = nullptr;  // pool_lookup::client_id
+  // pool_lookup::client_id, and the ClientId of an admin operation that takes a secret proof
+  const pool::client_entry* client = nullptr;
+
   const pool::pool_entry* pool = nullptr;      // every lookup but none and session
   const auth::caller* caller = nullptr;        // when an AccessToken was checked
   const auth::operator_principal* principal = nullptr;  // when a SigV4 signature was checked
@@ -76,6 +89,7 @@ struct operation_spec {
   bool read_only;
   limit_class limit;
   std::span<const member_rule> members;
+  secret_proof proof = secret_proof::none;
 };
 
 // Cognate's operations (operations.cpp).

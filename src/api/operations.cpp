@@ -22,21 +22,25 @@ constexpr member_rule client_id{"ClientId", string, true, client_id_rule};
 constexpr member_rule required_access_token{"AccessToken", string, true, token_rule};
 constexpr member_rule optional_access_token{"AccessToken", string, false, token_rule};
 constexpr member_rule optional_session{"Session", string, false, session_rule};
+constexpr member_rule secret_hash{"SecretHash", string, false, {.min_length = 1, .max_length = 128}};
 
 constexpr std::array sign_up_members{
     client_id,
     member_rule{"Username", string, true, username_rule},
     member_rule{"Password", string, false, {.min_length = 0, .max_length = 4096}},
     member_rule{"UserAttributes", attribute_list},
+    secret_hash,
 };
 constexpr std::array confirm_sign_up_members{
     client_id,
     member_rule{"Username", string, true, username_rule},
     member_rule{"ConfirmationCode", string, true, code_rule},
+    secret_hash,
 };
 constexpr std::array resend_members{
     client_id,
     member_rule{"Username", string, true, username_rule},
+    secret_hash,
 };
 constexpr std::array initiate_auth_members{
     client_id,
@@ -80,12 +84,14 @@ constexpr member_rule password{"Password", string, true, {.min_length = 0, .max_
 constexpr std::array forgot_password_members{
     client_id,
     member_rule{"Username", string, true, username_rule},
+    secret_hash,
 };
 constexpr std::array confirm_forgot_password_members{
     client_id,
     member_rule{"Username", string, true, username_rule},
     member_rule{"ConfirmationCode", string, true, code_rule},
     password,
+    secret_hash,
 };
 constexpr std::array change_password_members{
     member_rule{"PreviousPassword", string, true, {.min_length = 0, .max_length = 4096}},
@@ -197,6 +203,17 @@ constexpr std::array admin_respond_members{
     member_rule{"ChallengeResponses", string_map},
 };
 constexpr std::array pool_members{user_pool_id};
+constexpr std::array create_pool_members{
+    member_rule{"PoolName", string, true, {.min_length = 1, .max_length = 128}},
+    member_rule{"MfaConfiguration", string, false, {.min_length = 2, .max_length = 8}},
+    member_rule{"DeletionProtection", string, false, {.min_length = 6, .max_length = 8}},
+};
+constexpr std::array update_pool_members{
+    user_pool_id,
+    member_rule{"PoolName", string, false, {.min_length = 1, .max_length = 128}},
+    member_rule{"MfaConfiguration", string, false, {.min_length = 2, .max_length = 8}},
+    member_rule{"DeletionProtection", string, false, {.min_length = 6, .max_length = 8}},
+};
 constexpr std::array list_pools_members{
     member_rule{"NextToken", string, false, {.min_length = 1, .max_length = 2048}},
     member_rule{"MaxResults", integer, true, {.min_length = 1, .max_length = 60}},
@@ -214,6 +231,8 @@ constexpr std::array admin_mfa_members{
 };
 
 using limit = limit_class;
+using proof = secret_proof;
+
 constexpr auto none = authentication::none;
 constexpr auto access_token_or_session = authentication::access_token_or_session;
 constexpr auto sigv4 = authentication::sigv4;
@@ -221,15 +240,17 @@ constexpr auto by_pool_id = pool_lookup::user_pool_id;
 
 constexpr std::array table{
     operation_spec{"SignUp", handlers::sign_up, none, pool_lookup::client_id, false,
-                   limit::sign_up, sign_up_members},
+                   limit::sign_up, sign_up_members, proof::secret_hash},
     operation_spec{"ConfirmSignUp", handlers::confirm_sign_up, none, pool_lookup::client_id, false,
-                   limit::sign_up, confirm_sign_up_members},
+                   limit::sign_up, confirm_sign_up_members, proof::secret_hash},
     operation_spec{"ResendConfirmationCode", handlers::resend_confirmation_code, none,
-                   pool_lookup::client_id, false, limit::sign_up, resend_members},
+                   pool_lookup::client_id, false, limit::sign_up, resend_members,
+                   proof::secret_hash},
     operation_spec{"InitiateAuth", handlers::initiate_auth, none, pool_lookup::client_id, false,
-                   limit::sign_in, initiate_auth_members},
+                   limit::sign_in, initiate_auth_members, proof::auth_parameters},
     operation_spec{"RespondToAuthChallenge", handlers::respond_to_auth_challenge, none,
-                   pool_lookup::client_id, false, limit::sign_in, respond_members},
+                   pool_lookup::client_id, false, limit::sign_in, respond_members,
+                   proof::challenge_responses},
     operation_spec{"AssociateSoftwareToken", handlers::associate_software_token,
                    access_token_or_session, pool_lookup::session, false, limit::mfa,
                    associate_members},
@@ -243,13 +264,15 @@ constexpr std::array table{
     operation_spec{"GlobalSignOut", handlers::global_sign_out, authentication::access_token,
                    pool_lookup::access_token, false, limit::token, access_token_members},
     operation_spec{"RevokeToken", handlers::revoke_token, none, pool_lookup::client_id, false,
-                   limit::token, revoke_members},
+                   limit::token, revoke_members, proof::client_secret},
     operation_spec{"GetTokensFromRefreshToken", handlers::get_tokens_from_refresh_token, none,
-                   pool_lookup::client_id, false, limit::token, refresh_members},
+                   pool_lookup::client_id, false, limit::token, refresh_members,
+                   proof::client_secret},
     operation_spec{"ForgotPassword", handlers::forgot_password, none, pool_lookup::client_id,
-                   false, limit::recovery, forgot_password_members},
+                   false, limit::recovery, forgot_password_members, proof::secret_hash},
     operation_spec{"ConfirmForgotPassword", handlers::confirm_forgot_password, none,
-                   pool_lookup::client_id, false, limit::recovery, confirm_forgot_password_members},
+                   pool_lookup::client_id, false, limit::recovery, confirm_forgot_password_members,
+                   proof::secret_hash},
     operation_spec{"ChangePassword", handlers::change_password, authentication::access_token,
                    pool_lookup::access_token, false, limit::account, change_password_members},
     operation_spec{"UpdateUserAttributes", handlers::update_user_attributes,
@@ -293,10 +316,17 @@ constexpr std::array table{
     operation_spec{"AdminSetUserMFAPreference", handlers::admin_set_user_mfa_preference, sigv4,
                    by_pool_id, false, limit::admin, admin_mfa_members},
     operation_spec{"AdminInitiateAuth", handlers::admin_initiate_auth, sigv4, by_pool_id, false,
-                   limit::sign_in, admin_initiate_members},
+                   limit::sign_in, admin_initiate_members, proof::auth_parameters},
     operation_spec{"AdminRespondToAuthChallenge", handlers::admin_respond_to_auth_challenge, sigv4,
-                   by_pool_id, false, limit::sign_in, admin_respond_members},
+                   by_pool_id, false, limit::sign_in, admin_respond_members,
+                   proof::challenge_responses},
+    operation_spec{"CreateUserPool", handlers::create_user_pool, sigv4, pool_lookup::none, false,
+                   limit::admin, create_pool_members},
     operation_spec{"DescribeUserPool", handlers::describe_user_pool, sigv4, by_pool_id, true,
+                   limit::admin, pool_members},
+    operation_spec{"UpdateUserPool", handlers::update_user_pool, sigv4, by_pool_id, false,
+                   limit::admin, update_pool_members},
+    operation_spec{"DeleteUserPool", handlers::delete_user_pool, sigv4, by_pool_id, false,
                    limit::admin, pool_members},
     operation_spec{"ListUserPools", handlers::list_user_pools, sigv4, pool_lookup::none, true,
                    limit::admin, list_pools_members},

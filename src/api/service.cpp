@@ -1,6 +1,7 @@
 #include "api/service.h"
 
 #include "api/decoder.h"
+#include "auth/client_secret.h"
 #include "common/reasons.h"
 
 #include <algorithm>
@@ -115,8 +116,57 @@ result<boost::json::object> service::run(const request_context& request,
   if (principal) {
     RETURN_IF_ERROR(auth::operator_guard::authorize(*principal, op.name, c.pool ? c.pool->id : ""));
   }
+  if (op.proof != secret_proof::none) {
+    if (c.client == nullptr) {  // an admin operation: its ClientId must be of the pool named
+      const auto id = in.required_string("ClientId");
+      c.client = directory->client(id);
+      if (c.client == nullptr || c.pool == nullptr || c.client->pool->id != c.pool->id) {
+        return fail(reason::client_not_found, id);
+      }
+    }
+    RETURN_IF_ERROR(check_proof(op.proof, *c.client, in));
+  }
   return op.run(c);
-
 }
+
+result<void> service::check_proof(secret_proof proof, const pool::client_entry& client,
+                                  decoder& in) {
+  if (!client.has_secret()) {
+    return {};
+  }
+  auto entry = [&](std::string_view map, std::string_view key) -> std::optional<std::string> {
+    const auto values = in.string_map(map);
+    const auto it = values.find(std::string(key));
+    return it == values.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  switch (proof) {
+    case secret_proof::none:
+      return {};
+    case secret_proof::secret_hash:
+      return auth::check_secret_hash(client, in.required_string("Username"),
+                                     in.optional_string("SecretHash"));
+    case secret_proof::auth_parameters: {
+      const auto flow = in.required_string("AuthFlow");
+      const auto hash = entry("AuthParameters", "SECRET_HASH");
+      if (flow == "REFRESH_TOKEN_AUTH" || flow == "REFRESH_TOKEN") {
+        // Over the token's user, whom only the refresh finds: there, once the token is read.
+        if (!hash || hash->empty()) {
+          return fail(reason::client_secret_missing, client.record.id);
+        }
+        return {};
+      }
+      return auth::check_secret_hash(client, entry("AuthParameters", "USERNAME").value_or(""),
+                                     hash);
+    }
+    case secret_proof::challenge_responses:
+      return auth::check_secret_hash(client,
+                                     entry("ChallengeResponses", "USERNAME").value_or(""),
+                                     entry("ChallengeResponses", "SECRET_HASH"));
+    case secret_proof::client_secret:
+      return auth::check_client_secret(client, in.optional_string("ClientSecret"));
+  }
+  return {};
+}
+
 
 }  // namespace cognate::api

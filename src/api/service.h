@@ -28,6 +28,10 @@ class service {
 
  private:
   result<boost::json::object> run(const request_context& request, const operation_spec& op) const;
+  // The caller's proof that it knows `client`'s secret, as `proof` says where it is.
+  static result<void> check_proof(secret_proof proof, const pool::client_entry& client,
+                                  decoder& in);
+
 
   domain services_;
   std::span<const operation_spec> operations_;

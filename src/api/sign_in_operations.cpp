@@ -54,34 +54,18 @@ result<boost::json::object> respond_to_auth_challenge(const call& c) {
   return auth_step_json(step);
 }
 
-namespace {
-
-// The client named by ClientId, which must belong to the call's pool (UserPoolId).
-result<const pool::client_entry*> admin_client(const call& c, decoder& in) {
-  const auto id = in.required_string("ClientId");
-  const auto* client = c.directory.client(id);
-  if (client == nullptr || client->pool->id != c.pool->id) {
-    return fail(reason::client_not_found, id);
-  }
-  return client;
-}
-
-}  // namespace
-
 result<boost::json::object> admin_initiate_auth(const call& c) {
-  decoder in(c.body);
-  ASSIGN_OR_RETURN(auto client, admin_client(c, in));
+  decoder in(c.body);  // the service found the client (of the pool named) and checked its proof
   ASSIGN_OR_RETURN(auto step, c.services.auth.flow.admin_initiate_auth(
-                                  *client, in.required_string("AuthFlow"),
+                                  *c.client, in.required_string("AuthFlow"),
                                   in.string_map("AuthParameters")));
   return auth_step_json(step);
 }
 
 result<boost::json::object> admin_respond_to_auth_challenge(const call& c) {
   decoder in(c.body);
-  ASSIGN_OR_RETURN(auto client, admin_client(c, in));
   ASSIGN_OR_RETURN(auto step, c.services.auth.flow.respond_to_auth_challenge(
-                                  *client, in.required_string("ChallengeName"),
+                                  *c.client, in.required_string("ChallengeName"),
                                   in.optional_string("Session").value_or(""),
                                   in.string_map("ChallengeResponses")));
   return auth_step_json(step);
@@ -95,6 +79,7 @@ result<boost::json::object> revoke_token(const call& c) {
 
 result<boost::json::object> get_tokens_from_refresh_token(const call& c) {
   decoder in(c.body);
+  // A client with a secret proved it with ClientSecret (the service checked it).
   ASSIGN_OR_RETURN(auto tokens, c.services.auth.tokens.refresh(*c.client,
                                                                in.required_string("RefreshToken")));
   return auth_step_json(auth::auth_step{.tokens = std::move(tokens)});

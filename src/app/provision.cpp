@@ -1,6 +1,7 @@
 #include "app/provision.h"
 
 #include "common/random.h"
+#include "pool/directory.h"
 #include "pool/settings_json.h"
 
 #include <fmt/format.h>
@@ -57,9 +58,7 @@ pool_ids provision(store::store& store, const clock& clock, const provision_spec
     ASSIGN_OR_RETURN(auto pools, directory.pools());
     pool_ids out;
     if (pools.empty()) {
-      static constexpr std::string_view alnum =
-          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-      out.pool_id = spec.region + "_" + random_string(9, alnum);
+      out.pool_id = pool::new_pool_id(spec.region);
       out.created = true;
       RETURN_IF_ERROR(directory.insert_pool({.id = out.pool_id,
                                              .name = spec.name,

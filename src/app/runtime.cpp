@@ -190,8 +190,8 @@ int run(runtime_options o) {
     auth::services auth(store, sealer, clock,
                         {.default_from = o.default_from,
                          .mail_queued = [&mail_worker] { mail_worker.notify(); }});
-    auth::client_admin clients(store, directory, clock);
-    auth::pool_admin pools(store, directory, clock);
+    auth::client_admin clients(store, directory, sealer, clock);
+    auth::pool_admin pools(store, directory, clock, ids.pool_id);
     const api::service api({.directory = directory,
                             .registration = registration,
                             .recovery = recovery,

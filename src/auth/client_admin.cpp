@@ -86,6 +86,11 @@ result<store::client_record> client_admin::create(const pool::pool_entry& pool,
                          .created_at = now,
                          .updated_at = now};
   apply(r, c);
+  if (c.generate_secret) {
+    // 51 characters of [a-z0-9], as long as Cognito's; about 263 bits.
+    const auto secret = random_string(51, "abcdefghijklmnopqrstuvwxyz0123456789");
+    r.secret_sealed = sealer_.seal(as_bytes(secret), pool::client_secret_context(r.id));
+  }
   RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) -> result<void> {
     RETURN_IF_ERROR(tx.directory().insert_client(r));
     return tx.audit().append(audit_of(pool.id, "create_client", r.id, actor, now));
@@ -131,7 +136,16 @@ result<void> client_admin::remove(const pool::pool_entry& pool, const std::strin
   return {};
 }
 
-result<client_page> client_admin::list(const pool::pool_entry& pool, int limit,
+result<std::string> client_admin::secret_of(const store::client_record& r) const {
+  if (r.secret_sealed.empty()) {
+    return std::string();
+  }
+  ASSIGN_OR_RETURN(auto opened, sealer_.open(r.secret_sealed, pool::client_secret_context(r.id)));
+  return std::string(opened.begin(), opened.end());
+}
+
+result<client_page> client_admin::list(
+const pool::pool_entry& pool, int limit,
                                        const std::string& token) const {
   ASSIGN_OR_RETURN(auto after, page_position(token));
   return store::in_read(store_, [&](store::transaction& tx) -> result<client_page> {

@@ -8,6 +8,8 @@
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "crypto/sealer.h"
+
 #include "pool/directory.h"
 #include "store/store.h"
 
@@ -29,6 +31,7 @@ struct client_changes {
   std::optional<std::vector<std::string>> read_attributes;
   std::optional<std::vector<std::string>> write_attributes;
   std::optional<bool> prevent_user_existence_errors;
+  bool generate_secret = false;  // create only: a confidential client (auth/client_secret.h)
 };
 
 struct client_page {
@@ -38,8 +41,9 @@ struct client_page {
 
 class client_admin {
  public:
-  client_admin(store::store& store, pool::directory& directory, const clock& clock)
-      : store_(store), directory_(directory), clock_(clock) {}
+  client_admin(store::store& store, pool::directory& directory, const crypto::sealer& sealer,
+               const clock& clock)
+      : store_(store), directory_(directory), sealer_(sealer), clock_(clock) {}
 
   // Failures: invalid_parameter (an unknown auth flow, a validity out of Cognito's range).
   result<store::client_record> create(const pool::pool_entry& pool, const client_changes& c,
@@ -53,10 +57,13 @@ class client_admin {
                       const std::string& actor) const;
   result<client_page> list(const pool::pool_entry& pool, int limit,
                            const std::string& token) const;
+  // The client's secret in the clear ("" for a public client), for DescribeUserPoolClient.
+  result<std::string> secret_of(const store::client_record& r) const;
 
  private:
   store::store& store_;
   pool::directory& directory_;
+  const crypto::sealer& sealer_;
   const clock& clock_;
 };
 

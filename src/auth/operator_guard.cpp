@@ -192,8 +192,10 @@ result<void> operator_guard::authorize(const operator_principal& who, std::strin
         }
         return glob(pattern, operation);
       });
-  const bool pool_ok = pool_id.empty() || who.pools.empty() ||
-                       std::find(who.pools.begin(), who.pools.end(), pool_id) != who.pools.end();
+  // A credential limited to some pools cannot make new ones (it could not manage them).
+  const bool pool_ok =
+      who.pools.empty() || (pool_id.empty() && operation != "CreateUserPool") ||
+      std::find(who.pools.begin(), who.pools.end(), pool_id) != who.pools.end();
   if (operation_ok && pool_ok) {
     return {};
   }

@@ -66,19 +66,83 @@ result<void> pool_admin::set_mfa(const pool::pool_entry& pool, std::optional<std
                 "MFA ON or OPTIONAL needs a factor: enable SoftwareTokenMfaConfiguration (SMS "
                 "and email MFA are not supported yet).");
   }
+  return write_settings(pool.id, settings, std::nullopt, "set_mfa_config", actor);
+}
+
+result<void> pool_admin::write_settings(const std::string& pool_id,
+                                        const pool::pool_settings& settings,
+                                        const std::optional<std::string>& name, std::string event,
+                                        const std::string& actor) const {
   const auto text = pool::settings_to_json(settings);
+  const auto now = clock_.now();
+  RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) -> result<void> {
+    ASSIGN_OR_RETURN(auto found, tx.directory().find_pool(pool_id));
+    if (!found) {
+      return fail(reason::pool_not_found, pool_id);
+    }
+    found->settings_json = text;
+    if (name) {
+      found->name = *name;
+    }
+    found->updated_at = now;
+    RETURN_IF_ERROR(tx.directory().update_pool(*found));
+    boost::json::object detail{{"by", actor}};
+    return tx.audit().append(
+        {.pool_id = pool_id, .event = event, .detail = boost::json::serialize(detail), .at = now});
+  }));
+  (void)directory_.refresh(true);
+  return {};
+}
+
+result<store::pool_record> pool_admin::create(const std::string& region, const std::string& name,
+                                              const pool::pool_settings& settings,
+                                              const std::string& actor) const {
+  const auto now = clock_.now();
+  const store::pool_record record{.id = pool::new_pool_id(region),
+                                  .name = name,
+                                  .settings_json = pool::settings_to_json(settings),
+                                  .created_at = now,
+                                  .updated_at = now};
+  RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) -> result<void> {
+    RETURN_IF_ERROR(tx.directory().insert_pool(record));
+    boost::json::object detail{{"by", actor}, {"name", name}};
+    return tx.audit().append({.pool_id = record.id,
+                              .event = "create_pool",
+                              .detail = boost::json::serialize(detail),
+                              .at = now});
+  }));
+  // The reload makes the pool's first signing key; a failure there would leave a pool that
+  // cannot mint tokens, so it is reported.
+  ASSIGN_OR_RETURN(auto loaded, directory_.refresh(true));
+  (void)loaded;
+  return record;
+}
+
+result<void> pool_admin::update(const pool::pool_entry& pool, const pool::pool_settings& settings,
+                                const std::optional<std::string>& name,
+                                const std::string& actor) const {
+  return write_settings(pool.id, settings, name, "update_pool", actor);
+}
+
+result<void> pool_admin::remove(const pool::pool_entry& pool, const std::string& actor) const {
+  if (pool.id == declared_) {
+    return fail(reason::pool_declared_by_config, pool.id);
+  }
   const auto now = clock_.now();
   RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) -> result<void> {
     ASSIGN_OR_RETURN(auto found, tx.directory().find_pool(pool.id));
     if (!found) {
       return fail(reason::pool_not_found, pool.id);
     }
-    found->settings_json = text;
-    found->updated_at = now;
-    RETURN_IF_ERROR(tx.directory().update_pool(*found));
-    boost::json::object detail{{"by", actor}};
+    // The stored settings decide, not this node's snapshot: protection may have just been set.
+    ASSIGN_OR_RETURN(auto stored, pool::settings_from_json(found->settings_json));
+    if (stored.deletion_protection) {
+      return fail(reason::pool_deletion_protected, pool.id);
+    }
+    RETURN_IF_ERROR(tx.directory().delete_pool(pool.id));
+    boost::json::object detail{{"by", actor}, {"name", found->name}};
     return tx.audit().append({.pool_id = pool.id,
-                              .event = "set_mfa_config",
+                              .event = "delete_pool",
                               .detail = boost::json::serialize(detail),
                               .at = now});
   }));

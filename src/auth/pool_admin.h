@@ -1,8 +1,10 @@
 #pragma once
-// User pools as operators read them with signed calls (protocol doc cognito-admin-api.md §7):
-// DescribeUserPool, ListUserPools, and the MFA configuration (Get/SetUserPoolMfaConfig). A pool
-// that `amplify/auth.json` provisions is set from the file again at every start and config edit:
-// the file stays the declaration of that pool.
+// User pools as operators manage them with signed calls (protocol doc cognito-admin-api.md §7):
+// CreateUserPool, DescribeUserPool, UpdateUserPool, ListUserPools, DeleteUserPool, and the MFA
+// configuration (Get/SetUserPoolMfaConfig). The pool that `amplify/auth.json` provisions (the
+// database's oldest) is set from the file again at every start and config edit — the file stays
+// its declaration — and cannot be deleted through the API. A change raises the directory
+// version: this node reloads at once, the others within a second.
 //
 // Blocking (store); call from worker threads. Thread-safe.
 
@@ -25,8 +27,22 @@ struct pool_page {
 
 class pool_admin {
  public:
-  pool_admin(store::store& store, pool::directory& directory, const clock& clock)
-      : store_(store), directory_(directory), clock_(clock) {}
+  // `declared_pool`: the id of the pool this server provisions from its config ("" for none).
+  pool_admin(store::store& store, pool::directory& directory, const clock& clock,
+             std::string declared_pool = "")
+      : store_(store), directory_(directory), clock_(clock), declared_(std::move(declared_pool)) {}
+
+  // CreateUserPool: a new pool in `region` (the one the call was signed for), with its first
+  // signing key. Returns its record.
+  result<store::pool_record> create(const std::string& region, const std::string& name,
+                                    const pool::pool_settings& settings,
+                                    const std::string& actor) const;
+  // UpdateUserPool: the pool's settings become `settings`, and its name `name` when given.
+  result<void> update(const pool::pool_entry& pool, const pool::pool_settings& settings,
+                      const std::optional<std::string>& name, const std::string& actor) const;
+  // DeleteUserPool: the pool and everything in it. Failures: invalid_parameter for the declared
+  // pool (pool_declared_by_config) and under DeletionProtection (pool_deletion_protected).
+  result<void> remove(const pool::pool_entry& pool, const std::string& actor) const;
 
   // The stored record of the pool (dates, name). Failure: resource_not_found.
   result<store::pool_record> record(const pool::pool_entry& pool) const;
@@ -38,9 +54,14 @@ class pool_admin {
                        std::optional<bool> totp, const std::string& actor) const;
 
  private:
+  result<void> write_settings(const std::string& pool_id, const pool::pool_settings& settings,
+                              const std::optional<std::string>& name, std::string event,
+                              const std::string& actor) const;
+
   store::store& store_;
   pool::directory& directory_;
   const clock& clock_;
+  std::string declared_;
 };
 
 }  // namespace cognate::auth

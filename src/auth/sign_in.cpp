@@ -195,7 +195,13 @@ result<auth_step> sign_in::initiate_auth(const pool::client_entry& client, const
   }
   if ((flow == "REFRESH_TOKEN_AUTH" || flow == "REFRESH_TOKEN") &&
       client.allows("REFRESH_TOKEN_AUTH")) {
-    ASSIGN_OR_RETURN(auto tokens, tokens_.refresh(client, value_of(parameters, "REFRESH_TOKEN")));
+    std::optional<std::string> hash;
+    if (client.has_secret()) {
+      hash = value_of(parameters, "SECRET_HASH");
+    }
+    ASSIGN_OR_RETURN(auto tokens,
+                     tokens_.refresh(client, value_of(parameters, "REFRESH_TOKEN"), hash));
+
     return auth_step{.tokens = std::move(tokens)};
   }
   if (flow == "ADMIN_NO_SRP_AUTH" || flow == "ADMIN_USER_PASSWORD_AUTH") {

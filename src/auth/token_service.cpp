@@ -1,5 +1,6 @@
 #include "auth/token_service.h"
 
+#include "auth/client_secret.h"
 #include "auth/handles.h"
 #include "common/random.h"
 #include "common/reasons.h"
@@ -58,7 +59,8 @@ result<void> token_service::store(store::transaction& tx, const minted_tokens& m
 }
 
 result<token_set> token_service::refresh(const pool::client_entry& client,
-                                         const std::string& refresh_token) const {
+                                         const std::string& refresh_token,
+                                         const std::optional<std::string>& secret_hash) const {
   if (refresh_token.empty()) {
     return fail(reason::missing_auth_parameter, "REFRESH_TOKEN");
   }
@@ -86,10 +88,14 @@ result<token_set> token_service::refresh(const pool::client_entry& client,
                      }
                      return found{std::move(*row), std::move(*user)};
                    }));
+  if (secret_hash) {
+    RETURN_IF_ERROR(check_secret_hash(client, f.user.id, secret_hash));
+  }
   if (!f.user.enabled) {
     return fail(reason::user_disabled);
   }
   return issue(client, f.user, f.row.origin_jti, f.row.auth_time);
+
 }
 
 result<void> token_service::revoke(const pool::client_entry& client,

@@ -10,6 +10,7 @@
 #include "pool/directory.h"
 #include "store/store.h"
 
+#include <optional>
 #include <string>
 
 namespace cognate::auth {
@@ -39,8 +40,12 @@ class token_service {
   // REFRESH_TOKEN_AUTH / GetTokensFromRefreshToken: new access and ID tokens of the same family
   // and auth_time. Failures (errc::not_authorized): "Invalid Refresh Token" (unknown, or another
   // client's), "Refresh Token has been revoked", "…has expired", "User is disabled.".
-  result<token_set> refresh(const pool::client_entry& client,
-                            const std::string& refresh_token) const;
+  // `secret_hash`: REFRESH_TOKEN_AUTH's SECRET_HASH for a client with a secret, checked here over
+  // the token's user's username (Cognito's rule); nullopt when the call proved the secret with
+  // ClientSecret (GetTokensFromRefreshToken) or the client has none. Failure: client_secret_mismatch.
+  result<token_set> refresh(const pool::client_entry& client, const std::string& refresh_token,
+                            const std::optional<std::string>& secret_hash = std::nullopt) const;
+
   // RevokeToken: revokes the refresh token's family (unknown tokens: nothing to do). Failures:
   // unsupported_token_type for a JWT, unauthorized for another client's token.
   result<void> revoke(const pool::client_entry& client, const std::string& token) const;

@@ -103,7 +103,10 @@ store::audit_record audit_of(const store::user_record& u, std::string event,
           .at = at};
 }
 
-constexpr auto temporary_password_validity = std::chrono::hours(24 * 7);
+// How long a temporary password set now works (the pool's TemporaryPasswordValidityDays).
+std::chrono::hours temporary_password_validity(const pool::pool_entry& pool) {
+  return std::chrono::hours(24 * pool.settings.password.temporary_password_days);
+}
 
 // A temporary password the pool's policy accepts: 14 characters with a lower-case and an
 // upper-case letter, a digit and a symbol, the rest from all four.
@@ -314,7 +317,7 @@ result<void> user_admin::set_password(const pool::pool_entry& pool, const std::s
       a.user.password_expires_at = time_point{};
     } else {
       a.user.status = store::user_status::force_change_password;
-      a.user.password_expires_at = now + temporary_password_validity;
+      a.user.password_expires_at = now + temporary_password_validity(pool);
     }
     lockout::reset(a.user);
     a.user.updated_at = now;
@@ -390,7 +393,7 @@ result<admin_user> user_admin::create_user(const pool::pool_entry& pool,
             return fail(reason::resend_needs_force_change_password);
           }
           pool::set_password(a.user, verifier);
-          a.user.password_expires_at = now + temporary_password_validity;
+          a.user.password_expires_at = now + temporary_password_validity(pool);
           a.user.updated_at = now;
           RETURN_IF_ERROR(tx.users().update(a.user));
           RETURN_IF_ERROR(codes_.mail(tx, a.user, pool.settings, pool.settings.email.invitation_subject,
@@ -426,7 +429,7 @@ result<admin_user> user_admin::create_user(const pool::pool_entry& pool,
   auto user = pool::new_user_record(sealer_, pool.id, request.username, password, now);
   user.attributes_json = pool::attributes_to_json(attributes);
   user.status = store::user_status::force_change_password;
-  user.password_expires_at = now + temporary_password_validity;
+  user.password_expires_at = now + temporary_password_validity(pool);
   auto inserted = store_.transact([&](store::transaction& tx) -> result<void> {
     RETURN_IF_ERROR(tx.users().insert(user));
     if (invite) {

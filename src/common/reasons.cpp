@@ -79,6 +79,21 @@ constexpr std::array catalogue = {
                 "The provided 'x-amz-content-sha256' header does not match what was computed.", 0},
     reason_info{access_denied, errc::access_denied,
                 "User: {} is not authorized to perform: cognito-idp:{} on resource: {}", 3},
+    // App clients with a secret (SecretHash / SECRET_HASH / ClientSecret).
+    reason_info{client_secret_missing, errc::not_authorized,
+                "Client {} is configured for secret but secret was not received", 1},
+    reason_info{client_secret_mismatch, errc::not_authorized,
+                "Unable to verify secret hash for client {}", 1},
+    reason_info{pool_declared_by_config, errc::invalid_parameter,
+                "User pool {} is declared by this server's configuration (amplify/auth.json): "
+                "remove it there, not through the API.", 1},
+    reason_info{pool_deletion_protected, errc::invalid_parameter,
+                "The user pool {} cannot be deleted because deletion protection is activated. "
+                "Deletion protection must be inactivated first.", 1},
+    reason_info{pool_setting_unsupported, errc::invalid_parameter,
+                "{} is not supported by this server yet; leave it out (it would not be honoured).",
+                1},
+
 
     reason_info{flow_not_enabled, errc::invalid_parameter, "{} flow not enabled for this client", 1},
     reason_info{admin_flow_only, errc::invalid_parameter, "{} is only valid for AdminInitiateAuth.", 1},
@@ -131,6 +146,8 @@ constexpr std::array catalogue = {
     reason_info{refresh_token_revoked, errc::not_authorized, "Refresh Token has been revoked", 0},
     reason_info{refresh_token_expired, errc::not_authorized, "Refresh Token has expired", 0},
 
+    reason_info{sign_up_not_permitted, errc::not_authorized,
+                "SignUp is not permitted for this user pool", 0},
     reason_info{username_not_email, errc::invalid_parameter, "Username should be an email.", 0},
     reason_info{email_attribute_mismatch, errc::invalid_parameter,
                 "The email attribute must match the username in this user pool.", 0},

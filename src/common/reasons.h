@@ -55,8 +55,14 @@ enum class reason {
   credential_wrong_date,
   payload_hash_mismatch,
   access_denied,
+  client_secret_missing,
+  client_secret_mismatch,
+  pool_declared_by_config,
+  pool_deletion_protected,
+  pool_setting_unsupported,
 
   flow_not_enabled,
+
   admin_flow_only,
   missing_auth_parameter,
   srp_a_not_hex,
@@ -93,6 +99,7 @@ enum class reason {
   refresh_token_revoked,
   refresh_token_expired,
   // Sign-up, confirmation, codes.
+  sign_up_not_permitted,
   username_not_email,
   email_attribute_mismatch,
   username_exists,

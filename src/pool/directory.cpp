@@ -1,5 +1,6 @@
 #include "pool/directory.h"
 
+#include "common/random.h"
 #include "pool/settings_json.h"
 
 #include <fmt/format.h>
@@ -14,6 +15,16 @@ std::string srp_pool_name(std::string_view pool_id) {
   auto underscore = pool_id.find('_');
   return std::string(underscore == std::string_view::npos ? pool_id
                                                           : pool_id.substr(underscore + 1));
+}
+
+std::string new_pool_id(std::string_view region) {
+  static constexpr std::string_view alnum =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  return fmt::format("{}_{}", region, random_string(9, alnum));
+}
+
+std::string client_secret_context(std::string_view client_id) {
+  return fmt::format("client:{}:secret", client_id);
 }
 
 bool client_entry::allows(std::string_view flow) const {
@@ -124,14 +135,22 @@ result<std::shared_ptr<const directory_snapshot>> directory::load() {
     next->by_issuer_.emplace(entry->issuer, entry);
     next->pools_.push_back(std::move(entry));
   }
+  std::erase_if(keys_, [&](const auto& entry) { return !next->pool(entry.first); });  // deleted
   for (auto& c : read.clients) {
     auto pool = next->pool(c.pool_id);
     if (!pool) {
       continue;  // cannot happen: clients were read per pool
     }
+    std::string secret;
+    if (!c.secret_sealed.empty()) {
+      ASSIGN_OR_RETURN(auto opened, sealer_.open(c.secret_sealed, client_secret_context(c.id)));
+      secret.assign(opened.begin(), opened.end());
+    }
     auto id = c.id;
     next->client_order_.push_back(id);
-    next->clients_.emplace(std::move(id), client_entry{std::move(c), std::move(pool)});
+    next->clients_.emplace(std::move(id),
+                           client_entry{std::move(c), std::move(pool), std::move(secret)});
+
   }
   return std::shared_ptr<const directory_snapshot>(std::move(next));
 }

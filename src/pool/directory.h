@@ -41,10 +41,21 @@ struct pool_entry {
   std::string srp_name() const { return srp_pool_name(id); }
 };
 
+// A new pool id, AWS-shaped: "<region>_<9 alphanumerics>" (protocol doc §2).
+std::string new_pool_id(std::string_view region);
+
+// Where an app client's secret is sealed (the associated data of store::client_record's
+// secret_sealed).
+std::string client_secret_context(std::string_view client_id);
+
 // One app client and the pool it belongs to.
 struct client_entry {
   store::client_record record;
   std::shared_ptr<const pool_entry> pool;
+  std::string secret;  // unsealed; "" for a public client
+
+  bool has_secret() const { return !secret.empty(); }
+
 
   // True when ExplicitAuthFlows lists ALLOW_<flow>, e.g. allows("USER_PASSWORD_AUTH").
   bool allows(std::string_view flow) const;

@@ -32,6 +32,9 @@ registration::registration(store::store& store, const crypto::sealer& sealer, co
 result<sign_up_result> registration::sign_up(const client_entry& client,
                                              const sign_up_request& request) {
   const auto& pool = *client.pool;
+  if (pool.settings.admin_create_user_only) {
+    return fail(reason::sign_up_not_permitted);
+  }
   if (!looks_like_email(request.username)) {
     return fail(reason::username_not_email);
   }

@@ -47,7 +47,8 @@ class registration {
                registration_options options, std::function<void()> mail_queued);
 
   // Creates an UNCONFIRMED user of the client's pool and emails a code. Failures:
-  // invalid_parameter (user name not an email, attributes), invalid_password, username_exists.
+  // invalid_parameter (user name not an email, attributes), invalid_password, username_exists,
+  // sign_up_not_permitted (AllowAdminCreateUserOnly).
   result<sign_up_result> sign_up(const client_entry& client, const sign_up_request& request);
 
   // Confirms with the newest code. Failures: code_mismatch (wrong code, or unknown user — no

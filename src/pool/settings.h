@@ -50,6 +50,7 @@ struct password_policy {
   bool require_uppercase = true;
   bool require_numbers = true;
   bool require_symbols = true;
+  int temporary_password_days = 7;  // how long an operator-set temporary password works
 
   bool operator==(const password_policy&) const = default;
 };
@@ -66,6 +67,9 @@ struct pool_settings {
   // Gen 2 fixed defaults.
   bool sign_in_case_sensitive = false;
   bool prevent_user_existence_errors = true;
+  // Set through the operator API (CreateUserPool / UpdateUserPool), not auth.json.
+  bool admin_create_user_only = false;  // AllowAdminCreateUserOnly: SignUp refused
+  bool deletion_protection = false;     // DeletionProtection ACTIVE: DeleteUserPool refused
 
   bool operator==(const pool_settings&) const = default;
 };

@@ -138,9 +138,12 @@ std::string settings_to_json(const pool_settings& s) {
         {"require_lowercase", s.password.require_lowercase},
         {"require_uppercase", s.password.require_uppercase},
         {"require_numbers", s.password.require_numbers},
-        {"require_symbols", s.password.require_symbols}}},
+        {"require_symbols", s.password.require_symbols},
+        {"temporary_password_days", s.password.temporary_password_days}}},
       {"sign_in_case_sensitive", s.sign_in_case_sensitive},
       {"prevent_user_existence_errors", s.prevent_user_existence_errors},
+      {"admin_create_user_only", s.admin_create_user_only},
+      {"deletion_protection", s.deletion_protection},
   });
 }
 
@@ -198,9 +201,12 @@ result<pool_settings> settings_from_json(std::string_view text) {
       read(p, "require_uppercase", s.password.require_uppercase);
       read(p, "require_numbers", s.password.require_numbers);
       read(p, "require_symbols", s.password.require_symbols);
+      read(p, "temporary_password_days", s.password.temporary_password_days);
     }
     read(o, "sign_in_case_sensitive", s.sign_in_case_sensitive);
     read(o, "prevent_user_existence_errors", s.prevent_user_existence_errors);
+    read(o, "admin_create_user_only", s.admin_create_user_only);
+    read(o, "deletion_protection", s.deletion_protection);
   } catch (const std::invalid_argument& e) {
     return internal_failure(std::string("stored pool settings: ") + e.what());
   }

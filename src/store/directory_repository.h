@@ -54,6 +54,9 @@ class directory_repository {
   virtual result<void> insert_client(const client_record& c) = 0;
   virtual result<void> update_client(const client_record& c) = 0;
   virtual result<void> delete_client(const std::string& client_id) = 0;
+  // The pool and everything in it: clients, users and their factors and codes, groups, Sessions,
+  // refresh tokens, signing keys, mail not sent. Audit rows stay.
+  virtual result<void> delete_pool(const std::string& pool_id) = 0;
   // Raised by every insert and update above; nodes compare it to know when to reload.
   virtual result<std::int64_t> version() = 0;
 };

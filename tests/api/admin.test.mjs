@@ -4,7 +4,8 @@
 // clock is fast), requests changed after they were signed (a body byte, the operation) refused
 // before any operation runs; and on two
 // `cognate serve` nodes sharing PostgreSQL, a user disabled on one node cannot refresh on the
-// other, a client created on one signs a user in on the other within a second, and a key revoked
+// other, a client created on one signs a user in on the other within a second, a pool created on
+// one serves the other within a second (and, deleted, stops), and a key revoked
 // with `cognate credentials revoke` is refused by both at once.
 
 import { describe, it, before, after } from 'node:test';
@@ -14,8 +15,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
+  AdminConfirmSignUpCommand,
   AdminDisableUserCommand,
   CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DeleteUserPoolCommand,
+  SignUpCommand,
   InitiateAuthCommand,
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
@@ -217,6 +222,56 @@ describe('admin operations on two nodes (PostgreSQL)', { timeout: 75_000 }, () =
     // The seed pool requires TOTP: the first sign-in asks to set it up, through the new client.
     assert.equal(answer.ChallengeName, 'MFA_SETUP');
     assert.ok(Date.now() - started < 2500);
+  });
+
+  it('a pool made on node A serves node B within a second, its key shared; deleted on A, gone on B', async () => {
+    const { a: A, b: B } = cluster;
+    const onA = adminClient(A.endpoint, credentials);
+    const { UserPool: pool } = await onA.send(new CreateUserPoolCommand({ PoolName: 'second' }));
+    const { UserPoolClient: client } = await onA.send(new CreateUserPoolClientCommand({
+      UserPoolId: pool.Id, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    }));
+    const email = uniqueEmail('secondpool');
+    const started = Date.now();
+    /** Retries `call` on node B while B has not yet loaded the change (`stale` error name). */
+    const onceB = async (call, stale) => {
+      for (;;) {
+        try {
+          return await call();
+        } catch (e) {
+          if (e.name !== stale) throw e;
+          assert.ok(Date.now() - started < 2500, 'node B did not learn of the change within 2.5 s');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    };
+    await onceB(() => B.client.send(new SignUpCommand({ ClientId: client.ClientId, Username: email, Password: GOOD_PASSWORD })),
+      'ResourceNotFoundException');
+    await adminClient(B.endpoint, credentials).send(new AdminConfirmSignUpCommand({ UserPoolId: pool.Id, Username: email }));
+    const signedIn = await B.client.send(new InitiateAuthCommand({
+      ClientId: client.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: GOOD_PASSWORD },
+    }));
+    const [header, payload] = signedIn.AuthenticationResult.IdToken.split('.').slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString('utf8')));
+    assert.ok(payload.iss.endsWith(`/${pool.Id}`), payload.iss);
+    // Node A publishes the key node B signed with: one key per pool, whichever node made it.
+    const jwks = await (await fetch(`${A.endpoint}/${pool.Id}/.well-known/jwks.json`)).json();
+    assert.deepEqual(jwks.keys.map((k) => k.kid), [header.kid]);
+    await onA.send(new DeleteUserPoolCommand({ UserPoolId: pool.Id }));
+    // Until B reloads, its old view finds no user (the rows went with the pool); then no client.
+    const deletedAt = Date.now();
+    for (;;) {
+      const e = await B.client.send(new InitiateAuthCommand({
+        ClientId: client.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: GOOD_PASSWORD },
+      })).then(() => assert.fail('the deleted pool signed a user in'), (err) => err);
+      if (e.name === 'ResourceNotFoundException') {
+        assert.equal(e.message, `User pool client ${client.ClientId} does not exist.`);
+        break;
+      }
+      assert.equal(e.name, 'NotAuthorizedException', `${e.name}: ${e.message}`);
+      assert.ok(Date.now() - deletedAt < 2500, 'node B still served the deleted pool after 2.5 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
   });
 
   it('a key revoked with `cognate credentials revoke` is refused by both nodes at once', async () => {

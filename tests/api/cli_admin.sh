@@ -5,7 +5,9 @@
 # disabled user's token is refused at once), global sign-out, a lost authenticator reset
 # (MFA_SETUP again), admin-reset-user-password, admin-set-user-password, an invited user
 # (admin-create-user: the emailed temporary password, NEW_PASSWORD_REQUIRED, then MFA_SETUP),
-# admin-delete-user; list-users following pagination across 132 users; and every way a signature
+# admin-delete-user; list-users following pagination across 132 users; a second pool with a
+# client that has a secret (sign-up and sign-in with SECRET_HASH, deletion protection, the
+# declared pool kept); and every way a signature
 # can be refused: none, a wrong secret, an unknown key, a key limited to other operations
 # (AccessDeniedException), a revoked key.
 #
@@ -268,9 +270,9 @@ out=$(adm update-user-pool-client --client-id "$NEW_CLIENT" --explicit-auth-flow
 expect_error "the updated client no longer allows USER_PASSWORD_AUTH" InvalidParameterException InitiateAuth \
   "USER_PASSWORD_AUTH flow not enabled for this client" \
   idp initiate-auth --client-id "$NEW_CLIENT" --auth-flow USER_PASSWORD_AUTH --auth-parameters USERNAME=alice@example.com,PASSWORD='N3w-Passw0rd!'
-expect_error "a client secret is refused until SECRET_HASH is checked" InvalidParameterException CreateUserPoolClient \
-  "GenerateSecret is not supported yet: this server does not check SECRET_HASH yet, so a client secret would protect nothing." \
-  adm create-user-pool-client --client-name secretive --generate-secret
+expect_error "a client cannot be turned unrevocable" InvalidParameterException CreateUserPoolClient \
+  "EnableTokenRevocation cannot be turned off: tokens are always revocable here." \
+  adm create-user-pool-client --client-name unrevocable --no-enable-token-revocation
 # A server-side app signs users in with its operator key (AdminInitiateAuth) through a client
 # that allows ALLOW_ADMIN_USER_PASSWORD_AUTH.
 expect_error "AdminInitiateAuth through a client without the admin flow" InvalidParameterException AdminInitiateAuth \
@@ -322,6 +324,51 @@ out=$(adm list-users --filter 'cognito:user_status = "CONFIRMED"' --query 'lengt
 [[ "$out" == 2 ]] && pass "list-users --filter 'cognito:user_status = \"CONFIRMED\"'" || fail "status filter" "$out"
 expect_error "a filter on an attribute Cognito cannot search is refused" InvalidParameterException ListUsers \
   "Invalid search filter: cannot filter on attribute custom:plan." adm list-users --filter 'custom:plan = "x"'
+
+# --- a second pool and a client with a secret ------------------------------------------------------
+any() { "$aws" cognito-idp "$@" --endpoint-url "$ENDPOINT"; }
+POOL2=$(any create-user-pool --pool-name backend --deletion-protection ACTIVE --query UserPool.Id --output text 2>&1) || true
+[[ "$POOL2" =~ ^us-east-1_[A-Za-z0-9]{9}$ && "$POOL2" != "$POOL_ID" ]] && pass "create-user-pool makes a second pool ($POOL2)" ||
+  fatal "create-user-pool" "$POOL2"
+out=$(any list-user-pools --max-results 10 --query 'length(UserPools)' 2>&1) || true
+[[ "$out" == 2 ]] && pass "list-user-pools shows both" || fail "list-user-pools" "$out"
+read -r CID2 SECRET2 <<<"$(any create-user-pool-client --user-pool-id "$POOL2" --client-name api --generate-secret \
+  --explicit-auth-flows ALLOW_USER_PASSWORD_AUTH ALLOW_REFRESH_TOKEN_AUTH \
+  --query 'UserPoolClient.[ClientId, ClientSecret]' --output text 2>&1)" || true
+[[ "$CID2" =~ ^[a-z0-9]{26}$ && "$SECRET2" =~ ^[a-z0-9]{51}$ ]] && pass "create-user-pool-client --generate-secret shows the secret" ||
+  fatal "create-user-pool-client --generate-secret" "$CID2 $SECRET2"
+hash2() {
+  "$python" -c 'import base64, hashlib, hmac, sys; print(base64.b64encode(hmac.new(sys.argv[1].encode(), (sys.argv[2] + sys.argv[3]).encode(), hashlib.sha256).digest()).decode())' \
+    "$SECRET2" "$1" "$CID2"
+}
+expect_error "sign-up to a secret client without --secret-hash" NotAuthorizedException SignUp \
+  "Client $CID2 is configured for secret but secret was not received" \
+  idp sign-up --client-id "$CID2" --username carol@example.com --password 'Passw0rd!'
+expect_error "sign-up with another name's secret hash" NotAuthorizedException SignUp \
+  "Unable to verify secret hash for client $CID2" \
+  idp sign-up --client-id "$CID2" --username carol@example.com --password 'Passw0rd!' --secret-hash "$(hash2 dave@example.com)"
+out=$(idp sign-up --client-id "$CID2" --username carol@example.com --password 'Passw0rd!' \
+  --secret-hash "$(hash2 carol@example.com)" --query UserConfirmed --output text 2>&1) || true
+[[ "$out" == False ]] && pass "sign-up with --secret-hash" || fail "sign-up with --secret-hash" "$out"
+out=$(any admin-confirm-sign-up --user-pool-id "$POOL2" --username carol@example.com 2>&1) &&
+  pass "admin-confirm-sign-up in the second pool" || fail "admin-confirm-sign-up in the second pool" "$out"
+params=$(printf '{"USERNAME":"carol@example.com","PASSWORD":"Passw0rd!","SECRET_HASH":"%s"}' "$(hash2 carol@example.com)")
+out=$(idp initiate-auth --client-id "$CID2" --auth-flow USER_PASSWORD_AUTH --auth-parameters "$params" \
+  --query 'AuthenticationResult.TokenType' --output text 2>&1) || true
+[[ "$out" == Bearer ]] && pass "initiate-auth with SECRET_HASH signs carol in (MFA off in this pool)" || fail "initiate-auth with SECRET_HASH" "$out"
+expect_error "the pools are apart: alice is not in the second pool" UserNotFoundException AdminGetUser \
+  "User does not exist." any admin-get-user --user-pool-id "$POOL2" --username alice@example.com
+expect_error "delete-user-pool under deletion protection is refused" InvalidParameterException DeleteUserPool \
+  "The user pool $POOL2 cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first." \
+  any delete-user-pool --user-pool-id "$POOL2"
+expect_error "the pool auth.json declares cannot be deleted through the API" InvalidParameterException DeleteUserPool \
+  "User pool $POOL_ID is declared by this server's configuration (amplify/auth.json): remove it there, not through the API." \
+  any delete-user-pool --user-pool-id "$POOL_ID"
+out=$(any update-user-pool --user-pool-id "$POOL2" --deletion-protection INACTIVE 2>&1 &&
+  any delete-user-pool --user-pool-id "$POOL2" 2>&1) && pass "update-user-pool --deletion-protection INACTIVE, then delete-user-pool" ||
+  fail "update-user-pool then delete-user-pool" "$out"
+expect_error "the deleted pool is gone" ResourceNotFoundException DescribeUserPool \
+  "User pool $POOL2 does not exist." any describe-user-pool --user-pool-id "$POOL2"
 
 # --- signatures that are refused --------------------------------------------------------------------
 out=$("$python" - "$ENDPOINT" "$POOL_ID" <<'PY' 2>&1

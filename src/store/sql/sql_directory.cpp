@@ -135,6 +135,28 @@ result<void> sql_directory::delete_client(const std::string& client_id) {
   return bump_version();
 }
 
+result<void> sql_directory::delete_pool(const std::string& pool_id) {
+  // Children first (users' rows cascade on both engines, but are named here all the same).
+  static constexpr std::string_view statements[] = {
+      "DELETE FROM codes WHERE pool_id = ?1",
+      "DELETE FROM user_factors WHERE pool_id = ?1",
+      "DELETE FROM decoy_codes WHERE pool_id = ?1",
+      "DELETE FROM auth_sessions WHERE pool_id = ?1",
+      "DELETE FROM refresh_tokens WHERE pool_id = ?1",
+      "DELETE FROM group_members WHERE pool_id = ?1",
+      "DELETE FROM user_groups WHERE pool_id = ?1",
+      "DELETE FROM outbox WHERE pool_id = ?1",
+      "DELETE FROM users WHERE pool_id = ?1",
+      "DELETE FROM signing_keys WHERE pool_id = ?1",
+      "DELETE FROM app_clients WHERE pool_id = ?1",
+      "DELETE FROM pools WHERE id = ?1",
+  };
+  for (const auto statement : statements) {
+    RETURN_IF_ERROR(db_.run(statement, {pool_id}));
+  }
+  return bump_version();
+}
+
 std::string list_text(const std::vector<std::string>& names) {
   boost::json::array out;
   for (const auto& n : names) {

@@ -139,6 +139,7 @@ class sql_directory final : public directory_repository {
   result<void> insert_client(const client_record& c) override;
   result<void> update_client(const client_record& c) override;
   result<void> delete_client(const std::string& client_id) override;
+  result<void> delete_pool(const std::string& pool_id) override;
   result<std::int64_t> version() override;
 
  private:

@@ -3,10 +3,13 @@
 // pool on SQLite.
 #include "api/service.h"
 
+#include "auth/client_secret.h"
+
 #include "support/pool_harness.h"
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 namespace cognate::api {
@@ -42,8 +45,34 @@ TEST(OperationTable, SaysHowEachCallIsAuthenticatedAndItsPoolFound) {
     // then its UserPoolId).
     EXPECT_EQ(by_client, declares && op.auth != authentication::sigv4) << op.name;
   }
-  EXPECT_EQ(names.size(), 53u);
+  EXPECT_EQ(names.size(), 56u);
+}
 
+TEST(OperationTable, AskForTheClientSecretWhereCognitoDoes) {
+  std::map<std::string_view, secret_proof> proofs;
+  for (const auto& op : cognito_operations()) {
+    if (op.proof != secret_proof::none) {
+      proofs.emplace(op.name, op.proof);
+      // The proof is of a client: the operation names one.
+      EXPECT_TRUE(std::any_of(op.members.begin(), op.members.end(),
+                              [](const member_rule& m) { return m.name == "ClientId"; }))
+          << op.name;
+    }
+  }
+  using enum secret_proof;
+  EXPECT_EQ(proofs, (std::map<std::string_view, secret_proof>{
+                        {"SignUp", secret_hash},
+                        {"ConfirmSignUp", secret_hash},
+                        {"ResendConfirmationCode", secret_hash},
+                        {"ForgotPassword", secret_hash},
+                        {"ConfirmForgotPassword", secret_hash},
+                        {"InitiateAuth", auth_parameters},
+                        {"AdminInitiateAuth", auth_parameters},
+                        {"RespondToAuthChallenge", challenge_responses},
+                        {"AdminRespondToAuthChallenge", challenge_responses},
+                        {"GetTokensFromRefreshToken", client_secret},
+                        {"RevokeToken", client_secret},
+                    }));
 }
 
 // A handler that reports what the service found for it.
@@ -67,7 +96,7 @@ constexpr std::array test_table{
 class ServiceTest : public ::testing::Test, public testing::pool_harness {
  protected:
   ServiceTest()
-      : clients_(reruns_, directory_, clock_),
+      : clients_(reruns_, directory_, sealer_, clock_),
         pools_(reruns_, directory_, clock_),
         domain_{.directory = directory_,
                 .registration = registration_,
@@ -95,6 +124,51 @@ class ServiceTest : public ::testing::Test, public testing::pool_harness {
   service real_;
   service test_;
 };
+
+TEST(ClientSecret, HashIsBase64OfHmacSha256OverUsernameThenClientId) {
+  // Known answer: python3 -c "import hmac,hashlib,base64; print(base64.b64encode(hmac.new(
+  //   b'abc123secret', b'alice@example.comclient1', hashlib.sha256).digest()).decode())"
+  EXPECT_EQ(auth::secret_hash("abc123secret", "alice@example.com", "client1"),
+            "34MLZSEvSNKb4z5sBN/e5jit5WLwSUXlnWEHjtyeml0=");
+}
+
+TEST_F(ServiceTest, AClientWithASecretNeedsItsProofBeforeAnythingRuns) {
+  const std::string secret = "s3cret-of-client1";
+  change_client([&](store::client_record& c) {
+    c.secret_sealed = sealer_.seal(as_bytes(secret), pool::client_secret_context(c.id));
+  });
+  ASSERT_TRUE(client().has_secret());
+  const auto hash = auth::secret_hash(secret, "a@example.com", testing::test_client_id);
+  auto missing = call(real_, "SignUp",
+                      R"({"ClientId":"client1","Username":"a@example.com","Password":"Passw0rd!"})");
+  EXPECT_EQ(missing.error_type, "NotAuthorizedException");
+  EXPECT_EQ(missing.error_message, "Client client1 is configured for secret but secret was not received");
+  // A hash for another name is refused, and nothing was created.
+  auto other = call(real_, "SignUp",
+                    R"({"ClientId":"client1","Username":"b@example.com","Password":"Passw0rd!","SecretHash":")" +
+                        hash + R"("})");
+  EXPECT_EQ(other.error_message, "Unable to verify secret hash for client client1");
+  EXPECT_TRUE(take_mail().empty());
+  auto right = call(real_, "SignUp",
+                    R"({"ClientId":"client1","Username":"a@example.com","Password":"Passw0rd!","SecretHash":")" +
+                        hash + R"("})");
+  EXPECT_EQ(right.error_type, "") << right.error_message;
+  // SRP's PASSWORD_VERIFIER: the hash over the USERNAME answered, checked before the Session is
+  // looked at (so a wrong one cannot spend it).
+  auto verifier = call(real_, "RespondToAuthChallenge",
+                       R"({"ClientId":"client1","ChallengeName":"PASSWORD_VERIFIER","Session":"0123456789012345678901234","ChallengeResponses":{"USERNAME":"a@example.com","SECRET_HASH":"AAAA"}})");
+  EXPECT_EQ(verifier.error_message, "Unable to verify secret hash for client client1");
+  // ClientSecret is the secret itself.
+  auto revoke = call(real_, "RevokeToken",
+                     R"({"ClientId":"client1","Token":"opaque","ClientSecret":"s3cret-of-client2"})");
+  EXPECT_EQ(revoke.error_message, "Unable to verify secret hash for client client1");
+}
+
+TEST_F(ServiceTest, APublicClientIgnoresASecretHash) {
+  auto signed_up = call(real_, "SignUp",
+                        R"({"ClientId":"client1","Username":"p@example.com","Password":"Passw0rd!","SecretHash":"whatever"})");
+  EXPECT_EQ(signed_up.error_type, "") << signed_up.error_message;
+}
 
 TEST_F(ServiceTest, AnUnknownClientIsNotFoundOnlyOnceTheBodyIsValid) {
   auto unknown = call(real_, "SignUp", R"({"ClientId":"nope","Username":"a@example.com"})");

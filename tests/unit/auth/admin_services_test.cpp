@@ -144,7 +144,7 @@ TEST_F(AdminServicesTest, GroupsComeInPrecedenceOrderAndFollowChanges) {
 }
 
 TEST_F(AdminServicesTest, ClientsAreValidatedAndLiveBesideTheProvisionedOne) {
-  client_admin clients(reruns_, directory_, clock_);
+  client_admin clients(reruns_, directory_, sealer_, clock_);
   auto bad_flow = clients.create(pool(), {.auth_flows = std::vector<std::string>{"USER_PASSWORD_AUTH"}}, "ops");
   ASSERT_FALSE(bad_flow);
   EXPECT_EQ(type_of(bad_flow.error()), "InvalidParameterException");

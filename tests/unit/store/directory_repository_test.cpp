@@ -150,5 +150,61 @@ TEST_P(DirectoryRepositoryTest, EveryChangeRaisesTheVersionAndOnlyAChangeDoes) {
   EXPECT_EQ(version(), after_update);
 }
 
+TEST_P(DirectoryRepositoryTest, DeletingAPoolRemovesEverythingInItAndNothingOfAnother) {
+  ASSERT_TRUE(commits(db(), [](transaction& tx) -> result<void> {
+    for (const std::string pool : {"p1", "p2"}) {
+      const std::string who = "u-" + pool;
+      RETURN_IF_ERROR(tx.directory().insert_client(client("c-" + pool, pool, "web", 1)));
+      RETURN_IF_ERROR(tx.users().insert(user(pool, who, who + "@x.com")));
+      RETURN_IF_ERROR(tx.factors().put(
+          {.pool_id = pool, .user_id = who, .id = "totp", .kind = "totp", .secret_sealed = "s"}));
+      auto s = session(pool, "handle-" + pool, 9000);
+      s.user_id = who;
+      RETURN_IF_ERROR(tx.sessions().insert(s));
+      auto t = token("rt-" + pool, who, "jti-" + pool);
+      t.pool_id = pool;
+      RETURN_IF_ERROR(tx.tokens().insert(t));
+      auto m = mail(who + "@x.com", 0);
+      m.pool_id = pool;
+      m.user_id = who;
+      RETURN_IF_ERROR(tx.outbox().enqueue(m));
+      RETURN_IF_ERROR(tx.groups().insert({.pool_id = pool, .name = "ops"}));
+      RETURN_IF_ERROR(tx.groups().add_member(pool, "ops", who));
+      RETURN_IF_ERROR(tx.keys().insert({.kid = "k-" + pool, .pool_id = pool, .private_pem_sealed = "pem"}));
+    }
+    return {};
+  }));
+  const auto before = version();
+  ASSERT_TRUE(commits(db(), [](transaction& tx) { return tx.directory().delete_pool("p1"); }));
+  EXPECT_GT(version(), before) << "other nodes learn of it";
+  // Per pool: pool, client, user, factors, session, token, group, member, key; then mail pending.
+  auto left = in_transaction(db(), [](transaction& tx) -> result<std::vector<std::string>> {
+    std::vector<std::string> out;
+    for (const std::string pool : {"p1", "p2"}) {
+      const std::string who = "u-" + pool;
+      std::string row;
+      ASSIGN_OR_RETURN(auto p, tx.directory().find_pool(pool));
+      ASSIGN_OR_RETURN(auto c, tx.directory().find_client("c-" + pool));
+      ASSIGN_OR_RETURN(auto u, tx.users().find_by_id(pool, who));
+      ASSIGN_OR_RETURN(auto f, tx.factors().list(pool, who));
+      ASSIGN_OR_RETURN(auto s, tx.sessions().find("handle-" + pool));
+      ASSIGN_OR_RETURN(auto t, tx.tokens().find(pool, "rt-" + pool));
+      ASSIGN_OR_RETURN(auto g, tx.groups().find(pool, "ops"));
+      ASSIGN_OR_RETURN(auto m, tx.groups().members(pool, "ops", "", 10));
+      ASSIGN_OR_RETURN(auto k, tx.keys().list(pool));
+      for (bool here : {p.has_value(), c.has_value(), u.has_value(), !f.empty(), s.has_value(),
+                        t.has_value(), g.has_value(), !m.empty(), !k.empty()}) {
+        row += here ? '1' : '0';
+      }
+      out.push_back(row);
+    }
+    ASSIGN_OR_RETURN(auto pending, tx.outbox().count_pending());
+    out.push_back(std::to_string(pending));
+    return out;
+  });
+  ASSERT_TRUE(left) << left.error().message;
+  EXPECT_EQ(*left, (std::vector<std::string>{"000000000", "111111111", "1"}));
+}
+
 }  // namespace
 }  // namespace cognate::store::testing
