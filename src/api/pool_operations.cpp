@@ -270,7 +270,9 @@ result<void> read_password_policy(const json_object& body, pool::password_policy
   }
   ASSIGN_OR_RETURN(auto days, integer_at(pp, "TemporaryPasswordValidityDays",
                                          "PasswordPolicy.TemporaryPasswordValidityDays", 0, 365));
-  if (days) p.temporary_password_days = static_cast<int>(*days);
+  if (days.value_or(0) > 0) {  // 0 means unset, as in Cognito: the default 7 days stay
+    p.temporary_password_days = static_cast<int>(*days);
+  }
   ASSIGN_OR_RETURN(auto history, integer_at(pp, "PasswordHistorySize",
                                             "PasswordPolicy.PasswordHistorySize", 0, 24));
   if (history.value_or(0) > 0) {
@@ -318,7 +320,9 @@ result<void> read_messages(const json_object& body, pool::pool_settings& s) {
     ASSIGN_OR_RETURN(auto days, integer_at(*admin, "UnusedAccountValidityDays",
                                            "AdminCreateUserConfig.UnusedAccountValidityDays", 0,
                                            365));
-    if (days) s.password.temporary_password_days = static_cast<int>(*days);
+    if (days.value_or(0) > 0) {  // 0: unset
+      s.password.temporary_password_days = static_cast<int>(*days);
+    }
     ASSIGN_OR_RETURN(auto invite, object_at(*admin, "InviteMessageTemplate",
                                             "AdminCreateUserConfig.InviteMessageTemplate"));
     if (invite != nullptr) {
@@ -653,9 +657,10 @@ result<boost::json::object> create_user_pool(const call& c) {
 }
 
 result<boost::json::object> update_user_pool(const call& c) {
-  ASSIGN_OR_RETURN(auto settings, settings_of(c.body, c.pool->settings, false));
   decoder in(c.body);
-  RETURN_IF_ERROR(c.services.pools.update(*c.pool, settings, in.optional_string("PoolName"),
+  // Built on the settings as stored when the change is written (not this node's snapshot).
+  auto change = [&](const pool::pool_settings& stored) { return settings_of(c.body, stored, false); };
+  RETURN_IF_ERROR(c.services.pools.update(*c.pool, change, in.optional_string("PoolName"),
                                           c.principal->name));
   return boost::json::object{};
 }

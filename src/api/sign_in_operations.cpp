@@ -80,8 +80,9 @@ result<boost::json::object> revoke_token(const call& c) {
 result<boost::json::object> get_tokens_from_refresh_token(const call& c) {
   decoder in(c.body);
   // A client with a secret proved it with ClientSecret (the service checked it).
-  ASSIGN_OR_RETURN(auto tokens, c.services.auth.tokens.refresh(*c.client,
-                                                               in.required_string("RefreshToken")));
+  ASSIGN_OR_RETURN(auto tokens,
+                   c.services.auth.tokens.refresh(*c.client, in.required_string("RefreshToken"),
+                                                  {.proven_by_client_secret = true}));
   return auth_step_json(auth::auth_step{.tokens = std::move(tokens)});
 }
 

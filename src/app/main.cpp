@@ -4,6 +4,7 @@
 //   cognate serve     production: --database, --master-key-file, --smtp-url
 //   cognate keygen    writes a new master key file
 
+#include "app/config_source.h"
 #include "app/credentials.h"
 #include "app/provision.h"
 
@@ -72,7 +73,8 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 
-  std::string config = "amplify/auth.json";
+  std::string config;  // "": the sandbox looks for a Gen 2 project, then amplify/auth.json
+  std::string node = "node";
   std::string listen = fmt::format("127.0.0.1:{}", default_port);
   std::string region = "us-east-1";
   std::string code_lifetime = "24h";
@@ -86,8 +88,10 @@ int main(int argc, char** argv) {
   int read_workers = 4;
   int max_in_flight = 256;
   auto add_common = [&](CLI::App* cmd) {
-    cmd->add_option("--config", config, "auth config (Amplify Gen 2 defineAuth keys)")
-        ->capture_default_str();
+    cmd->add_option("--config", config,
+                    "auth config: amplify/auth.json (defineAuth keys as JSON); the sandbox also "
+                    "takes a Gen 2 project (its folder or amplify/backend.ts), and by default reads "
+                    "the one in this folder when there is one");
     cmd->add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free one)")
         ->capture_default_str();
     cmd->add_option("--region", region, "region part of the user pool id")->capture_default_str();
@@ -121,6 +125,20 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   sandbox->add_option("--outputs", outputs, "where to write amplify_outputs.json")
       ->capture_default_str();
+  sandbox->add_option("--node", node, "the Node.js that reads a Gen 2 project (22.18 or later, or "
+                                      "older with the project's tsx)")
+      ->capture_default_str();
+
+  auto* config_cmd = cli.add_subcommand("config", "the auth config");
+  config_cmd->require_subcommand(1);
+  auto* compile = config_cmd->add_subcommand(
+      "compile", "print the effective amplify/auth.json of a Gen 2 project (or JSON config), "
+                 "validated: what `cognate serve --config` reads");
+  std::string compile_from;
+  compile->add_option("source", compile_from,
+                      "a Gen 2 project folder, its amplify/backend.ts, or a JSON config (default: "
+                      "this folder)");
+  compile->add_option("--node", node, "the Node.js that reads the project")->capture_default_str();
 
   auto* serve = cli.add_subcommand("serve", "production server");
   add_common(serve);
@@ -286,6 +304,23 @@ int main(int argc, char** argv) {
       }
       return app::run_credentials(cred);
     }
+    if (compile->parsed()) {
+      const auto scripts = std::filesystem::temp_directory_path() /
+                           fmt::format("cognate-gen2-{}", ::getpid());
+      auto source = app::find_config(".", compile_from, {.node = node, .scripts_dir = scripts});
+      auto loaded = source ? source->load() : result<app::loaded_config>(source.error());
+      std::error_code ignored;
+      std::filesystem::remove_all(scripts, ignored);
+      if (!loaded) {
+        fmt::print(stderr, "cognate: {}\n", loaded.error().message);
+        return 1;
+      }
+      for (const auto& warning : loaded->warnings) {
+        fmt::print(stderr, "cognate: warning: {}\n", warning);
+      }
+      fmt::print("{}", loaded->json);
+      return 0;
+    }
     if (keygen->parsed()) {
       crypto::master_key::create(key_out);
       fmt::print("wrote a new master key to {}\n", key_out);
@@ -293,7 +328,6 @@ int main(int argc, char** argv) {
     }
 
     app::runtime_options o;
-    o.config_path = config;
     o.app_name = app_name.empty() ? "Cognate" : app_name;
     o.http.workers = workers;
     o.http.readers = read_workers;
@@ -323,10 +357,22 @@ int main(int argc, char** argv) {
       o.watch_config = true;
       o.pool_name = "sandbox";
       o.credentials_file = base / "aws-credentials";
+      auto source = app::find_config(".", config, {.node = node, .scripts_dir = base / "gen2"});
+      if (!source) {
+        fmt::print(stderr, "cognate: --config: {}\n", source.error().message);
+        return 1;
+      }
+      o.config = std::move(*source);
       return app::run(std::move(o));
     }
 
     o.mode = "server";
+    o.config = app::config_source::json_file(config.empty() ? "amplify/auth.json" : config);
+    if (config.ends_with(".ts") || config.ends_with(".js") || config.ends_with(".mjs")) {
+      fmt::print(stderr, "cognate: serve reads a JSON config and runs no project code: write it "
+                         "with `cognate config compile > auth.json`\n");
+      return 1;
+    }
     o.database = database;
     o.database_pool_size = db_pool;
     o.keys_reload_interval = std::chrono::seconds(keys_reload);

@@ -25,52 +25,9 @@
 namespace cognate::app {
 namespace {
 
-std::optional<std::string> read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return std::nullopt;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Pretty JSON with two-space indentation (amplify_outputs.json is read by people too).
-void pretty(std::string& out, const boost::json::value& v, int indent) {
-  const std::string pad(static_cast<std::size_t>(indent) * 2, ' ');
-  const std::string inner(static_cast<std::size_t>(indent + 1) * 2, ' ');
-  if (v.is_object() && !v.as_object().empty()) {
-    out += "{\n";
-    bool first = true;
-    for (const auto& [key, value] : v.as_object()) {
-      out += first ? "" : ",\n";
-      first = false;
-      out += inner + boost::json::serialize(boost::json::value(key)) + ": ";
-      pretty(out, value, indent + 1);
-    }
-    out += "\n" + pad + "}";
-  } else if (v.is_array() && !v.as_array().empty() &&
-             std::any_of(v.as_array().begin(), v.as_array().end(),
-                         [](const auto& e) { return e.is_object(); })) {
-    out += "[\n";
-    bool first = true;
-    for (const auto& e : v.as_array()) {
-      out += first ? "" : ",\n";
-      first = false;
-      out += inner;
-      pretty(out, e, indent + 1);
-    }
-    out += "\n" + pad + "]";
-  } else {
-    out += boost::json::serialize(v);
-  }
-}
-
 void write_outputs(const std::filesystem::path& path, const pool::pool_settings& s,
                    const pool_ids& ids) {
-  std::string text;
-  pretty(text, pool::amplify_outputs(s, ids.pool_id, ids.client_id), 0);
-  write_file_atomically(path, text + "\n");
+  write_file_atomically(path, pretty_json(pool::amplify_outputs(s, ids.pool_id, ids.client_id)));
 }
 
 void print_banner(const runtime_options& o, const pool_ids& ids, const std::string& endpoint,
@@ -80,7 +37,8 @@ void print_banner(const runtime_options& o, const pool_ids& ids, const std::stri
   fmt::print("  try it        {}/  (the built-in Authenticator page)\n", endpoint);
   fmt::print("  user pool     {} ({})\n", ids.pool_id, ids.created ? "created" : "reused");
   fmt::print("  app client    {}\n", ids.client_id);
-  fmt::print("  config        {}{}\n", o.config_path.string(),
+  fmt::print("  config        {}{}{}\n", o.config.name(),
+             o.config.is_project() ? " (Amplify Gen 2 project, read with Node.js)" : "",
              o.watch_config ? " (watching: edits apply live)" : "");
   fmt::print("  database      {}\n", o.database.starts_with("sqlite:") ? o.database.substr(7)
                                                                       : std::string("PostgreSQL"));
@@ -153,16 +111,15 @@ int run(runtime_options o) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  auto config_text = read_file(o.config_path);
-  if (!config_text) {
-    fmt::print(stderr, "cognate: cannot read config file {}\n", o.config_path.string());
+  auto loaded = o.config.load();
+  if (!loaded) {
+    fmt::print(stderr, "cognate: {}: {}\n", o.config.name(), loaded.error().message);
     return 1;
   }
-  auto parsed = pool::parse_auth_config(*config_text);
-  if (!parsed) {
-    fmt::print(stderr, "cognate: {}: {}\n", o.config_path.string(), parsed.error().message);
-    return 1;
+  for (const auto& warning : loaded->warnings) {
+    fmt::print(stderr, "cognate: warning: {}\n", warning);
   }
+  const auto parsed = &loaded->settings;
 
   try {
     auto store_ptr = open_store(o.database, o.database_pool_size);
@@ -190,7 +147,7 @@ int run(runtime_options o) {
     auth::services auth(store, sealer, clock,
                         {.default_from = o.default_from,
                          .mail_queued = [&mail_worker] { mail_worker.notify(); }});
-    auth::client_admin clients(store, directory, sealer, clock);
+    auth::client_admin clients(store, directory, sealer, clock, ids.client_id);
     auth::pool_admin pools(store, directory, clock, ids.pool_id);
     const api::service api({.directory = directory,
                             .registration = registration,
@@ -216,7 +173,7 @@ int run(runtime_options o) {
 
     spdlog::info("Cognate listening on http://{}:{}", o.http.host, server.port());
 
-    std::string last_text = *config_text;
+    std::string last_fingerprint = o.watch_config ? o.config.fingerprint() : "";
     pool::pool_settings current = *parsed;
     timespec poll_interval{0, 300'000'000};
     auto next_sweep = std::chrono::steady_clock::now() + std::chrono::minutes(1);
@@ -249,24 +206,28 @@ int run(runtime_options o) {
       if (!o.watch_config) {
         continue;
       }
-      auto text = read_file(o.config_path);
-      if (!text || *text == last_text) {
+      auto fingerprint = o.config.fingerprint();
+      if (fingerprint == last_fingerprint) {
         continue;
       }
-      last_text = *text;
-      auto next = pool::parse_auth_config(*text);
-      if (!next) {
-        fmt::print("✗ {} not applied, still serving the previous config: {}\n",
-                   o.config_path.string(), next.error().message);
+      last_fingerprint = std::move(fingerprint);
+      auto reloaded = o.config.load();
+      if (!reloaded) {
+        fmt::print("✗ {} not applied, still serving the previous config: {}\n", o.config.name(),
+                   reloaded.error().message);
         std::fflush(stdout);
         continue;
       }
+      for (const auto& warning : reloaded->warnings) {
+        fmt::print("! {}\n", warning);
+      }
+      const auto next = &reloaded->settings;
       auto changes = pool::describe_changes(current, *next);
       if (changes.empty()) {
         continue;
       }
       if (auto stored = store_settings(store, clock, ids.pool_id, *next); !stored) {
-        fmt::print("✗ {} not applied: {}\n", o.config_path.string(), stored.error().message);
+        fmt::print("✗ {} not applied: {}\n", o.config.name(), stored.error().message);
         std::fflush(stdout);
         continue;
       }

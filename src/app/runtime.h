@@ -2,6 +2,7 @@
 // Runs one Cognate server until SIGINT/SIGTERM: store, pool, mail worker, HTTP, and (sandbox)
 // the config watcher and amplify_outputs.json. Shared by `cognate sandbox` and `cognate serve`.
 
+#include "app/config_source.h"
 #include "crypto/sealer.h"
 #include "http/server.h"
 #include "mail/mailer.h"
@@ -17,7 +18,7 @@ namespace cognate::app {
 
 struct runtime_options {
   std::string mode;  // "sandbox" or "serve", for messages
-  std::filesystem::path config_path;
+  config_source config;  // amplify/auth.json or a Gen 2 project
   std::string database;  // "sqlite:PATH" or "postgresql://…"
   int database_pool_size = 4;  // PostgreSQL connections
   std::optional<crypto::master_key> key;

@@ -126,6 +126,9 @@ result<store::client_record> client_admin::update(const pool::pool_entry& pool,
 
 result<void> client_admin::remove(const pool::pool_entry& pool, const std::string& client_id,
                                   const std::string& actor) const {
+  if (client_id == declared_) {
+    return fail(reason::client_declared_by_config, client_id);
+  }
   const auto now = clock_.now();
   RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) -> result<void> {
     ASSIGN_OR_RETURN(auto r, find(tx, pool, client_id));

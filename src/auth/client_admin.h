@@ -41,9 +41,14 @@ struct client_page {
 
 class client_admin {
  public:
+  // `declared_client`: the app client this server provisions from its config ("" for none).
   client_admin(store::store& store, pool::directory& directory, const crypto::sealer& sealer,
-               const clock& clock)
-      : store_(store), directory_(directory), sealer_(sealer), clock_(clock) {}
+               const clock& clock, std::string declared_client = "")
+      : store_(store),
+        directory_(directory),
+        sealer_(sealer),
+        clock_(clock),
+        declared_(std::move(declared_client)) {}
 
   // Failures: invalid_parameter (an unknown auth flow, a validity out of Cognito's range).
   result<store::client_record> create(const pool::pool_entry& pool, const client_changes& c,
@@ -53,6 +58,8 @@ class client_admin {
                                         const std::string& client_id) const;
   result<store::client_record> update(const pool::pool_entry& pool, const std::string& client_id,
                                       const client_changes& c, const std::string& actor) const;
+  // Failure: client_declared_by_config for the client the config provisions (the next start
+  // would otherwise adopt another client, perhaps one with a secret, for the web app).
   result<void> remove(const pool::pool_entry& pool, const std::string& client_id,
                       const std::string& actor) const;
   result<client_page> list(const pool::pool_entry& pool, int limit,
@@ -65,6 +72,7 @@ class client_admin {
   pool::directory& directory_;
   const crypto::sealer& sealer_;
   const clock& clock_;
+  std::string declared_;
 };
 
 }  // namespace cognate::auth

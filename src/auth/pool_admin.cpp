@@ -46,41 +46,44 @@ result<pool_page> pool_admin::list(const operator_principal& who, int limit,
 
 result<void> pool_admin::set_mfa(const pool::pool_entry& pool, std::optional<std::string> mode,
                                  std::optional<bool> totp, const std::string& actor) const {
-  auto settings = pool.settings;
-  if (mode) {
-    if (*mode == "OFF") {
-      settings.mfa = pool::mfa_mode::off;
-    } else if (*mode == "OPTIONAL") {
-      settings.mfa = pool::mfa_mode::optional;
-    } else if (*mode == "ON") {
-      settings.mfa = pool::mfa_mode::required;
-    } else {
-      return fail(reason::invalid_parameter, "MfaConfiguration must be OFF, ON or OPTIONAL.");
+  auto change = [&](const pool::pool_settings& stored) -> result<pool::pool_settings> {
+    auto settings = stored;
+    if (mode) {
+      if (*mode == "OFF") {
+        settings.mfa = pool::mfa_mode::off;
+      } else if (*mode == "OPTIONAL") {
+        settings.mfa = pool::mfa_mode::optional;
+      } else if (*mode == "ON") {
+        settings.mfa = pool::mfa_mode::required;
+      } else {
+        return fail(reason::invalid_parameter, "MfaConfiguration must be OFF, ON or OPTIONAL.");
+      }
     }
-  }
-  if (totp) {
-    settings.totp_enabled = *totp;
-  }
-  if (settings.mfa != pool::mfa_mode::off && !settings.totp_enabled) {
-    return fail(reason::invalid_parameter,
-                "MFA ON or OPTIONAL needs a factor: enable SoftwareTokenMfaConfiguration (SMS "
-                "and email MFA are not supported yet).");
-  }
-  return write_settings(pool.id, settings, std::nullopt, "set_mfa_config", actor);
+    if (totp) {
+      settings.totp_enabled = *totp;
+    }
+    if (settings.mfa != pool::mfa_mode::off && !settings.totp_enabled) {
+      return fail(reason::invalid_parameter,
+                  "MFA ON or OPTIONAL needs a factor: enable SoftwareTokenMfaConfiguration (SMS "
+                  "and email MFA are not supported yet).");
+    }
+    return settings;
+  };
+  return write_settings(pool.id, change, std::nullopt, "set_mfa_config", actor);
 }
 
-result<void> pool_admin::write_settings(const std::string& pool_id,
-                                        const pool::pool_settings& settings,
+result<void> pool_admin::write_settings(const std::string& pool_id, const settings_change& change,
                                         const std::optional<std::string>& name, std::string event,
                                         const std::string& actor) const {
-  const auto text = pool::settings_to_json(settings);
   const auto now = clock_.now();
   RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) -> result<void> {
     ASSIGN_OR_RETURN(auto found, tx.directory().find_pool(pool_id));
     if (!found) {
       return fail(reason::pool_not_found, pool_id);
     }
-    found->settings_json = text;
+    ASSIGN_OR_RETURN(auto stored, pool::settings_from_json(found->settings_json));
+    ASSIGN_OR_RETURN(auto settings, change(stored));
+    found->settings_json = pool::settings_to_json(settings);
     if (name) {
       found->name = *name;
     }
@@ -118,10 +121,10 @@ result<store::pool_record> pool_admin::create(const std::string& region, const s
   return record;
 }
 
-result<void> pool_admin::update(const pool::pool_entry& pool, const pool::pool_settings& settings,
+result<void> pool_admin::update(const pool::pool_entry& pool, const settings_change& change,
                                 const std::optional<std::string>& name,
                                 const std::string& actor) const {
-  return write_settings(pool.id, settings, name, "update_pool", actor);
+  return write_settings(pool.id, change, name, "update_pool", actor);
 }
 
 result<void> pool_admin::remove(const pool::pool_entry& pool, const std::string& actor) const {

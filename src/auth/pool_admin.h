@@ -14,6 +14,7 @@
 #include "pool/directory.h"
 #include "store/store.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,8 +38,12 @@ class pool_admin {
   result<store::pool_record> create(const std::string& region, const std::string& name,
                                     const pool::pool_settings& settings,
                                     const std::string& actor) const;
-  // UpdateUserPool: the pool's settings become `settings`, and its name `name` when given.
-  result<void> update(const pool::pool_entry& pool, const pool::pool_settings& settings,
+  // The new settings made from the stored ones, inside the transaction that writes them (so a
+  // change made on another node a moment before is built on, not lost). May run more than once.
+  using settings_change = std::function<result<pool::pool_settings>(const pool::pool_settings&)>;
+
+  // UpdateUserPool: the pool's settings become change(stored), and its name `name` when given.
+  result<void> update(const pool::pool_entry& pool, const settings_change& change,
                       const std::optional<std::string>& name, const std::string& actor) const;
   // DeleteUserPool: the pool and everything in it. Failures: invalid_parameter for the declared
   // pool (pool_declared_by_config) and under DeletionProtection (pool_deletion_protected).
@@ -54,7 +59,7 @@ class pool_admin {
                        std::optional<bool> totp, const std::string& actor) const;
 
  private:
-  result<void> write_settings(const std::string& pool_id, const pool::pool_settings& settings,
+  result<void> write_settings(const std::string& pool_id, const settings_change& change,
                               const std::optional<std::string>& name, std::string event,
                               const std::string& actor) const;
 

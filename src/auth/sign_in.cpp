@@ -195,12 +195,12 @@ result<auth_step> sign_in::initiate_auth(const pool::client_entry& client, const
   }
   if ((flow == "REFRESH_TOKEN_AUTH" || flow == "REFRESH_TOKEN") &&
       client.allows("REFRESH_TOKEN_AUTH")) {
-    std::optional<std::string> hash;
-    if (client.has_secret()) {
-      hash = value_of(parameters, "SECRET_HASH");
-    }
+    const auto hash = parameters.find("SECRET_HASH");
     ASSIGN_OR_RETURN(auto tokens,
-                     tokens_.refresh(client, value_of(parameters, "REFRESH_TOKEN"), hash));
+                     tokens_.refresh(client, value_of(parameters, "REFRESH_TOKEN"),
+                                     {.secret_hash = hash == parameters.end()
+                                                         ? std::nullopt
+                                                         : std::optional<std::string>(hash->second)}));
 
     return auth_step{.tokens = std::move(tokens)};
   }

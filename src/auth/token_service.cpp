@@ -60,7 +60,7 @@ result<void> token_service::store(store::transaction& tx, const minted_tokens& m
 
 result<token_set> token_service::refresh(const pool::client_entry& client,
                                          const std::string& refresh_token,
-                                         const std::optional<std::string>& secret_hash) const {
+                                         const refresh_proof& proof) const {
   if (refresh_token.empty()) {
     return fail(reason::missing_auth_parameter, "REFRESH_TOKEN");
   }
@@ -76,6 +76,10 @@ result<token_set> token_service::refresh(const pool::client_entry& client,
                      if (!row || row->client_id != client.record.id) {
                        return fail(reason::invalid_refresh_token);
                      }
+                     // Before anything else about the token is told.
+                     if (!proof.proven_by_client_secret) {
+                       RETURN_IF_ERROR(check_secret_hash(client, row->user_id, proof.secret_hash));
+                     }
                      if (row->revoked) {
                        return fail(reason::refresh_token_revoked);
                      }
@@ -88,9 +92,6 @@ result<token_set> token_service::refresh(const pool::client_entry& client,
                      }
                      return found{std::move(*row), std::move(*user)};
                    }));
-  if (secret_hash) {
-    RETURN_IF_ERROR(check_secret_hash(client, f.user.id, secret_hash));
-  }
   if (!f.user.enabled) {
     return fail(reason::user_disabled);
   }

@@ -28,6 +28,12 @@ struct minted_tokens {
   store::refresh_token_record refresh;
 };
 
+// How a refresh proves its client's secret (auth/client_secret.h); nothing to prove without one.
+struct refresh_proof {
+  bool proven_by_client_secret = false;  // ClientSecret was checked by the caller
+  std::optional<std::string> secret_hash;  // else: REFRESH_TOKEN_AUTH's SECRET_HASH
+};
+
 class token_service {
  public:
   token_service(store::store& store, const clock& clock) : store_(store), clock_(clock) {}
@@ -40,11 +46,12 @@ class token_service {
   // REFRESH_TOKEN_AUTH / GetTokensFromRefreshToken: new access and ID tokens of the same family
   // and auth_time. Failures (errc::not_authorized): "Invalid Refresh Token" (unknown, or another
   // client's), "Refresh Token has been revoked", "…has expired", "User is disabled.".
-  // `secret_hash`: REFRESH_TOKEN_AUTH's SECRET_HASH for a client with a secret, checked here over
-  // the token's user's username (Cognito's rule); nullopt when the call proved the secret with
-  // ClientSecret (GetTokensFromRefreshToken) or the client has none. Failure: client_secret_mismatch.
+  // `proof`, for a client with a secret: REFRESH_TOKEN_AUTH's SECRET_HASH, checked here over the
+  // token's user's user name (Cognito's rule) as soon as the token's row is read; or
+  // proven_by_client_secret when the caller checked ClientSecret (GetTokensFromRefreshToken).
+  // Failure: client_secret_missing / client_secret_mismatch.
   result<token_set> refresh(const pool::client_entry& client, const std::string& refresh_token,
-                            const std::optional<std::string>& secret_hash = std::nullopt) const;
+                            const refresh_proof& proof) const;
 
   // RevokeToken: revokes the refresh token's family (unknown tokens: nothing to do). Failures:
   // unsupported_token_type for a JWT, unauthorized for another client's token.

@@ -87,6 +87,9 @@ constexpr std::array catalogue = {
     reason_info{pool_declared_by_config, errc::invalid_parameter,
                 "User pool {} is declared by this server's configuration (amplify/auth.json): "
                 "remove it there, not through the API.", 1},
+    reason_info{client_declared_by_config, errc::invalid_parameter,
+                "User pool client {} is declared by this server's configuration (the app client "
+                "in amplify_outputs.json): it cannot be deleted through the API.", 1},
     reason_info{pool_deletion_protected, errc::invalid_parameter,
                 "The user pool {} cannot be deleted because deletion protection is activated. "
                 "Deletion protection must be inactivated first.", 1},

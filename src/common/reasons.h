@@ -58,6 +58,7 @@ enum class reason {
   client_secret_missing,
   client_secret_mismatch,
   pool_declared_by_config,
+  client_declared_by_config,
   pool_deletion_protected,
   pool_setting_unsupported,
 

@@ -202,6 +202,9 @@ result<pool_settings> settings_from_json(std::string_view text) {
       read(p, "require_numbers", s.password.require_numbers);
       read(p, "require_symbols", s.password.require_symbols);
       read(p, "temporary_password_days", s.password.temporary_password_days);
+      if (s.password.temporary_password_days <= 0) {
+        s.password.temporary_password_days = password_policy{}.temporary_password_days;
+      }
     }
     read(o, "sign_in_case_sensitive", s.sign_in_case_sensitive);
     read(o, "prevent_user_existence_errors", s.prevent_user_existence_errors);

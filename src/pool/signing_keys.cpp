@@ -50,6 +50,10 @@ result<std::shared_ptr<const token::keyring>> signing_keys::load(bool create_if_
       if (!existing.empty()) {
         return existing;
       }
+      ASSIGN_OR_RETURN(auto pool, tx.directory().find_pool(pool_id_));
+      if (!pool) {
+        return existing;  // deleted meanwhile: no key for it (reported below)
+      }
       RETURN_IF_ERROR(tx.keys().insert(row));
       return key_rows{row};
     });

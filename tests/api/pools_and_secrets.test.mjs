@@ -31,6 +31,7 @@ import {
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  DeleteUserPoolClientCommand,
   DeleteUserPoolCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
@@ -268,7 +269,12 @@ describe('pools and confidential clients (SDK v3, sandbox)', { timeout: 120_000 
     await admin.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: email }));
     await rejectsWith(pub.send(new GetTokensFromRefreshTokenCommand({
       ClientId: clientId, RefreshToken: tokens.RefreshToken, ClientSecret: secret,
-    })), 'NotAuthorizedException');
+    })), 'NotAuthorizedException', 'Refresh Token has been revoked');
+    // Without the secret, nothing about the token is told: the proof is checked first.
+    await rejectsWith(pub.send(new InitiateAuthCommand({
+      ClientId: clientId, AuthFlow: 'REFRESH_TOKEN_AUTH',
+      AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken, SECRET_HASH: hash(`${sub}x`) },
+    })), 'NotAuthorizedException', `Unable to verify secret hash for client ${clientId}`);
     const signIn = () => pub.send(new InitiateAuthCommand({
       ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH',
       AuthParameters: { USERNAME: email, PASSWORD: STRONG_PASSWORD, SECRET_HASH: hash(email) },
@@ -410,15 +416,20 @@ print(json.dumps(out))
       `User pool ${server.poolId} is declared by this server's configuration (amplify/auth.json): remove it there, not through the API.`);
     await rejectsWith(admin.send(new DeleteUserPoolCommand({ UserPoolId: poolId })), 'InvalidParameterException',
       `The user pool ${poolId} cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.`);
+    await rejectsWith(admin.send(new DeleteUserPoolClientCommand({ UserPoolId: server.poolId, ClientId: server.clientId })),
+      'InvalidParameterException',
+      `User pool client ${server.clientId} is declared by this server's configuration (the app client in amplify_outputs.json): it cannot be deleted through the API.`);
     await admin.send(new UpdateUserPoolCommand({
       UserPoolId: poolId, MfaConfiguration: 'OPTIONAL', DeletionProtection: 'INACTIVE',
       VerificationMessageTemplate: { EmailSubject: 'Changed subject', EmailMessage: BODY },
+      Policies: { PasswordPolicy: { MinimumLength: 8, TemporaryPasswordValidityDays: 0 } },
     }));
     const { UserPool: p } = await admin.send(new DescribeUserPoolCommand({ UserPoolId: poolId }));
     assert.equal(p.MfaConfiguration, 'OPTIONAL');
     assert.equal(p.DeletionProtection, 'INACTIVE');
     assert.equal(p.VerificationMessageTemplate.EmailSubject, 'Changed subject');
-    assert.equal(p.Policies.PasswordPolicy.MinimumLength, 8, 'a member left out returns to its default, as in Cognito');
+    assert.equal(p.Policies.PasswordPolicy.RequireSymbols, true, 'a member left out returns to its default, as in Cognito');
+    assert.equal(p.Policies.PasswordPolicy.TemporaryPasswordValidityDays, 7, '0 means unset, as in Cognito');
     assert.ok(p.SchemaAttributes.some((a) => a.Name === 'custom:plan'), 'the schema stays');
     await admin.send(new DeleteUserPoolCommand({ UserPoolId: poolId }));
     await rejectsWith(admin.send(new DescribeUserPoolCommand({ UserPoolId: poolId })),

@@ -97,7 +97,7 @@ TEST_F(AccountLifecycleTest, AResetCodeByEmailSetsANewPasswordAndEndsEveryOtherS
             "NotAuthorizedException: Incorrect username or password.");
   EXPECT_TRUE(sign_in("alice@example.com", new_password));
   // The refresh token and access token of the earlier sign-in are revoked.
-  EXPECT_EQ(outcome(auth_.tokens.refresh(client(), before.refresh_token)),
+  EXPECT_EQ(outcome(auth_.tokens.refresh(client(), before.refresh_token, {})),
             "NotAuthorizedException: Refresh Token has been revoked");
   EXPECT_EQ(outcome(auth_.guard.check(snapshot(), before.access_token)),
             "NotAuthorizedException: Access Token has been revoked");
@@ -417,7 +417,7 @@ TEST_F(AccountLifecycleTest, DeleteUserRemovesEverythingAndTheEmailCanSignUpAgai
   ASSERT_TRUE(auth_.account.delete_user(who(tokens.access_token)));
   EXPECT_EQ(outcome(auth_.guard.check(snapshot(), tokens.access_token)),
             "NotAuthorizedException: User does not exist.");
-  EXPECT_EQ(outcome(auth_.tokens.refresh(client(), tokens.refresh_token)),
+  EXPECT_EQ(outcome(auth_.tokens.refresh(client(), tokens.refresh_token, {})),
             "NotAuthorizedException: Invalid Refresh Token");
   EXPECT_TRUE(take_mail().empty());  // the reset mail was dropped before it went out
   auto leftovers = store::in_read(store_, [&](store::transaction& tx) -> result<int> {

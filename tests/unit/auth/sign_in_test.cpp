@@ -90,7 +90,7 @@ class SignInTest : public ::testing::Test, public testing::pool_harness {
     return auth_.mfa.set_preference(c, totp, sms, email);
   }
   result<token_set> refresh(const std::string& token) {
-    return auth_.tokens.refresh(client(), token);
+    return auth_.tokens.refresh(client(), token, {});
   }
   result<void> revoke(const std::string& token) { return auth_.tokens.revoke(client(), token); }
   result<void> global_sign_out(const std::string& access_token) {
@@ -438,7 +438,7 @@ TEST_F(SignInTest, TwoPoolsKeepTheirUsersSessionsAndTokensApart) {
   EXPECT_EQ(them->user.id, theirs->user_sub);
   EXPECT_FALSE(pool().keys->verify(there->tokens->access_token));
   // A refresh token and a Session work only through the client they were issued to.
-  EXPECT_EQ(auth_.tokens.refresh(other, here->tokens->refresh_token).error().message,
+  EXPECT_EQ(auth_.tokens.refresh(other, here->tokens->refresh_token, {}).error().message,
             "Invalid Refresh Token");
   set_settings(mode_settings(mfa_mode::required));
   auto setup = password("alice@example.com");
