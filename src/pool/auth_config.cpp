@@ -580,13 +580,12 @@ json::object amplify_outputs(const pool_settings& settings, std::string_view use
                                        {"require_symbols", policy.require_symbols},
                                        {"require_uppercase", policy.require_uppercase}}},
   };
-  if (!settings.groups.empty()) {
-    json::array groups;
-    for (std::size_t precedence = 0; const auto& name : settings.groups) {
-      groups.push_back(json::object{{name, json::object{{"precedence", precedence++}}}});
-    }
-    auth["groups"] = std::move(groups);
+  // Always present, as `ampx` writes it (an empty list for a pool without groups).
+  json::array groups;
+  for (std::size_t precedence = 0; const auto& name : settings.groups) {
+    groups.push_back(json::object{{name, json::object{{"precedence", precedence++}}}});
   }
+  auth["groups"] = std::move(groups);
   return {{"version", "1.5"}, {"auth", std::move(auth)}};
 }
 

@@ -15,7 +15,7 @@ source "$here/lib/cli_harness.sh" "${1:-}" cognate-cli
 # --- make sandbox, in a project folder of its own ---------------------------------------------
 project="$tmp/project"
 mkdir -p "$project/amplify"
-cp "$root/amplify/auth.json" "$project/amplify/auth.json"
+cp "$root/tests/fixtures/seed-auth.json" "$project/amplify/auth.json"
 cd "$project"
 "$bin" sandbox --listen 127.0.0.1:0 >"$tmp/stdout" 2>"$tmp/stderr" &
 pid=$!

@@ -63,6 +63,7 @@ describe('sandbox start-up: amplify_outputs.json and console', () => {
           require_symbols: true,
           require_uppercase: true,
         },
+        groups: [],
       },
     });
     assert.ok(!('identity_pool_id' in outputs.auth), 'no identity pool');

@@ -21,21 +21,24 @@ function finish() {
   process.exit(0);
 }
 
+// The project's own TypeScript loader when it has one (tsx: every Gen 2 project gets it with the
+// Amplify CLI, and it reads all of TypeScript, as `ampx` does); else Node's type stripping.
 async function useTypeScript() {
-  if (!backendFile.endsWith('.ts') || process.features?.typescript) {
-    return;
-  }
-  // Older Node: the project's own TypeScript loader (every Gen 2 project has tsx, via the CLI).
   try {
     const require = createRequire(path.join(projectDir, 'package.json'));
     const api = require.resolve('tsx/esm/api');
     const { register: registerTsx } = await import(pathToFileURL(api).href);
     registerTsx();
+    return;
   } catch {
-    out.errors.push(`Node.js ${process.version} cannot run TypeScript by itself (22.18 or later can), and ` +
-      'this project has no tsx in node_modules: install Node.js 22.18+ or run `npm install -D tsx`.');
-    finish();
+    // no tsx in the project
   }
+  if (!backendFile.endsWith('.ts') || process.features?.typescript) {
+    return;
+  }
+  out.errors.push(`Node.js ${process.version} cannot run TypeScript by itself (22.18 or later can), and ` +
+    'this project has no tsx in node_modules: install Node.js 22.18+ or run `npm install -D tsx`.');
+  finish();
 }
 
 // The template functions Gen 2 calls at synth, called the same way: the text they return carries
@@ -103,7 +106,12 @@ try {
   await import(pathToFileURL(backendFile).href);
 } catch (e) {
   const where = (e?.stack ?? '').split('\n').find((l) => l.includes(projectDir))?.trim() ?? '';
-  out.errors.push(`${relative(backendFile)}: ${e?.message ?? e}${where ? ` (${where.replace(`file://${projectDir}/`, '')})` : ''}`);
+  let message = `${relative(backendFile)}: ${e?.message ?? e}${where ? ` (${where.replace(`file://${projectDir}/`, '')})` : ''}`;
+  if (e?.code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX') {
+    message += '; Node.js strips types but does not transform this syntax: run `npm install` in the project ' +
+      '(its tsx reads all of TypeScript, as ampx does) or write it without it';
+  }
+  out.errors.push(message);
   finish();
 }
 const backendName = relative(backendFile);

@@ -23,8 +23,8 @@ export const COGNATE_BIN = process.env.COGNATE_BIN
   ? path.resolve(process.env.COGNATE_BIN)
   : fileURLToPath(new URL('../../../build/cognate', import.meta.url));
 
-/** The seed config from the repository (amplify/auth.json). Tests copy it; never edit it. */
-export const SEED_CONFIG = fileURLToPath(new URL('../../../amplify/auth.json', import.meta.url));
+/** The seed config as JSON (tests/fixtures/seed-auth.json: what `cognate config compile` prints for the repository's amplify/). Tests copy it; never edit it. */
+export const SEED_CONFIG = fileURLToPath(new URL('../../../tests/fixtures/seed-auth.json', import.meta.url));
 
 /** The seed config's email texts, as the tests expect to see them in the emails. */
 export const SEED_SUBJECT = 'Welcome to Our Workshop App';

@@ -16,8 +16,8 @@ export const COGNATE_BIN = process.env.COGNATE_BIN
   ? path.resolve(process.env.COGNATE_BIN)
   : fileURLToPath(new URL('../../../build/cognate', import.meta.url));
 
-/** The seed config from the repository (amplify/auth.json). Copied, never edited. */
-export const SEED_CONFIG = fileURLToPath(new URL('../../../amplify/auth.json', import.meta.url));
+/** The seed config as JSON (tests/fixtures/seed-auth.json: what `cognate config compile` prints for the repository's amplify/). Copied, never edited. */
+export const SEED_CONFIG = fileURLToPath(new URL('../../../tests/fixtures/seed-auth.json', import.meta.url));
 
 const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 5_000;

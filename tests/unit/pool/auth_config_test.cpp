@@ -13,7 +13,7 @@ namespace {
 namespace json = boost::json;
 
 std::string seed_config() {
-  std::ifstream file(COGNATE_SOURCE_DIR "/amplify/auth.json");
+  std::ifstream file(COGNATE_SOURCE_DIR "/tests/fixtures/seed-auth.json");
   std::ostringstream text;
   text << file.rdbuf();
   return text.str();
@@ -296,7 +296,8 @@ TEST(AmplifyOutputs, SeedConfigGivesTheDocumentedOutputs) {
     "standard_required_attributes": ["email"], "user_verification_types": ["email"],
     "mfa_configuration": "REQUIRED", "mfa_methods": ["TOTP"],
     "password_policy": {"min_length": 8, "require_lowercase": true, "require_numbers": true,
-                        "require_symbols": true, "require_uppercase": true}}})"));
+                        "require_symbols": true, "require_uppercase": true},
+    "groups": []}})"));
   EXPECT_FALSE(outputs.at("auth").as_object().contains("identity_pool_id"));
   EXPECT_FALSE(outputs.at("auth").as_object().contains("unauthenticated_identities_enabled"));
 }
@@ -315,9 +316,9 @@ TEST(AmplifyOutputs, ListsRequiredAttributesAndGroupsByPrecedence) {
             json::parse(R"([{"ADMINS": {"precedence": 0}}, {"EDITORS": {"precedence": 1}}])"));
 }
 
-TEST(AmplifyOutputs, OmitsGroupsWhenThereAreNone) {
+TEST(AmplifyOutputs, ListsNoGroupsAsAnEmptyListAsAmpxDoes) {
   const auto outputs = amplify_outputs(pool_settings{}, "us-east-1_Ab12Cd34E", "abc123");
-  EXPECT_FALSE(outputs.at("auth").as_object().contains("groups"));
+  EXPECT_EQ(outputs.at("auth").at("groups"), json::array{});
 }
 
 TEST(MfaMode, PrintsTheDefineAuthSpelling) {
