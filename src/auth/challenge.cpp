@@ -19,13 +19,18 @@ constexpr std::array table = {
                    {true, false, false}, none, 0},
     challenge_info{software_token_mfa, "SOFTWARE_TOKEN_MFA", "SOFTWARE_TOKEN_MFA",
                    {false, false, false}, respond, 5},
-    challenge_info{mfa_setup, "MFA_SETUP:associate", "MFA_SETUP", {false, true, false}, none, 0},
+    // AssociateSoftwareToken (TOTP) or RespondToAuthChallenge MFA_SETUP with EMAIL continues it.
+    challenge_info{mfa_setup, "MFA_SETUP:associate", "MFA_SETUP", {true, true, false}, none, 0},
     // Associating again replaces the secret, and with it this step.
     challenge_info{mfa_setup_verify, "MFA_SETUP:verify", "MFA_SETUP", {false, true, false}, verify, 5},
     challenge_info{mfa_setup_done, "MFA_SETUP:done", "MFA_SETUP", {true, false, false}, none, 0},
     // A password the policy refuses (or a missing attribute) may be corrected on the same Session.
     challenge_info{new_password, "NEW_PASSWORD_REQUIRED", "NEW_PASSWORD_REQUIRED",
                    {false, false, false}, respond, 5},
+    challenge_info{select_mfa_type, "SELECT_MFA_TYPE", "SELECT_MFA_TYPE", {true, false, false},
+                   none, 0},
+    // Amplify retries a wrong code on the same Session; five wrong ones end it.
+    challenge_info{email_otp, "EMAIL_OTP", "EMAIL_OTP", {false, false, false}, respond, 5},
 };
 
 constexpr bool in_order() {
@@ -73,6 +78,12 @@ std::string encode_state(const challenge_state& state) {
     }
     return boost::json::serialize(o);
   }
+  if (const auto* email = std::get_if<email_otp_state>(&state)) {
+    return boost::json::serialize(boost::json::object{{"h", email->code_hash},
+                                                      {"n", email->nonce},
+                                                      {"to", email->address},
+                                                      {"enrol", email->enrolling}});
+  }
   return "{}";
 }
 
@@ -82,10 +93,21 @@ result<challenge_state> decode_state(step s, std::string_view text) {
   if (ec || !v.is_object()) {
     return internal_failure("a Session's state is not a JSON object");
   }
+  const auto& o = v.as_object();
+  if (s == step::email_otp) {
+    const auto* enrol = o.if_contains("enrol");
+    email_otp_state out{.code_hash = text_of(o, "h"),
+                        .nonce = text_of(o, "n"),
+                        .address = text_of(o, "to"),
+                        .enrolling = enrol && enrol->is_bool() && enrol->as_bool()};
+    if (out.code_hash.empty() || out.nonce.empty()) {
+      return internal_failure("an EMAIL_OTP Session lacks its code");
+    }
+    return challenge_state{std::move(out)};
+  }
   if (s != step::password_verifier) {
     return challenge_state{};
   }
-  const auto& o = v.as_object();
   const auto* fake = o.if_contains("fake");
   srp_state out{.user_id = text_of(o, "u"),
                 .b_hex = text_of(o, "b"),

@@ -22,6 +22,8 @@ enum class step {
   mfa_setup_verify,    // a secret associated: VerifySoftwareToken (or Associate again) continues
   mfa_setup_done,      // the code verified: RespondToAuthChallenge MFA_SETUP finishes the sign-in
   new_password,        // NEW_PASSWORD_REQUIRED: a new password (and missing attributes) answer it
+  select_mfa_type,     // SELECT_MFA_TYPE: the user picks one of their MFA factors
+  email_otp,           // EMAIL_OTP: a code sent by email (at sign-in, or to set email MFA up)
 };
 
 // The operations that continue a Session.
@@ -65,7 +67,16 @@ struct srp_state {
   std::string fake_verifier_hex;
 };
 
-using challenge_state = std::variant<std::monostate, srp_state>;
+// EMAIL_OTP: a keyed hash of the code mailed for this Session (never the code), where it went,
+// and whether a right code sets email MFA up (MFA_SETUP with EMAIL) or only signs in.
+struct email_otp_state {
+  std::string code_hash;  // base64 HMAC-SHA256(key, nonce || code)
+  std::string nonce;      // base64, 16 random bytes
+  std::string address;
+  bool enrolling = false;
+};
+
+using challenge_state = std::variant<std::monostate, srp_state, email_otp_state>;
 
 // The state as JSON text (sealed by the session service before it is stored).
 std::string encode_state(const challenge_state& state);

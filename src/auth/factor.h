@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,7 @@ enum class factor_kind {
   password,   // USER_PASSWORD_AUTH: the password itself
   srp,        // USER_SRP_AUTH: a proof of the password (PASSWORD_VERIFIER)
   totp,       // SOFTWARE_TOKEN_MFA
-  email_otp,  // EMAIL_OTP: known to the policy; no factor implements it yet (the Gen 2 issue)
+  email_otp,  // EMAIL_OTP: a code sent to the user's email
 };
 
 // The user a factor works with in one step, as that step read them.
@@ -49,18 +50,27 @@ struct subject {
   time_point now;
 };
 
+// A one-time code a challenge sends (EMAIL_OTP): mailed in the transaction that stores the
+// Session, then forgotten (the Session keeps only its keyed hash).
+struct code_delivery {
+  std::string address;
+  std::string code;
+};
+
 // A challenge a factor starts: what the client is sent and what its Session keeps.
 struct challenge_start {
   string_map parameters;
   challenge_state state;
   std::string
       user_id;  // whose Session it is: the user's id, or a stable fake one for a name no user has
+  std::optional<code_delivery> deliver;
 };
 
 // What check() found; settle() decides with it inside the transaction.
 struct proof {
   bool correct = false;
   std::int64_t counter = 0;  // TOTP: the time step of the code
+  bool enrols = false;       // EMAIL_OTP at MFA_SETUP: a right code sets the factor up
 };
 
 enum class verdict { passed, wrong };

@@ -133,15 +133,10 @@ result<void> mfa_settings::set_preference(const caller& who,
   if (wants(sms)) {
     return fail(reason::sms_mfa_unsupported);
   }
-  if (wants(email)) {
-    return fail(reason::email_mfa_unsupported);
-  }
-  if (!totp) {
+  if (!totp && !email) {
     return {};
   }
-  const auto& factor = factors_.totp();
-  const subject s{*who.pool, &who.user, who.factors, who.user.id, clock_.now()};
-  if (wants(totp) && !factor.allowed(who.pool->settings)) {
+  if (wants(totp) && !factors_.totp().allowed(who.pool->settings)) {
     return fail(reason::totp_not_enabled_by_pool);
   }
   const bool has_secret = std::any_of(who.factors.begin(), who.factors.end(),
@@ -149,23 +144,58 @@ result<void> mfa_settings::set_preference(const caller& who,
   if (wants(totp) && !has_secret) {
     return fail(reason::totp_not_set_up);
   }
+  if (wants(email) && !factors_.email().allowed(who.pool->settings)) {
+    return fail(reason::email_mfa_not_enabled_by_pool);
+  }
+  const bool prefers_totp = totp && totp->preferred.value_or(false);
+  const bool prefers_email = email && email->preferred.value_or(false);
+  if (prefers_totp && prefers_email) {
+    return fail(reason::invalid_parameter, "Only one MFA factor can be preferred.");
+  }
   const auto& pool_id = who.pool->id;
   const auto& user_id = who.user.id;
   const auto now = clock_.now();
+  // Applies `p` to the user's factor `id` (made when email is enabled for the first time); a
+  // factor made preferred leaves the others not preferred.
+  auto apply = [&](store::transaction& tx, std::string_view id, std::string_view kind,
+                   const std::optional<mfa_preference>& p, bool create) -> result<void> {
+    ASSIGN_OR_RETURN(auto found, tx.factors().find(pool_id, user_id, std::string(id)));
+    if (!found && !(create && wants(p))) {
+      return {};
+    }
+    auto f = found.value_or(store::factor_record{.pool_id = pool_id,
+                                                 .user_id = user_id,
+                                                 .id = std::string(id),
+                                                 .kind = std::string(kind),
+                                                 .created_at = now});
+    if (p->enabled) {
+      f.enabled = *p->enabled;
+    }
+    if (p->preferred) {
+      f.preferred = *p->preferred;
+      f.enabled = f.enabled || *p->preferred;
+    }
+    f.preferred = f.preferred && f.enabled;
+    f.updated_at = now;
+    return tx.factors().put(f);
+  };
   return store_.transact([&](store::transaction& tx) -> result<void> {
-    ASSIGN_OR_RETURN(auto found,
-                     tx.factors().find(pool_id, user_id, std::string(totp_factor::active_id)));
-    if (found) {
-      if (totp->enabled) {
-        found->enabled = *totp->enabled;
+    if (totp) {
+      RETURN_IF_ERROR(apply(tx, totp_factor::active_id, "totp", totp, false));
+    }
+    if (email) {
+      RETURN_IF_ERROR(apply(tx, email_otp_factor::active_id, "email", email, true));
+    }
+    if (prefers_totp || prefers_email) {
+      const auto keep = prefers_totp ? totp_factor::active_id : email_otp_factor::active_id;
+      ASSIGN_OR_RETURN(auto all, tx.factors().list(pool_id, user_id));
+      for (auto& f : all) {
+        if (f.preferred && f.id != keep) {
+          f.preferred = false;
+          f.updated_at = now;
+          RETURN_IF_ERROR(tx.factors().put(f));
+        }
       }
-      if (totp->preferred) {
-        found->preferred = *totp->preferred;
-        found->enabled = found->enabled || *totp->preferred;
-      }
-      found->preferred = found->preferred && found->enabled;
-      found->updated_at = now;
-      RETURN_IF_ERROR(tx.factors().put(*found));
     }
     return tx.audit().append({.pool_id = pool_id,
                               .user_id = user_id,

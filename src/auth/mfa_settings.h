@@ -53,7 +53,8 @@ class mfa_settings {
   // one answers the Session that RespondToAuthChallenge MFA_SETUP finishes.
   result<verify_result> verify(const pool::directory_snapshot& directory,
                                const std::string& session, const std::string& user_code) const;
-  // SetUserMFAPreference. SMS and email MFA are refused (not supported yet).
+  // SetUserMFAPreference: TOTP (once set up) and email (when the pool offers it; enabling it makes
+  // the factor); at most one preferred. SMS is refused (not supported yet).
   result<void> set_preference(const caller& who, const std::optional<mfa_preference>& totp,
                               const std::optional<mfa_preference>& sms,
                               const std::optional<mfa_preference>& email) const;

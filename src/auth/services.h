@@ -35,10 +35,10 @@ struct services {
            auth_options options = {})
       : guard(store, clock),
         operators(store, sealer, clock),
-        factors(sealer, options.srp_timestamp_skew),
+        factors(sealer, options.srp_timestamp_skew, options.default_from),
         sessions(sealer, clock),
         tokens(store, clock),
-        flow(store, sealer, clock, factors, sessions, tokens, options.lockout),
+        flow(store, sealer, clock, factors, sessions, tokens, options.lockout, options.mail_queued),
         mfa(store, clock, factors, sessions),
         account(store, sealer, clock, factors,
                 {.default_from = options.default_from, .lockout = options.lockout},

@@ -2,6 +2,7 @@
 
 #include "common/reasons.h"
 #include "pool/attributes.h"
+#include "pool/email_address.h"
 #include "pool/password_check.h"
 #include "pool/users.h"
 
@@ -17,19 +18,25 @@ namespace cognate::auth {
 struct sign_in::prepared_step {
   std::optional<minted_tokens> tokens;
   std::optional<pending_session> challenge;
+  // A code to mail with the Session (EMAIL_OTP): to whom, from which pool's settings.
+  std::optional<code_delivery> mail;
+  std::optional<store::user_record> mail_user;
+  const pool::pool_settings* settings = nullptr;
   auth_step answer;
 };
 
 sign_in::sign_in(store::store& store, const crypto::sealer& sealer, const clock& clock,
                  const factor_set& factors, const session_service& sessions,
-                 const token_service& tokens, lockout_policy lockout_policy)
+                 const token_service& tokens, lockout_policy lockout_policy,
+                 std::function<void()> mail_queued)
     : store_(store),
       sealer_(sealer),
       clock_(clock),
       factors_(factors),
       sessions_(sessions),
       tokens_(tokens),
-      lockout_(lockout_policy) {}
+      lockout_(lockout_policy),
+      mail_queued_(std::move(mail_queued)) {}
 
 // ---- the next step --------------------------------------------------------------------------
 
@@ -64,17 +71,14 @@ result<sign_in::prepared_step> sign_in::prepare(const pool::client_entry& client
     }
     case next_step::kind::challenge: {
       const auto* f = factors_.second_factor(decision.factor);
-      if (f == nullptr || decision.factor != factor_kind::totp) {
+      if (f == nullptr) {
         return internal_failure("the policy chose an MFA factor this server cannot ask for");
       }
+      const auto s = decision.factor == factor_kind::email_otp ? step::email_otp
+                                                               : step::software_token_mfa;
       const subject who{pool, &a.user, a.factors, a.user.id, clock_.now()};
       ASSIGN_OR_RETURN(auto start, f->begin(who, {}));
-      auto pending =
-          sessions_.open(step::software_token_mfa, pool.id, client.record, a.user.id, start.state);
-      auth_step answer{.challenge_name = std::string(info(step::software_token_mfa).wire_name),
-                       .session = pending.handle,
-                       .parameters = std::move(start.parameters)};
-      return prepared_step{.challenge = std::move(pending), .answer = std::move(answer)};
+      return challenge_step(client, a.user, s, std::move(start));
     }
     case next_step::kind::mfa_setup: {
       boost::json::array can_set_up;
@@ -110,17 +114,54 @@ result<sign_in::prepared_step> sign_in::prepare(const pool::client_entry& client
                                       {"userAttributes", boost::json::serialize(current)}}};
       return prepared_step{.challenge = std::move(pending), .answer = std::move(answer)};
     }
-    case next_step::kind::select_mfa_type:
-      break;  // needs the SELECT_MFA_TYPE row in the challenge table (the email-MFA issue)
+    case next_step::kind::select_mfa_type: {
+      boost::json::array can_choose;
+      for (auto kind : decision.options) {
+        can_choose.emplace_back(mfa_wire_name(kind));
+      }
+      auto pending = sessions_.open(step::select_mfa_type, pool.id, client.record, a.user.id);
+      auth_step answer{.challenge_name = std::string(info(step::select_mfa_type).wire_name),
+                       .session = pending.handle,
+                       .parameters = {{"MFAS_CAN_CHOOSE", boost::json::serialize(can_choose)},
+                                      {"USERNAME", a.user.id}}};
+      return prepared_step{.challenge = std::move(pending), .answer = std::move(answer)};
+    }
   }
   return internal_failure("the policy chose a next step this server cannot ask for");
+}
+
+sign_in::prepared_step sign_in::challenge_step(const pool::client_entry& client,
+                                               const store::user_record& user, step s,
+                                               challenge_start start) const {
+  const auto& pool = *client.pool;
+  auto pending = sessions_.open(s, pool.id, client.record, user.id, start.state);
+  auth_step answer{.challenge_name = std::string(info(s).wire_name),
+                   .session = pending.handle,
+                   .parameters = std::move(start.parameters)};
+  prepared_step out{.challenge = std::move(pending), .answer = std::move(answer)};
+  if (start.deliver) {
+    out.mail = std::move(start.deliver);
+    out.mail_user = user;
+    out.settings = &pool.settings;
+  }
+  return out;
 }
 
 result<void> sign_in::store_prepared(store::transaction& tx, const prepared_step& p) const {
   if (p.tokens) {
     return tokens_.store(tx, *p.tokens);
   }
-  return tx.sessions().insert(p.challenge->record);
+  RETURN_IF_ERROR(tx.sessions().insert(p.challenge->record));
+  if (p.mail) {
+    RETURN_IF_ERROR(factors_.email().deliver(tx, *p.mail_user, *p.settings, *p.mail, clock_.now()));
+  }
+  return {};
+}
+
+void sign_in::announce(const prepared_step& p) const {
+  if (p.mail) {
+    mail_queued_();
+  }
 }
 
 result<auth_step> sign_in::after_first_factor(const pool::client_entry& client,
@@ -161,12 +202,14 @@ result<auth_step> sign_in::after_first_factor(const pool::client_entry& client,
                      return settled{std::move(fresh), decision, store_it};
                    }));
   if (done.stored) {
+    announce(*prepared);
     return std::move(prepared->answer);
   }
   // The account changed meanwhile (or the step is a refusal): prepare from the fresh record.
   ASSIGN_OR_RETURN(auto next, prepare(client, done.fresh, done.decision));
   RETURN_IF_ERROR(
       store_.transact([&](store::transaction& tx) { return store_prepared(tx, next); }));
+  announce(next);
   return std::move(next.answer);
 }
 
@@ -304,7 +347,19 @@ result<auth_step> sign_in::respond_to_auth_challenge(const pool::client_entry& c
   if (challenge_name == info(step::software_token_mfa).wire_name) {
     return answer_mfa(client, session, step::software_token_mfa, responses);
   }
+  if (challenge_name == info(step::email_otp).wire_name || challenge_name == "EMAIL_MFA") {
+    return answer_mfa(client, session, step::email_otp, responses);
+  }
+  if (challenge_name == info(step::select_mfa_type).wire_name) {
+    return answer_select_mfa_type(client, session, responses);
+  }
   if (challenge_name == info(step::mfa_setup_done).wire_name) {
+    // Amplify sends "EMAIL" when the user chose email at set-up; AWS documents "email".
+    for (const char* key : {"EMAIL", "email"}) {
+      if (const auto address = value_of(responses, key); !address.empty()) {
+        return start_email_setup(client, session, address);
+      }
+    }
     return finish_mfa_setup(client, session);
   }
   if (challenge_name == info(step::new_password).wire_name) {
@@ -357,7 +412,8 @@ result<auth_step> sign_in::answer_password_verifier(const pool::client_entry& cl
 result<auth_step> sign_in::answer_mfa(const pool::client_entry& client, const std::string& session,
                                       step mfa_step, const string_map& responses) {
   const auto& pool = *client.pool;
-  const auto& f = factors_.totp();  // the factor of the one MFA step there is
+  const factor& f = mfa_step == step::email_otp ? static_cast<const factor&>(factors_.email())
+                                                : factors_.totp();
   const auto name = info(mfa_step).wire_name;
   struct found {
     live_session s;
@@ -408,6 +464,9 @@ result<auth_step> sign_in::finish_mfa_setup(const pool::client_entry& client,
       auto user, store::in_read(store_, [&](store::transaction& tx) -> result<store::user_record> {
         ASSIGN_OR_RETURN(
             auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
+        if (s.current != step::mfa_setup_done) {
+          return fail(reason::invalid_session);  // no code verified on this Session yet
+        }
         ASSIGN_OR_RETURN(auto u, tx.users().find_by_id(pool.id, s.record.user_id));
         if (!u) {
           return fail(reason::invalid_session);
@@ -420,6 +479,87 @@ result<auth_step> sign_in::finish_mfa_setup(const pool::client_entry& client,
     return tokens_.store(tx, minted);
   }));
   return auth_step{.tokens = std::move(minted.tokens)};
+}
+
+result<auth_step> sign_in::start_email_setup(const pool::client_entry& client,
+                                             const std::string& session,
+                                             const std::string& address) {
+  const auto& pool = *client.pool;
+  const auto name = info(step::mfa_setup).wire_name;
+  const auto& email = factors_.email();
+  if (!email.allowed(pool.settings)) {
+    return fail(reason::email_mfa_not_enabled_by_pool);
+  }
+  ASSIGN_OR_RETURN(auto a, store::in_read(store_, [&](store::transaction& tx)
+                                               -> result<store::user_account> {
+    ASSIGN_OR_RETURN(auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
+    if (s.current != step::mfa_setup) {
+      return fail(reason::invalid_session);
+    }
+    ASSIGN_OR_RETURN(auto account, tx.users().account_by_id(pool.id, s.record.user_id));
+    if (!account) {
+      return fail(reason::invalid_session);
+    }
+    return std::move(*account);
+  }));
+  // The code goes to the account's own address: the one it signs in with, verified at sign-up.
+  if (!pool::looks_like_email(address) || pool::email_key(address) != a.user.email_key) {
+    return fail(reason::mfa_email_not_account_email);
+  }
+  const subject who{pool, &a.user, a.factors, a.user.id, clock_.now()};
+  ASSIGN_OR_RETURN(auto start, email.begin(who, {{"EMAIL", a.user.email}}));
+  auto next = challenge_step(client, a.user, step::email_otp, std::move(start));
+  // One transaction spends the MFA_SETUP Session, opens the EMAIL_OTP one and queues the code.
+  RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) -> result<void> {
+    ASSIGN_OR_RETURN(auto s, sessions_.take(tx, session, continuation::respond, client.record.id, name));
+    if (s.current != step::mfa_setup) {
+      return fail(reason::invalid_session);
+    }
+    return store_prepared(tx, next);
+  }));
+  announce(next);
+  return std::move(next.answer);
+}
+
+result<auth_step> sign_in::answer_select_mfa_type(const pool::client_entry& client,
+                                                  const std::string& session,
+                                                  const string_map& responses) {
+  const auto& pool = *client.pool;
+  const auto name = info(step::select_mfa_type).wire_name;
+  const auto answer = value_of(responses, "ANSWER");
+  std::optional<factor_kind> chosen;
+  if (answer == "SOFTWARE_TOKEN_MFA") {
+    chosen = factor_kind::totp;
+  } else if (answer == "EMAIL_OTP" || answer == "EMAIL_MFA") {
+    chosen = factor_kind::email_otp;
+  } else {
+    return fail(reason::mfa_type_unknown, answer.substr(0, 32));
+  }
+  ASSIGN_OR_RETURN(auto a, store::in_read(store_, [&](store::transaction& tx)
+                                               -> result<store::user_account> {
+    ASSIGN_OR_RETURN(auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
+    ASSIGN_OR_RETURN(auto account, tx.users().account_by_id(pool.id, s.record.user_id));
+    if (!account) {
+      return fail(reason::invalid_session);
+    }
+    return std::move(*account);
+  }));
+  const auto* f = factors_.second_factor(*chosen);
+  const subject who{pool, &a.user, a.factors, a.user.id, clock_.now()};
+  if (f == nullptr || !f->available(who)) {
+    return fail(reason::mfa_type_unknown, answer.substr(0, 32));
+  }
+  ASSIGN_OR_RETURN(auto start, f->begin(who, {}));
+  auto next = challenge_step(client, a.user,
+                             *chosen == factor_kind::email_otp ? step::email_otp
+                                                               : step::software_token_mfa,
+                             std::move(start));
+  RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) -> result<void> {
+    RETURN_IF_ERROR(sessions_.take(tx, session, continuation::respond, client.record.id, name));
+    return store_prepared(tx, next);
+  }));
+  announce(next);
+  return std::move(next.answer);
 }
 
 result<auth_step> sign_in::answer_new_password(const pool::client_entry& client,

@@ -3,9 +3,11 @@
 //
 //   USER_SRP_AUTH ──► PASSWORD_VERIFIER ─┐
 //   USER_PASSWORD_AUTH ──────────────────┼─► next-step policy ─► tokens
-//                                        ├─► SOFTWARE_TOKEN_MFA ─► tokens
-//                                        └─► MFA_SETUP ─► Associate ─► Verify ─► MFA_SETUP ─►
-//                                        tokens
+//                                        ├─► SOFTWARE_TOKEN_MFA | EMAIL_OTP ─► tokens
+//                                        ├─► SELECT_MFA_TYPE ─► SOFTWARE_TOKEN_MFA | EMAIL_OTP
+//                                        └─► MFA_SETUP ─┬─► Associate ─► Verify ─► MFA_SETUP ─►
+//                                                       │   tokens
+//                                                       └─► {EMAIL} ─► EMAIL_OTP ─► tokens
 //   REFRESH_TOKEN_AUTH ─────────────────────────────────────────────────────────► tokens
 //
 // NEW_PASSWORD_REQUIRED (an operator-created user's temporary password) comes after the password
@@ -32,6 +34,7 @@
 #include "pool/directory.h"
 #include "store/store.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,9 +52,11 @@ struct auth_step {
 
 class sign_in {
  public:
+  // `mail_queued` is called after a commit that queued mail (an EMAIL_OTP code).
   sign_in(store::store& store, const crypto::sealer& sealer, const clock& clock,
           const factor_set& factors, const session_service& sessions,
-          const token_service& tokens, lockout_policy lockout_policy = {});
+          const token_service& tokens, lockout_policy lockout_policy = {},
+          std::function<void()> mail_queued = [] {});
 
   // Failures: invalid_parameter (a flow the client does not allow, missing parameters),
   // not_authorized "Incorrect username or password." / "Password attempts exceeded",
@@ -82,6 +87,12 @@ class sign_in {
   result<auth_step> answer_mfa(const pool::client_entry& client, const std::string& session,
                                step mfa_step, const string_map& responses);
   result<auth_step> finish_mfa_setup(const pool::client_entry& client, const std::string& session);
+  // MFA_SETUP answered with EMAIL: the code for setting email MFA up.
+  result<auth_step> start_email_setup(const pool::client_entry& client, const std::string& session,
+                                      const std::string& address);
+  result<auth_step> answer_select_mfa_type(const pool::client_entry& client,
+                                           const std::string& session,
+                                           const string_map& responses);
   result<auth_step> answer_new_password(const pool::client_entry& client,
                                         const std::string& session, const string_map& responses);
 
@@ -96,7 +107,12 @@ class sign_in {
   next_step decide(const pool::pool_entry& pool, const store::user_account& a) const;
   result<prepared_step> prepare(const pool::client_entry& client, const store::user_account& a,
                                 const next_step& decision) const;
+  // The Session of challenge `s` that `start` began for `user` (with its code to mail, if any).
+  prepared_step challenge_step(const pool::client_entry& client, const store::user_record& user,
+                               step s, challenge_start start) const;
   result<void> store_prepared(store::transaction& tx, const prepared_step& p) const;
+  // After the commit that stored `p`: wakes the mail sender when it queued a code.
+  void announce(const prepared_step& p) const;
 
   store::store& store_;
   const crypto::sealer& sealer_;
@@ -105,6 +121,7 @@ class sign_in {
   const session_service& sessions_;
   const token_service& tokens_;
   lockout lockout_;
+  std::function<void()> mail_queued_;
 };
 
 }  // namespace cognate::auth

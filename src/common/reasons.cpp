@@ -136,6 +136,12 @@ constexpr std::array catalogue = {
                 "SMS MFA is not supported by this user pool.", 0},
     reason_info{email_mfa_unsupported, errc::invalid_parameter,
                 "Email MFA is not supported by this user pool.", 0},
+    reason_info{email_mfa_not_enabled_by_pool, errc::invalid_parameter,
+                "Email MFA is not enabled for this user pool.", 0},
+    reason_info{mfa_email_not_account_email, errc::invalid_parameter,
+                "The email address for MFA must be the account's email address.", 0},
+    reason_info{mfa_type_unknown, errc::invalid_parameter,
+                "Invalid MFA type {}: answer one of MFAS_CAN_CHOOSE.", 1},
     reason_info{mfa_unavailable, errc::invalid_user_pool_configuration,
                 "MFA is required but the user pool offers no factor to set up.", 0},
 

@@ -89,6 +89,9 @@ enum class reason {
   totp_not_set_up,
   sms_mfa_unsupported,
   email_mfa_unsupported,
+  email_mfa_not_enabled_by_pool,
+  mfa_email_not_account_email,
+  mfa_type_unknown,
   mfa_unavailable,
   // Tokens.
   invalid_access_token,

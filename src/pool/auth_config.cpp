@@ -267,7 +267,13 @@ email_settings read_login(const node& n) {
   return read_email_login(required_member(n, "email"));
 }
 
-std::pair<mfa_mode, bool> read_multifactor(const node& n) {
+struct multifactor {
+  mfa_mode mode = mfa_mode::off;
+  bool totp = false;
+  bool email = false;
+};
+
+multifactor read_multifactor(const node& n) {
   check_keys(n, {"mode", "totp", "sms", "email"});
   const auto mode_name = as_choice(required_member(n, "mode"), {"OFF", "OPTIONAL", "REQUIRED"});
   const auto mode = mode_name == "OFF"        ? mfa_mode::off
@@ -275,15 +281,18 @@ std::pair<mfa_mode, bool> read_multifactor(const node& n) {
                                               : mfa_mode::required;
   const auto totp_member = member(n, "totp");
   const bool totp = totp_member && as_bool(*totp_member);
-  refuse_unless_false(n, "sms", "SMS MFA is not supported yet; use totp");
-  refuse_unless_false(n, "email", "email MFA is not supported yet; use totp");
-  if (mode == mfa_mode::off && totp) {
-    reject(*totp_member, "only allowed when mode is OPTIONAL or REQUIRED");
+  const auto email_member = member(n, "email");
+  const bool email = email_member && as_bool(*email_member);
+  refuse_unless_false(n, "sms", "SMS MFA is not supported yet (it needs a phone); use totp or email");
+  for (const auto& [given, on] : {std::pair{totp_member, totp}, std::pair{email_member, email}}) {
+    if (mode == mfa_mode::off && on) {
+      reject(*given, "only allowed when mode is OPTIONAL or REQUIRED");
+    }
   }
-  if (mode != mfa_mode::off && !totp) {
-    reject(n, "OPTIONAL and REQUIRED need at least one factor; set \"totp\": true");
+  if (mode != mfa_mode::off && !totp && !email) {
+    reject(n, "OPTIONAL and REQUIRED need at least one factor; set \"totp\": true or \"email\": true");
   }
-  return {mode, totp};
+  return {mode, totp, email};
 }
 
 attribute_spec read_standard_attribute(const node& n, std::string_view key) {
@@ -429,8 +438,12 @@ pool_settings read_settings(const node& root) {
       root, {"loginWith", "multifactor", "userAttributes", "accountRecovery", "groups", "senders"});
   pool_settings settings;
   settings.email = read_login(required_member(root, "loginWith"));
-  if (auto multifactor = member(root, "multifactor")) {
-    std::tie(settings.mfa, settings.totp_enabled) = read_multifactor(*multifactor);
+  std::optional<node> multifactor_node = member(root, "multifactor");
+  if (multifactor_node) {
+    const auto m = read_multifactor(*multifactor_node);
+    settings.mfa = m.mode;
+    settings.totp_enabled = m.totp;
+    settings.email_mfa_enabled = m.email;
   }
   if (auto attributes = member(root, "userAttributes")) {
     settings.attributes = read_attributes(*attributes);
@@ -443,6 +456,12 @@ pool_settings read_settings(const node& root) {
   }
   if (auto senders = member(root, "senders")) {
     settings.sender = read_senders(*senders);
+  }
+  if (settings.email_mfa_enabled && settings.sender.from_email.empty()) {
+    // As the CDK construct refuses it: email MFA sends from the pool's own address.
+    reject(node{multifactor_node->value.as_object().at("email"), join(multifactor_node->path, "email")},
+           "To enable email-based MFA, set `email` property to the Amazon SES email-sending "
+           "configuration: senders.email.fromEmail");
   }
   return settings;
 }
@@ -528,6 +547,7 @@ std::vector<std::string> describe_changes(const pool_settings& before, const poo
          new_email.invitation_body);
   change("multifactor.mode", before.mfa, after.mfa);
   change("multifactor.totp", before.totp_enabled, after.totp_enabled);
+  change("multifactor.email", before.email_mfa_enabled, after.email_mfa_enabled);
   for (const auto& attribute : after.attributes) {
     const auto path = "userAttributes." + attribute.name;
     const auto* old = find_attribute(before.attributes, attribute.name);
@@ -565,6 +585,13 @@ json::object amplify_outputs(const pool_settings& settings, std::string_view use
     }
   }
   const auto& policy = settings.password;
+  json::array mfa_methods;
+  if (settings.totp_enabled) {
+    mfa_methods.emplace_back("TOTP");
+  }
+  if (settings.email_mfa_enabled) {
+    mfa_methods.emplace_back("EMAIL");
+  }
   json::object auth{
       {"aws_region", user_pool_id.substr(0, user_pool_id.find('_'))},
       {"user_pool_id", user_pool_id},
@@ -573,7 +600,7 @@ json::object amplify_outputs(const pool_settings& settings, std::string_view use
       {"standard_required_attributes", std::move(required)},
       {"user_verification_types", json::array{"email"}},
       {"mfa_configuration", settings.mfa == mfa_mode::off ? "NONE" : to_string(settings.mfa)},
-      {"mfa_methods", settings.totp_enabled ? json::array{"TOTP"} : json::array{}},
+      {"mfa_methods", mfa_methods},
       {"password_policy", json::object{{"min_length", policy.min_length},
                                        {"require_lowercase", policy.require_lowercase},
                                        {"require_numbers", policy.require_numbers},

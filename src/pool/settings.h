@@ -30,6 +30,9 @@ struct email_settings {
   // loginWith.email.userInvitation (admin-created users); used once the admin API exists.
   std::string invitation_subject = "Your temporary password";
   std::string invitation_body = "Your username is {username} and temporary password is {####}.";
+  // EMAIL_OTP as an MFA factor (Cognito's EmailMfaConfiguration; defineAuth has no key for it).
+  std::string mfa_subject = "Your sign-in code";
+  std::string mfa_body = "Your sign-in code is {####}";
 
   bool operator==(const email_settings&) const = default;
 };
@@ -59,6 +62,7 @@ struct pool_settings {
   email_settings email;
   mfa_mode mfa = mfa_mode::off;
   bool totp_enabled = false;
+  bool email_mfa_enabled = false;  // multifactor.email: codes by email (needs senders.email)
   std::vector<attribute_spec> attributes;       // as declared, in file order
   std::string account_recovery = "EMAIL_ONLY";  // accountRecovery
   std::vector<std::string> groups;              // groups, precedence = order

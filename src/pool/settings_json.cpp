@@ -123,9 +123,12 @@ std::string settings_to_json(const pool_settings& s) {
        {{"verification_subject", s.email.verification_subject},
         {"verification_body", s.email.verification_body},
         {"invitation_subject", s.email.invitation_subject},
-        {"invitation_body", s.email.invitation_body}}},
+        {"invitation_body", s.email.invitation_body},
+        {"mfa_subject", s.email.mfa_subject},
+        {"mfa_body", s.email.mfa_body}}},
       {"mfa", to_string(s.mfa)},
       {"totp", s.totp_enabled},
+      {"email_mfa", s.email_mfa_enabled},
       {"attributes", std::move(attributes)},
       {"account_recovery", s.account_recovery},
       {"groups", strings(s.groups)},
@@ -162,11 +165,14 @@ result<pool_settings> settings_from_json(std::string_view text) {
       read(e, "verification_body", s.email.verification_body);
       read(e, "invitation_subject", s.email.invitation_subject);
       read(e, "invitation_body", s.email.invitation_body);
+      read(e, "mfa_subject", s.email.mfa_subject);
+      read(e, "mfa_body", s.email.mfa_body);
     }
     if (const auto* mode = find(o, "mfa")) {
       s.mfa = mode_from(as<std::string>(*mode, "mfa"));
     }
     read(o, "totp", s.totp_enabled);
+    read(o, "email_mfa", s.email_mfa_enabled);
     if (const auto* attributes = find(o, "attributes")) {
       if (!attributes->is_array()) {
         throw std::invalid_argument("attributes is not an array");

@@ -242,7 +242,7 @@ export async function startNode({ databaseUrl, keyFile, configFile = SEED_CONFIG
 export const CLUSTER_PUBLIC_URL = 'http://cognate-cluster.test:9339';
 
 export async function startCluster({
-  tag = 'cluster', count = 2, smtpUrl, databaseUrl, publicUrl = CLUSTER_PUBLIC_URL, extraArgs = [],
+  tag = 'cluster', count = 2, smtpUrl, databaseUrl, publicUrl = CLUSTER_PUBLIC_URL, extraArgs = [], config,
 } = {}) {
   extraArgs = [...(publicUrl ? ['--public-url', publicUrl] : []), ...extraArgs];
   const dir = await makeTempDir('cognate-cluster-');
@@ -255,7 +255,11 @@ export async function startCluster({
   };
   try {
     const configFile = path.join(dir, 'auth.json');
-    await fs.copyFile(SEED_CONFIG, configFile);
+    if (config) {
+      await fs.writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);  // another auth.json
+    } else {
+      await fs.copyFile(SEED_CONFIG, configFile);
+    }
     const keyFile = await keygen(path.join(dir, 'master.key'));
     const mailDir = smtpUrl ? undefined : path.join(dir, 'mail');
     if (mailDir) {

@@ -86,6 +86,23 @@ TEST(AuthConfig, ModeOffAcceptsTotpFalse) {
   EXPECT_FALSE(settings.totp_enabled);
 }
 
+TEST(AuthConfig, EmailMfaNeedsTheSenderAndIsListedInTheOutputs) {
+  const auto settings = parse_ok(R"({"loginWith": {"email": true},
+    "multifactor": {"mode": "REQUIRED", "totp": true, "email": true},
+    "senders": {"email": {"fromEmail": "security@example.com"}}})");
+  EXPECT_TRUE(settings.email_mfa_enabled);
+  EXPECT_TRUE(settings.totp_enabled);
+  const auto auth = amplify_outputs(settings, "us-east-1_Ab12Cd34E", "abc").at("auth");
+  EXPECT_EQ(auth.at("mfa_methods"), json::parse(R"(["TOTP", "EMAIL"])"));
+  const auto email_only = parse_ok(R"({"loginWith": {"email": true},
+    "multifactor": {"mode": "OPTIONAL", "email": true},
+    "senders": {"email": {"fromEmail": "security@example.com"}}})");
+  EXPECT_FALSE(email_only.totp_enabled);
+  EXPECT_EQ(describe_changes(settings, email_only),
+            (std::vector<std::string>{"multifactor.mode REQUIRED → OPTIONAL",
+                                      "multifactor.totp true → false"}));
+}
+
 TEST(AuthConfig, StandardAttributesTakeTheirCognitoNamesInFileOrder) {
   const auto settings = parse_ok(R"({"loginWith": {"email": true}, "userAttributes": {
     "timezone": {}, "address": {}, "birthdate": {}, "familyName": {"required": true},
@@ -175,11 +192,15 @@ TEST(AuthConfig, RejectsEachBadConfigNamingTheKeyPath) {
        "multifactor.totp: expected a boolean, got a string"},
       {R"({"loginWith": {"email": true}, "multifactor": {"mode": "REQUIRED", "totp": true,
                                                           "sms": true}})",
-       "multifactor.sms: SMS MFA is not supported yet; use totp"},
+       "multifactor.sms: SMS MFA is not supported yet (it needs a phone); use totp or email"},
       {R"({"loginWith": {"email": true}, "multifactor": {"mode": "OPTIONAL", "email": true}})",
-       "multifactor.email: email MFA is not supported yet; use totp"},
+       "multifactor.email: To enable email-based MFA, set `email` property to the Amazon SES "
+       "email-sending configuration: senders.email.fromEmail"},
+      {R"({"loginWith": {"email": true}, "multifactor": {"mode": "OFF", "email": true},
+           "senders": {"email": {"fromEmail": "a@example.com"}}})",
+       "multifactor.email: only allowed when mode is OPTIONAL or REQUIRED"},
       {R"({"loginWith": {"email": true}, "multifactor": {"mode": "REQUIRED"}})",
-       R"(multifactor: OPTIONAL and REQUIRED need at least one factor; set "totp": true)"},
+       R"(multifactor: OPTIONAL and REQUIRED need at least one factor; set "totp": true or "email": true)"},
       {R"({"loginWith": {"email": true}, "multifactor": {"mode": "OFF", "totp": true}})",
        "multifactor.totp: only allowed when mode is OPTIONAL or REQUIRED"},
       {R"({"loginWith": {"email": true}, "multifactor": "REQUIRED"})",

@@ -1,0 +1,219 @@
+// Email codes as a second factor (`multifactor: {mode: 'REQUIRED', totp: true, email: true}` with
+// `senders.email`), driven by the AWS SDK v3 as Amplify drives it (protocol doc
+// cognito-passwordless-and-email-mfa.md §3): MFA_SETUP offering both factors, the email branch
+// (MFA_SETUP {EMAIL} → EMAIL_OTP → tokens; a wrong code keeps the Session, five end it; a code is
+// good once), a second user on TOTP, a user with both asked to SELECT_MFA_TYPE, SetUserMFAPreference
+// / GetUser with EmailMfaSettings, the validation `ampx` makes (email MFA needs senders.email), and
+// on two nodes a code requested on one accepted once on the other.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {
+  AssociateSoftwareTokenCommand,
+  GetUserCommand,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  SetUserMFAPreferenceCommand,
+  VerifySoftwareTokenCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import {
+  GOOD_PASSWORD, SEED_CONFIG, cognitoClient, listEmails, makeTempDir, removeDir, startSandbox, uniqueEmail, waitFor,
+} from './lib/cognate.mjs';
+import { TotpDevice, rejectsWith, signUpConfirmed } from './lib/sign_in.mjs';
+import { startCluster } from './lib/cluster.mjs';
+
+const FROM = 'security@workshop.example';
+
+async function emailMfaConfig() {
+  const seed = JSON.parse(await fs.readFile(SEED_CONFIG, 'utf8'));
+  return {
+    ...seed,
+    multifactor: { mode: 'REQUIRED', totp: true, email: true },
+    senders: { email: { fromEmail: FROM, fromName: 'Workshop' } },
+  };
+}
+
+/** The newest sign-in code mailed to `to` after `seen` mails (a 6-digit code, subject "Your sign-in code"). */
+async function nextCode(dir, to, seen) {
+  const mail = await waitFor(async () => {
+    const mails = (await listEmails(dir, to)).filter((m) => m.subject === 'Your sign-in code' && m.code);
+    return mails.length > seen ? mails[mails.length - 1] : null;
+  }, { what: `a sign-in code for ${to}` });
+  return mail;
+}
+
+const countCodes = async (dir, to) =>
+  (await listEmails(dir, to)).filter((m) => m.subject === 'Your sign-in code').length;
+
+describe('email MFA (sandbox, MFA REQUIRED with TOTP and email)', { timeout: 120_000 }, () => {
+  let server;
+  let client;
+  let dir;
+  const auth = (username, password = GOOD_PASSWORD) => client.send(new InitiateAuthCommand({
+    ClientId: server.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password },
+  }));
+  const respond = (name, session, responses) => client.send(new RespondToAuthChallengeCommand({
+    ClientId: server.clientId, ChallengeName: name, Session: session, ChallengeResponses: responses,
+  }));
+
+  before(async () => {
+    dir = await makeTempDir();
+    const config = path.join(dir, 'auth.json');
+    await fs.writeFile(config, JSON.stringify(await emailMfaConfig()));
+    server = await startSandbox({ dir, config });
+    client = cognitoClient(server.endpoint);
+  });
+  after(async () => {
+    await server?.stop();
+    await removeDir(dir);
+  });
+
+  it('offers both factors; amplify_outputs.json lists them', async () => {
+    const outputs = JSON.parse(await fs.readFile(server.outputsFile, 'utf8'));
+    assert.deepEqual(outputs.auth.mfa_methods, ['TOTP', 'EMAIL']);
+    assert.equal(outputs.auth.mfa_configuration, 'REQUIRED');
+  });
+
+  it('a user chooses email at set-up, then signs in with emailed codes', async () => {
+    const email = uniqueEmail('emailmfa');
+    const sub = await signUpConfirmed(client, server, email);
+    const first = await auth(email);
+    assert.equal(first.ChallengeName, 'MFA_SETUP');
+    assert.deepEqual(JSON.parse(first.ChallengeParameters.MFAS_CAN_SETUP), ['SOFTWARE_TOKEN_MFA', 'EMAIL_OTP']);
+    // Amplify sends the address the user typed as EMAIL; another address than the account's is refused.
+    await rejectsWith(respond('MFA_SETUP', first.Session, { USERNAME: email, EMAIL: 'someone-else@example.com' }),
+      'InvalidParameterException', "The email address for MFA must be the account's email address.");
+    const again = await auth(email);
+    const challenge = await respond('MFA_SETUP', again.Session, { USERNAME: email, EMAIL: email });
+    assert.equal(challenge.ChallengeName, 'EMAIL_OTP');
+    assert.equal(challenge.ChallengeParameters.CODE_DELIVERY_DELIVERY_MEDIUM, 'EMAIL');
+    assert.match(challenge.ChallengeParameters.CODE_DELIVERY_DESTINATION, /^e\*\*\*@e\*\*\*$/);
+    const mail = await nextCode(server.outbox, email, 0);
+    assert.equal(mail.from, `Workshop <${FROM}>`, "the pool's sender");
+    assert.equal(mail.body.trim(), `Your sign-in code is ${mail.code}`);
+    // A wrong code keeps the Session (Amplify retries on it); the right one signs in.
+    const wrong = mail.code === '000000' ? '111111' : '000000';
+    await rejectsWith(respond('EMAIL_OTP', challenge.Session, { USERNAME: sub, EMAIL_OTP_CODE: wrong }),
+      'CodeMismatchException', 'Invalid code or auth state for the user.');
+    const done = await respond('EMAIL_OTP', challenge.Session, { USERNAME: sub, EMAIL_OTP_CODE: mail.code });
+    assert.ok(done.AuthenticationResult?.AccessToken);
+    // Once: the same code on the same Session is refused (the Session is gone).
+    await rejectsWith(respond('EMAIL_OTP', challenge.Session, { USERNAME: sub, EMAIL_OTP_CODE: mail.code }),
+      'NotAuthorizedException');
+    const profile = await client.send(new GetUserCommand({ AccessToken: done.AuthenticationResult.AccessToken }));
+    assert.deepEqual(profile.UserMFASettingList, ['EMAIL_OTP']);
+    assert.equal(profile.PreferredMfaSetting, 'EMAIL_OTP');
+
+    // Later sign-ins ask for a new emailed code; an old code does not work on a new Session.
+    const later = await auth(email);
+    assert.equal(later.ChallengeName, 'EMAIL_OTP');
+    await rejectsWith(respond('EMAIL_OTP', later.Session, { USERNAME: email, EMAIL_OTP_CODE: mail.code }),
+      'CodeMismatchException');
+    const laterMail = await nextCode(server.outbox, email, 1);
+    assert.notEqual(laterMail.code, undefined);
+    const signedIn = await respond('EMAIL_OTP', later.Session, { USERNAME: email, EMAIL_OTP_CODE: laterMail.code });
+    assert.ok(signedIn.AuthenticationResult?.IdToken);
+  });
+
+  it('five wrong codes end the Session', async () => {
+    const email = uniqueEmail('fivewrong');
+    await signUpConfirmed(client, server, email);
+    const setup = await auth(email);
+    const challenge = await respond('MFA_SETUP', setup.Session, { USERNAME: email, EMAIL: email });
+    const mail = await nextCode(server.outbox, email, 0);
+    const wrong = mail.code === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 5; i++) {
+      await rejectsWith(respond('EMAIL_OTP', challenge.Session, { USERNAME: email, EMAIL_OTP_CODE: wrong }),
+        'CodeMismatchException');
+    }
+    await rejectsWith(respond('EMAIL_OTP', challenge.Session, { USERNAME: email, EMAIL_OTP_CODE: mail.code }),
+      'NotAuthorizedException', 'Invalid session for the user.');
+  });
+
+  it('a second user chooses TOTP; with both enabled and none preferred, sign-in asks which', async () => {
+    const email = uniqueEmail('both');
+    const sub = await signUpConfirmed(client, server, email);
+    const first = await auth(email);
+    const associate = await client.send(new AssociateSoftwareTokenCommand({ Session: first.Session }));
+    const device = new TotpDevice(associate.SecretCode);
+    const verify = await client.send(new VerifySoftwareTokenCommand({ Session: associate.Session, UserCode: await device.next() }));
+    const done = await respond('MFA_SETUP', verify.Session, { USERNAME: email });
+    const access = done.AuthenticationResult.AccessToken;
+    assert.equal((await auth(email)).ChallengeName, 'SOFTWARE_TOKEN_MFA');
+
+    // Email enabled too, neither preferred: SELECT_MFA_TYPE.
+    await client.send(new SetUserMFAPreferenceCommand({
+      AccessToken: access,
+      SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: false },
+      EmailMfaSettings: { Enabled: true, PreferredMfa: false },
+    }));
+    const profile = await client.send(new GetUserCommand({ AccessToken: access }));
+    assert.deepEqual(profile.UserMFASettingList, ['SOFTWARE_TOKEN_MFA', 'EMAIL_OTP']);
+    assert.equal(profile.PreferredMfaSetting, undefined);
+    const select = await auth(email);
+    assert.equal(select.ChallengeName, 'SELECT_MFA_TYPE');
+    assert.deepEqual(JSON.parse(select.ChallengeParameters.MFAS_CAN_CHOOSE), ['SOFTWARE_TOKEN_MFA', 'EMAIL_OTP']);
+    const seen = await countCodes(server.outbox, email);
+    const emailed = await respond('SELECT_MFA_TYPE', select.Session, { USERNAME: sub, ANSWER: 'EMAIL_OTP' });
+    assert.equal(emailed.ChallengeName, 'EMAIL_OTP');
+    const mail = await nextCode(server.outbox, email, seen);
+    const viaEmail = await respond('EMAIL_OTP', emailed.Session, { USERNAME: sub, EMAIL_OTP_CODE: mail.code });
+    assert.ok(viaEmail.AuthenticationResult?.AccessToken);
+    // And by the app: TOTP chosen.
+    const select2 = await auth(email);
+    const totp = await respond('SELECT_MFA_TYPE', select2.Session, { USERNAME: sub, ANSWER: 'SOFTWARE_TOKEN_MFA' });
+    assert.equal(totp.ChallengeName, 'SOFTWARE_TOKEN_MFA');
+    const viaTotp = await respond('SOFTWARE_TOKEN_MFA', totp.Session, { USERNAME: sub, SOFTWARE_TOKEN_MFA_CODE: await device.next() });
+    assert.ok(viaTotp.AuthenticationResult?.AccessToken);
+    // Email preferred: asked directly.
+    await client.send(new SetUserMFAPreferenceCommand({
+      AccessToken: access, EmailMfaSettings: { Enabled: true, PreferredMfa: true },
+    }));
+    assert.equal((await client.send(new GetUserCommand({ AccessToken: access }))).PreferredMfaSetting, 'EMAIL_OTP');
+    assert.equal((await auth(email)).ChallengeName, 'EMAIL_OTP');
+  });
+
+  it('refuses a config with email MFA but no senders.email, as ampx does', async () => {
+    const from = server.output().length;
+    const { senders, ...without } = await emailMfaConfig();
+    void senders;
+    await fs.writeFile(server.configFile, JSON.stringify(without));
+    const refused = await server.waitForOutput(/✗ .* not applied, still serving the previous config: (.*)/, { from });
+    assert.equal(refused[1], 'multifactor.email: To enable email-based MFA, set `email` property to the Amazon SES ' +
+      'email-sending configuration: senders.email.fromEmail');
+    await fs.writeFile(server.configFile, JSON.stringify(await emailMfaConfig()));
+  });
+});
+
+describe('email MFA on two nodes (PostgreSQL)', { timeout: 90_000 }, () => {
+  let cluster;
+  before(async () => {
+    cluster = await startCluster({ tag: 'emailmfa', config: await emailMfaConfig() });
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+
+  it('a code requested on node A is accepted once, on node B', async () => {
+    const { a: A, b: B } = cluster;
+    const email = uniqueEmail('twonodes');
+    await signUpConfirmed(A.client, A, email);
+    const setup = await A.client.send(new InitiateAuthCommand({
+      ClientId: cluster.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: GOOD_PASSWORD },
+    }));
+    const challenge = await A.client.send(new RespondToAuthChallengeCommand({
+      ClientId: cluster.clientId, ChallengeName: 'MFA_SETUP', Session: setup.Session, ChallengeResponses: { USERNAME: email, EMAIL: email },
+    }));
+    const mail = await nextCode(cluster.mailDir, email, 0);
+    const answer = (node) => node.client.send(new RespondToAuthChallengeCommand({
+      ClientId: cluster.clientId, ChallengeName: 'EMAIL_OTP', Session: challenge.Session,
+      ChallengeResponses: { USERNAME: email, EMAIL_OTP_CODE: mail.code },
+    }));
+    const results = await Promise.allSettled([answer(B), answer(B), answer(A)]);
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    assert.equal(ok.length, 1, `accepted once: ${JSON.stringify(results.map((r) => r.status === 'fulfilled' ? 'ok' : r.reason.name))}`);
+    assert.ok(ok[0].value.AuthenticationResult.AccessToken);
+  });
+});
