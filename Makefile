@@ -20,7 +20,7 @@ sandbox: build
 	$(BUILD_DIR)/cognate sandbox
 
 # npm ci only when a lock file changed since the last install.
-NPM_DIRS = tests/api tests/browser examples/react-authenticator
+NPM_DIRS = tests/api tests/browser examples/react-authenticator examples/workshop-app
 NPM_STAMPS = $(addsuffix /node_modules/.package-lock.json,$(NPM_DIRS))
 
 %/node_modules/.package-lock.json: %/package-lock.json

@@ -35,17 +35,18 @@ async function emailMfaConfig() {
   };
 }
 
-/** The newest sign-in code mailed to `to` after `seen` mails (a 6-digit code, subject "Your sign-in code"). */
-async function nextCode(dir, to, seen) {
+// Codes already used, by file: the outbox names files by the second, so order cannot tell.
+const usedMails = new Set();
+
+/** A sign-in code mailed to `to` not used before (subject "Your sign-in code"); marks it used. */
+async function nextCode(dir, to) {
   const mail = await waitFor(async () => {
-    const mails = (await listEmails(dir, to)).filter((m) => m.subject === 'Your sign-in code' && m.code);
-    return mails.length > seen ? mails[mails.length - 1] : null;
+    const mails = await listEmails(dir);
+    return mails.find((m) => m.subject === 'Your sign-in code' && m.code && !usedMails.has(m.file)) ?? null;
   }, { what: `a sign-in code for ${to}` });
+  usedMails.add(mail.file);
   return mail;
 }
-
-const countCodes = async (dir, to) =>
-  (await listEmails(dir, to)).filter((m) => m.subject === 'Your sign-in code').length;
 
 describe('email MFA (sandbox, MFA REQUIRED with TOTP and email)', { timeout: 120_000 }, () => {
   let server;
@@ -90,7 +91,7 @@ describe('email MFA (sandbox, MFA REQUIRED with TOTP and email)', { timeout: 120
     assert.equal(challenge.ChallengeName, 'EMAIL_OTP');
     assert.equal(challenge.ChallengeParameters.CODE_DELIVERY_DELIVERY_MEDIUM, 'EMAIL');
     assert.match(challenge.ChallengeParameters.CODE_DELIVERY_DESTINATION, /^e\*\*\*@e\*\*\*$/);
-    const mail = await nextCode(server.outbox, email, 0);
+    const mail = await nextCode(server.outbox, email);
     assert.equal(mail.from, `Workshop <${FROM}>`, "the pool's sender");
     assert.equal(mail.body.trim(), `Your sign-in code is ${mail.code}`);
     // A wrong code keeps the Session (Amplify retries on it); the right one signs in.
@@ -111,7 +112,7 @@ describe('email MFA (sandbox, MFA REQUIRED with TOTP and email)', { timeout: 120
     assert.equal(later.ChallengeName, 'EMAIL_OTP');
     await rejectsWith(respond('EMAIL_OTP', later.Session, { USERNAME: email, EMAIL_OTP_CODE: mail.code }),
       'CodeMismatchException');
-    const laterMail = await nextCode(server.outbox, email, 1);
+    const laterMail = await nextCode(server.outbox, email);
     assert.notEqual(laterMail.code, undefined);
     const signedIn = await respond('EMAIL_OTP', later.Session, { USERNAME: email, EMAIL_OTP_CODE: laterMail.code });
     assert.ok(signedIn.AuthenticationResult?.IdToken);
@@ -122,7 +123,7 @@ describe('email MFA (sandbox, MFA REQUIRED with TOTP and email)', { timeout: 120
     await signUpConfirmed(client, server, email);
     const setup = await auth(email);
     const challenge = await respond('MFA_SETUP', setup.Session, { USERNAME: email, EMAIL: email });
-    const mail = await nextCode(server.outbox, email, 0);
+    const mail = await nextCode(server.outbox, email);
     const wrong = mail.code === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i++) {
       await rejectsWith(respond('EMAIL_OTP', challenge.Session, { USERNAME: email, EMAIL_OTP_CODE: wrong }),
@@ -155,10 +156,9 @@ describe('email MFA (sandbox, MFA REQUIRED with TOTP and email)', { timeout: 120
     const select = await auth(email);
     assert.equal(select.ChallengeName, 'SELECT_MFA_TYPE');
     assert.deepEqual(JSON.parse(select.ChallengeParameters.MFAS_CAN_CHOOSE), ['SOFTWARE_TOKEN_MFA', 'EMAIL_OTP']);
-    const seen = await countCodes(server.outbox, email);
     const emailed = await respond('SELECT_MFA_TYPE', select.Session, { USERNAME: sub, ANSWER: 'EMAIL_OTP' });
     assert.equal(emailed.ChallengeName, 'EMAIL_OTP');
-    const mail = await nextCode(server.outbox, email, seen);
+    const mail = await nextCode(server.outbox, email);
     const viaEmail = await respond('EMAIL_OTP', emailed.Session, { USERNAME: sub, EMAIL_OTP_CODE: mail.code });
     assert.ok(viaEmail.AuthenticationResult?.AccessToken);
     // And by the app: TOTP chosen.
@@ -206,7 +206,7 @@ describe('email MFA on two nodes (PostgreSQL)', { timeout: 90_000 }, () => {
     const challenge = await A.client.send(new RespondToAuthChallengeCommand({
       ClientId: cluster.clientId, ChallengeName: 'MFA_SETUP', Session: setup.Session, ChallengeResponses: { USERNAME: email, EMAIL: email },
     }));
-    const mail = await nextCode(cluster.mailDir, email, 0);
+    const mail = await nextCode(cluster.mailDir, email);
     const answer = (node) => node.client.send(new RespondToAuthChallengeCommand({
       ClientId: cluster.clientId, ChallengeName: 'EMAIL_OTP', Session: challenge.Session,
       ChallengeResponses: { USERNAME: email, EMAIL_OTP_CODE: mail.code },

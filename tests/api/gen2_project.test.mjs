@@ -122,6 +122,16 @@ describe('the seed Gen 2 project, read by the sandbox', { timeout: 90_000 }, () 
   });
 });
 
+describe('the seed project', () => {
+  it('is the same in the repository and in the workshop example, file for file', async () => {
+    const example = path.join(ROOT, 'examples/workshop-app/amplify');
+    for (const file of ['backend.ts', 'auth/resource.ts', 'package.json', 'tsconfig.json']) {
+      assert.equal(await fs.readFile(path.join(example, file), 'utf8'),
+        await fs.readFile(path.join(SEED_AMPLIFY, file), 'utf8'), file);
+    }
+  });
+});
+
 describe('cognate config compile', () => {
   it('prints the JSON `cognate serve --config` reads: for the seed, tests/fixtures/seed-auth.json', async () => {
     const compiled = await compile([], ROOT);

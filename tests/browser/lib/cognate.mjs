@@ -207,6 +207,7 @@ export function parseEmail(raw) {
   }
   return {
     to: headers.get('to') ?? '',
+    from: headers.get('from') ?? '',
     subject: headers.get('subject') ?? '',
     body,
     code: /(?<!\d)(\d{6})(?!\d)/.exec(body)?.[1],
