@@ -3,7 +3,8 @@
 # sandbox` started with its defaults in a fresh folder (only the port differs), command for
 # command: sign up, confirm, sign in with USER_PASSWORD_AUTH, set up TOTP at MFA_SETUP, read the
 # user, sign in again with a TOTP code, refresh, revoke the refresh token, sign out everywhere,
-# reset the password with an emailed code. Uses the system AWS CLI v2 (/usr/bin/aws) with no
+# reset the password with an emailed code; then auth.json edited to add email MFA and a user
+# setting it up and signing in with emailed codes. Uses the system AWS CLI v2 (/usr/bin/aws) with no
 # credentials, oathtool for the TOTP codes and python3 to read JSON.
 #
 # Usage: tests/api/cli_journey.sh [PATH_TO_COGNATE]   (default: $COGNATE_BIN, else build/cognate)
@@ -231,6 +232,70 @@ expect_error "the old password is refused" \
   NotAuthorizedException InitiateAuth "Incorrect username or password." \
   initiate-auth --client-id "$CLIENT_ID" --auth-flow USER_PASSWORD_AUTH \
   --auth-parameters USERNAME=alice@example.com,PASSWORD='Passw0rd!'
+
+# --- email codes as the second factor (auth.json edited live), with the CLI ---------------------
+"$python" - amplify/auth.json <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1]))
+config["multifactor"] = {"mode": "REQUIRED", "totp": True, "email": True}
+config["senders"] = {"email": {"fromEmail": "security@workshop.example"}}
+json.dump(config, open(sys.argv[1] + ".tmp", "w"))
+PY
+mv amplify/auth.json.tmp amplify/auth.json
+for _ in $(seq 50); do  # 5 s
+  grep -q 'config applied: multifactor.email false → true' "$tmp/stdout" && break
+  sleep 0.1
+done
+grep -q 'config applied: multifactor.email false → true' "$tmp/stdout" &&
+  pass "auth.json with multifactor.email applied live" || fatal "multifactor.email applied" "$(tail -5 "$tmp/stdout")"
+
+# The sign-in code in the newest mail to $1 that is not in the file list $2 (one file per line).
+sign_in_code() {
+  local to=$1 seen=$2 file
+  for _ in $(seq 100); do
+    for file in $(grep -l "Your sign-in code" .cognate/outbox/*"${to//@/_}"*.eml 2>/dev/null || true); do
+      if ! grep -qxF "$file" <<<"$seen"; then
+        grep -o 'Your sign-in code is [0-9]\{6\}' "$file" | grep -o '[0-9]\{6\}' && return 0
+      fi
+    done
+    sleep 0.1
+  done
+  return 1
+}
+idp sign-up --client-id "$CLIENT_ID" --username carol@example.com --password 'Passw0rd!' >/dev/null
+CAROL_CODE=""
+for _ in $(seq 100); do
+  CAROL_CODE=$(grep -ho 'verify your account: [0-9]\{6\}' .cognate/outbox/*carol*.eml 2>/dev/null | tail -1 | grep -o '[0-9]\{6\}' || true)
+  [[ -n "$CAROL_CODE" ]] && break
+  sleep 0.1
+done
+idp confirm-sign-up --client-id "$CLIENT_ID" --username carol@example.com --confirmation-code "$CAROL_CODE" >/dev/null ||
+  fatal "carol confirms"
+read -r CHALLENGE SESSION CAN_SETUP <<<"$(idp initiate-auth --client-id "$CLIENT_ID" --auth-flow USER_PASSWORD_AUTH \
+  --auth-parameters USERNAME=carol@example.com,PASSWORD='Passw0rd!' \
+  --query '[ChallengeName, Session, ChallengeParameters.MFAS_CAN_SETUP]' --output text 2>&1)"
+[[ "$CHALLENGE" == MFA_SETUP && "$CAN_SETUP" == '["SOFTWARE_TOKEN_MFA","EMAIL_OTP"]' ]] &&
+  pass "initiate-auth: MFA_SETUP offers SOFTWARE_TOKEN_MFA and EMAIL_OTP" || fail "MFA_SETUP with both" "$CHALLENGE $CAN_SETUP"
+seen=$(ls .cognate/outbox/*.eml)
+read -r CHALLENGE SESSION DESTINATION <<<"$(idp respond-to-auth-challenge --client-id "$CLIENT_ID" --challenge-name MFA_SETUP \
+  --session "$SESSION" --challenge-responses USERNAME=carol@example.com,EMAIL=carol@example.com \
+  --query '[ChallengeName, Session, ChallengeParameters.CODE_DELIVERY_DESTINATION]' --output text 2>&1)"
+[[ "$CHALLENGE" == EMAIL_OTP && "$DESTINATION" == 'c***@e***' ]] &&
+  pass "respond-to-auth-challenge MFA_SETUP EMAIL=… answers EMAIL_OTP to c***@e***" || fail "MFA_SETUP with EMAIL" "$CHALLENGE $DESTINATION"
+EMAIL_CODE=$(sign_in_code carol@example.com "$seen") || fatal "the sign-in code is mailed" "$(ls .cognate/outbox)"
+out=$(idp respond-to-auth-challenge --client-id "$CLIENT_ID" --challenge-name EMAIL_OTP --session "$SESSION" \
+  --challenge-responses USERNAME=carol@example.com,EMAIL_OTP_CODE="$EMAIL_CODE" \
+  --query 'AuthenticationResult.TokenType' --output text 2>&1) || true
+[[ "$out" == Bearer ]] && pass "respond-to-auth-challenge EMAIL_OTP with the emailed code answers tokens" || fail "EMAIL_OTP answer" "$out"
+seen=$(ls .cognate/outbox/*.eml)
+read -r CHALLENGE SESSION <<<"$(idp initiate-auth --client-id "$CLIENT_ID" --auth-flow USER_PASSWORD_AUTH \
+  --auth-parameters USERNAME=carol@example.com,PASSWORD='Passw0rd!' --query '[ChallengeName, Session]' --output text 2>&1)"
+EMAIL_CODE=$(sign_in_code carol@example.com "$seen") || true
+out=$(idp respond-to-auth-challenge --client-id "$CLIENT_ID" --challenge-name EMAIL_OTP --session "$SESSION" \
+  --challenge-responses USERNAME=carol@example.com,EMAIL_OTP_CODE="$EMAIL_CODE" \
+  --query 'AuthenticationResult.TokenType' --output text 2>&1) || true
+[[ "$CHALLENGE" == EMAIL_OTP && "$out" == Bearer ]] &&
+  pass "the next sign-in asks for a new emailed code, and it signs carol in" || fail "second email sign-in" "$CHALLENGE $out"
 
 if kill -0 "$pid" 2>/dev/null; then
   pass "sandbox still running"

@@ -41,7 +41,7 @@ const usedMails = new Set();
 /** A sign-in code mailed to `to` not used before (subject "Your sign-in code"); marks it used. */
 async function nextCode(dir, to) {
   const mail = await waitFor(async () => {
-    const mails = await listEmails(dir);
+    const mails = await listEmails(dir, to);
     return mails.find((m) => m.subject === 'Your sign-in code' && m.code && !usedMails.has(m.file)) ?? null;
   }, { what: `a sign-in code for ${to}` });
   usedMails.add(mail.file);
@@ -173,6 +173,31 @@ describe('email MFA (sandbox, MFA REQUIRED with TOTP and email)', { timeout: 120
     }));
     assert.equal((await client.send(new GetUserCommand({ AccessToken: access }))).PreferredMfaSetting, 'EMAIL_OTP');
     assert.equal((await auth(email)).ChallengeName, 'EMAIL_OTP');
+  });
+
+  it('email taken out of the pool live: an email-only user sets up TOTP at the next sign-in; back, as before', async () => {
+    const email = uniqueEmail('switch');
+    await signUpConfirmed(client, server, email);
+    const setup = await auth(email);
+    const challenge = await respond('MFA_SETUP', setup.Session, { USERNAME: email, EMAIL: email });
+    const mail = await nextCode(server.outbox, email);
+    await respond('EMAIL_OTP', challenge.Session, { USERNAME: email, EMAIL_OTP_CODE: mail.code });
+
+    let from = server.output().length;
+    await fs.writeFile(server.configFile, JSON.stringify({ ...(await emailMfaConfig()),
+      multifactor: { mode: 'REQUIRED', totp: true } }));
+    await server.waitForOutput(/✓ config applied: multifactor\.email true → false/, { from });
+    const totpOnly = await auth(email);
+    assert.equal(totpOnly.ChallengeName, 'MFA_SETUP', 'the pool no longer offers email: set up what it offers');
+    assert.deepEqual(JSON.parse(totpOnly.ChallengeParameters.MFAS_CAN_SETUP), ['SOFTWARE_TOKEN_MFA']);
+    // An email set-up answer is refused while the pool does not offer it.
+    await rejectsWith(respond('MFA_SETUP', totpOnly.Session, { USERNAME: email, EMAIL: email }),
+      'InvalidParameterException', 'Email MFA is not enabled for this user pool.');
+
+    from = server.output().length;
+    await fs.writeFile(server.configFile, JSON.stringify(await emailMfaConfig()));
+    await server.waitForOutput(/✓ config applied: multifactor\.email false → true/, { from });
+    assert.equal((await auth(email)).ChallengeName, 'EMAIL_OTP', 'offered again: the user\'s factor is as it was');
   });
 
   it('refuses a config with email MFA but no senders.email, as ampx does', async () => {

@@ -9,7 +9,9 @@
 // → signed in. Then resource.ts is edited (email MFA added, `multifactor: {mode: 'REQUIRED', totp:
 // true, email: true}` with `senders.email`) and the sandbox applies it live; a new user chooses
 // "Email Message" at set-up, gives the address, enters the emailed code and is signed in; signing
-// in again asks for a new emailed code. The first user still signs in with TOTP.
+// in again asks for a new emailed code; a third user picks TOTP at set-up; the email user, with
+// TOTP added and neither preferred, is asked to choose and picks email. The first user still
+// signs in with TOTP.
 //
 // Run: COGNATE_BIN=/work/main/build/cognate node --test tests/browser/workshop_app.test.mjs
 
@@ -48,6 +50,21 @@ let totpSecret;
 let lastStep = 0;
 const totpUser = uniqueEmail('workshop-totp');
 const emailUser = uniqueEmail('workshop-email');
+const choosesTotp = uniqueEmail('workshop-chooses-totp');
+let clientId;
+
+/** One Cognito call from the test itself (not the page). */
+async function cognito(target, body) {
+  const res = await fetch(`${sandbox.endpoint}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${target}` },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
+  });
+  const json = await res.json();
+  assert.equal(res.status, 200, `${target} answered ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
 
 async function shot(name) {
   shotNo += 1;
@@ -143,6 +160,7 @@ before(async () => {
   assert.match(sandbox.output(), /config\s+amplify\/backend\.ts \(Amplify Gen 2 project/);
   const outputs = JSON.parse(await fs.readFile(path.join(project, 'amplify_outputs.json'), 'utf8'));
   assert.deepEqual(outputs.auth.mfa_methods, ['TOTP']);
+  clientId = outputs.auth.user_pool_client_id;
   await execFileP(process.execPath, [vite, 'build', '--logLevel', 'error'], {
     cwd: project, env: { ...process.env, VITE_COGNATE_ENDPOINT: sandbox.endpoint }, timeout: 120_000,
   });
@@ -229,6 +247,53 @@ describe('the workshop app (Gen 2 layout) against the sandbox reading its resour
     await signIn(emailUser);
     const code = await nextMail(emailUser, 'Your sign-in code');
     await page.locator('input[name="confirmation_code"]').fill(code.code);
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await page.getByRole('heading', { name: `Welcome, ${emailUser}` }).waitFor();
+    await signOut();
+  });
+
+  step('a third user chooses "Authenticator App (TOTP)" at set-up', async () => {
+    await createAccount(choosesTotp);
+    const mail = await nextMail(choosesTotp, 'Welcome to Our Workshop App');
+    await page.getByLabel('Confirmation Code', { exact: true }).fill(mail.code);
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await page.getByText('Authenticator App (TOTP)').click();
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await page.getByRole('heading', { name: 'Setup TOTP' }).waitFor();
+    const secret = (await page.locator('[data-amplify-copy] > div').first().innerText()).trim();
+    await page.locator('input[name="confirmation_code"]').fill(totpAt(secret, stepOf(Date.now())));
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await page.getByRole('heading', { name: `Welcome, ${choosesTotp}` }).waitFor();
+    await shot('signed-in-chose-totp');
+    await signOut();
+  });
+
+  step('a user with both factors and no preference is asked to choose, and picks email', async () => {
+    // The email user adds TOTP over the API (signed in with an emailed code) and prefers neither.
+    const started = await cognito('InitiateAuth', {
+      ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: emailUser, PASSWORD },
+    });
+    assert.equal(started.ChallengeName, 'EMAIL_OTP');
+    const code = await nextMail(emailUser, 'Your sign-in code');
+    const { AuthenticationResult: tokens } = await cognito('RespondToAuthChallenge', {
+      ClientId: clientId, ChallengeName: 'EMAIL_OTP', Session: started.Session,
+      ChallengeResponses: { USERNAME: emailUser, EMAIL_OTP_CODE: code.code },
+    });
+    const { SecretCode } = await cognito('AssociateSoftwareToken', { AccessToken: tokens.AccessToken });
+    await cognito('VerifySoftwareToken', { AccessToken: tokens.AccessToken, UserCode: totpAt(SecretCode, stepOf(Date.now())) });
+    await cognito('SetUserMFAPreference', {
+      AccessToken: tokens.AccessToken,
+      SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: false },
+      EmailMfaSettings: { Enabled: true, PreferredMfa: false },
+    });
+    await signIn(emailUser);
+    await page.getByText('Email Message').waitFor();
+    await page.getByText('Authenticator App (TOTP)').waitFor();
+    await shot('select-mfa-type');
+    await page.getByText('Email Message').click();
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    const next = await nextMail(emailUser, 'Your sign-in code');
+    await page.locator('input[name="confirmation_code"]').fill(next.code);
     await page.getByRole('button', { name: 'Confirm', exact: true }).click();
     await page.getByRole('heading', { name: `Welcome, ${emailUser}` }).waitFor();
     await signOut();
