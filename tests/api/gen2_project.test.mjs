@@ -206,6 +206,31 @@ defineBackend({ auth });
         [(t) => t.replace('${createCode()}', ''), /^cognate: amplify\/auth\/resource\.ts: loginWith\.email\.verificationEmailBody: .*\{####\}/],
         [(t) => t.replace('totp: true', 'totp: false'), /^cognate: amplify\/auth\/resource\.ts: multifactor: OPTIONAL and REQUIRED need at least one factor/],
         [(t) => t.replace('mode: "REQUIRED"', 'mode: "SOMETIMES"'), /^cognate: amplify\/auth\/resource\.ts: multifactor\.mode: /],
+        // §7 of the protocol file: what ampx refuses at synth, each named where it is written.
+        // Email MFA without an SES sender.
+        [(t) => t.replace('totp: true,', 'totp: true,\n    email: true,'),
+          /^cognate: amplify\/auth\/resource\.ts: multifactor\.email: To enable email-based MFA, set `email` property to the Amazon SES email-sending configuration/],
+        // Passwordless (email OTP sign-in) with MFA REQUIRED (InvalidPasswordlessConfigError there;
+        // passwordless sign-in is not supported here yet).
+        [(t) => t.replace('verificationEmailStyle: "CODE",', 'verificationEmailStyle: "CODE",\n      otpLogin: true,'),
+          /^cognate: amplify\/auth\/resource\.ts: loginWith\.email\.otpLogin: /],
+        // Phone login (with MFA it needs SMS there; no phone here).
+        [(t) => t.replace('  loginWith: {', '  loginWith: {\n    phone: true,'), /^cognate: amplify\/auth\/resource\.ts: loginWith\.phone: /],
+        // Passkeys.
+        [(t) => t.replace('  loginWith: {', '  loginWith: {\n    webAuthn: true,'), /^cognate: amplify\/auth\/resource\.ts: loginWith\.webAuthn: /],
+        // preferredChallenge naming a factor that is not on.
+        [(t) => t.replace('  multifactor: {', '  passwordlessOptions: { preferredChallenge: "EMAIL_OTP" },\n  multifactor: {'),
+          /^cognate: amplify\/auth\/resource\.ts: passwordlessOptions: unknown key/],
+        // No login method at all.
+        [(t) => t.replace(/loginWith: \{[\s\S]*?\n  \},\n/, 'loginWith: {},\n'), /^cognate: amplify\/auth\/resource\.ts: loginWith\.email: /],
+        // SMS MFA.
+        [(t) => t.replace('totp: true,', 'totp: true,\n    sms: true,'), /^cognate: amplify\/auth\/resource\.ts: multifactor\.sms: SMS MFA is not supported yet/],
+        // A secret() where a value goes (resolved from SSM at deploy time there).
+        [(t) => t.replace('import { defineAuth } from "@aws-amplify/backend";', 'import { defineAuth, secret } from "@aws-amplify/backend";')
+          .replace('  multifactor: {', '  senders: { email: { fromEmail: secret("FROM") as unknown as string } },\n  multifactor: {'),
+          /^cognate: amplify\/auth\/resource\.ts: senders\.email\.fromEmail: secret\('FROM'\) is not supported by Cognate/],
+        // defineAuth twice.
+        [(t) => `${t}\nexport const again = defineAuth({ loginWith: { email: true } });\n`, /MultipleSingletonResourcesError/],
       ]) {
         await fs.writeFile(file, change(original));
         const refused = await compile([dir], ROOT);
@@ -215,6 +240,32 @@ defineBackend({ auth });
     } finally {
       await removeDir(dir);
     }
+  });
+
+  it("uses the project's own tsx when it has one: it reads what Node only strips (an enum)", async () => {
+    const dir = await seedProject();
+    try {
+      await fs.writeFile(path.join(dir, 'amplify/auth/level.ts'), 'export enum Level { Low, High }\nexport const level = Level.High;\n');
+      const file = path.join(dir, 'amplify/auth/resource.ts');
+      await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace('import { defineAuth } from "@aws-amplify/backend";',
+        'import { defineAuth } from "@aws-amplify/backend";\nimport { level } from "./level";\nvoid level;'));
+      const stripped = await compile([dir], ROOT);
+      assert.equal(stripped.code, 1, 'Node alone only strips types');
+      assert.match(stripped.stderr, /run `npm install` in the project/);
+      // The project's node_modules (here: the test suite's, which has tsx as every Gen 2 project does).
+      await fs.symlink(path.join(ROOT, 'tests/api/node_modules'), path.join(dir, 'node_modules'));
+      const compiled = await compile([dir], ROOT);
+      assert.equal(compiled.code, 0, compiled.stderr);
+      assert.deepEqual(JSON.parse(compiled.stdout), JSON.parse(await fs.readFile(SEED_JSON, 'utf8')));
+    } finally {
+      await removeDir(dir);
+    }
+  });
+
+  it('names the Node.js it could not run', async () => {
+    const refused = await compile(['--node', '/nonexistent/node'], ROOT);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^cognate: cannot run \/nonexistent\/node: No such file or directory \(Cognate reads Amplify Gen 2 projects with Node\.js 22\.18 or later; --node names another binary\)/);
   });
 
   it('serve refuses project code: it reads the compiled JSON', async () => {
