@@ -2,7 +2,7 @@
 // EMAIL_OTP as a second factor (protocol doc cognito-passwordless-and-email-mfa.md §3): a 6-digit
 // code mailed to the user's email address with the pool's MFA template, good for one Session (the
 // app client's AuthSessionValidity, 3 minutes by default) and one right answer; a wrong answer is
-// counted on the Session, which ends after five. The Session keeps a keyed hash of the code, never
+// counted on the Session, which ends after five; a newer code ends the user's earlier ones. The Session keeps a keyed hash of the code, never
 // the code; the mail goes out through the outbox in the transaction that stores the Session, so
 // any node can check the answer and the code is accepted once.
 //

@@ -151,6 +151,11 @@ result<void> sign_in::store_prepared(store::transaction& tx, const prepared_step
   if (p.tokens) {
     return tokens_.store(tx, *p.tokens);
   }
+  if (p.mail) {
+    // A new code supersedes the user's earlier ones: one code in force at a time.
+    RETURN_IF_ERROR(tx.sessions().remove_user_step(p.mail_user->pool_id, p.mail_user->id,
+                                                   std::string(info(step::email_otp).stored_name)));
+  }
   RETURN_IF_ERROR(tx.sessions().insert(p.challenge->record));
   if (p.mail) {
     RETURN_IF_ERROR(factors_.email().deliver(tx, *p.mail_user, *p.settings, *p.mail, clock_.now()));

@@ -34,6 +34,10 @@ class session_repository {
   virtual result<void> remove(const std::string& handle_hash) = 0;
   // Every Session of the user.
   virtual result<void> remove_user(const std::string& pool_id, const std::string& user_id) = 0;
+  // The user's Sessions at step `step` (auth_session_record::step), e.g. the codes a new one
+  // supersedes.
+  virtual result<void> remove_user_step(const std::string& pool_id, const std::string& user_id,
+                                        const std::string& step) = 0;
 
   // Drops sessions that expired before `now`; returns how many.
   virtual result<int> remove_expired(time_point now) = 0;

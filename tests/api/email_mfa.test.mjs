@@ -118,6 +118,22 @@ describe('email MFA (sandbox, MFA REQUIRED with TOTP and email)', { timeout: 120
     assert.ok(signedIn.AuthenticationResult?.IdToken);
   });
 
+  it('a newer code ends the earlier one', async () => {
+    const email = uniqueEmail('newer');
+    await signUpConfirmed(client, server, email);
+    const setup = await auth(email);
+    const first = await respond('MFA_SETUP', setup.Session, { USERNAME: email, EMAIL: email });
+    await respond('EMAIL_OTP', first.Session, { USERNAME: email, EMAIL_OTP_CODE: (await nextCode(server.outbox, email)).code });
+    const older = await auth(email);
+    const olderCode = await nextCode(server.outbox, email);
+    const newer = await auth(email);
+    const newerCode = await nextCode(server.outbox, email);
+    await rejectsWith(respond('EMAIL_OTP', older.Session, { USERNAME: email, EMAIL_OTP_CODE: olderCode.code }),
+      'NotAuthorizedException', 'Invalid session for the user.');
+    const done = await respond('EMAIL_OTP', newer.Session, { USERNAME: email, EMAIL_OTP_CODE: newerCode.code });
+    assert.ok(done.AuthenticationResult?.AccessToken);
+  });
+
   it('five wrong codes end the Session', async () => {
     const email = uniqueEmail('fivewrong');
     await signUpConfirmed(client, server, email);

@@ -59,6 +59,8 @@ class sql_sessions final : public session_repository {
   result<void> set_attempts(const std::string& handle_hash, int failed_attempts) override;
   result<void> remove(const std::string& handle_hash) override;
   result<void> remove_user(const std::string& pool_id, const std::string& user_id) override;
+  result<void> remove_user_step(const std::string& pool_id, const std::string& user_id,
+                                const std::string& step) override;
   result<int> remove_expired(time_point now) override;
 
  private:

@@ -49,6 +49,12 @@ result<void> sql_sessions::remove_user(const std::string& pool_id, const std::st
                       {pool_id, user_id}));
 }
 
+result<void> sql_sessions::remove_user_step(const std::string& pool_id, const std::string& user_id,
+                                            const std::string& step) {
+  return done(db_.run("DELETE FROM auth_sessions WHERE pool_id = ?1 AND user_id = ?2 AND step = ?3",
+                      {pool_id, user_id, step}));
+}
+
 result<int> sql_sessions::remove_expired(time_point now) {
 
   return db_.run("DELETE FROM auth_sessions WHERE expires_at < ?1", {seconds(now)});

@@ -35,6 +35,33 @@ TEST_P(SessionRepositoryTest, SessionLivesFromInsertToDelete) {
   EXPECT_FALSE(*gone);
 }
 
+TEST_P(SessionRepositoryTest, RemovingAUsersStepLeavesTheirOtherStepsAndOtherUsers) {
+  ASSERT_TRUE(commits(db(), [](transaction& tx) -> result<void> {
+    auto code1 = session("p1", "code-1", 900);
+    code1.step = "EMAIL_OTP";
+    auto code2 = session("p1", "code-2", 900);
+    code2.step = "EMAIL_OTP";
+    auto other_step = session("p1", "totp", 900);
+    other_step.step = "SOFTWARE_TOKEN_MFA";
+    auto other_user = session("p1", "theirs", 900);
+    other_user.step = "EMAIL_OTP";
+    other_user.user_id = "u2";
+    for (const auto& s : {code1, code2, other_step, other_user}) {
+      RETURN_IF_ERROR(tx.sessions().insert(s));
+    }
+    return {};
+  }));
+  ASSERT_TRUE(commits(db(), [](transaction& tx) {
+    return tx.sessions().remove_user_step("p1", "u1", "EMAIL_OTP");
+  }));
+  for (const auto& [hash, kept] : {std::pair{"code-1", false}, std::pair{"code-2", false},
+                                   std::pair{"totp", true}, std::pair{"theirs", true}}) {
+    auto found = in_transaction(db(), [&](transaction& tx) { return tx.sessions().find(hash); });
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->has_value(), kept) << hash;
+  }
+}
+
 TEST_P(SessionRepositoryTest, DeleteExpiredSessionsRemovesOnlyExpiredOnes) {
   ASSERT_TRUE(commits(db(), [](transaction& tx) -> result<void> {
     for (auto s : {session("p1", "old", 100), session("p2", "old-too", 150),
