@@ -184,8 +184,11 @@ result<boost::json::object> admin_set_user_mfa_preference(const call& c) {
   if (wants(in.mfa_setting("SMSMfaSettings"))) {
     return fail(reason::sms_mfa_unsupported);
   }
-  if (wants(in.mfa_setting("EmailMfaSettings"))) {
-    return fail(reason::email_mfa_unsupported);
+  const auto username = in.required_string("Username");
+  if (const auto email = in.mfa_setting("EmailMfaSettings"); email && (email->enabled || email->preferred)) {
+    RETURN_IF_ERROR(c.services.auth.admin.set_email_mfa(
+        *c.pool, username, email->enabled.value_or(true) || email->preferred.value_or(false),
+        email->preferred, actor(c)));
   }
   const auto totp = in.mfa_setting("SoftwareTokenMfaSettings");
   if (totp && totp->enabled) {

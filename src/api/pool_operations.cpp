@@ -696,9 +696,13 @@ result<boost::json::object> list_user_pools(const call& c) {
 }
 
 result<boost::json::object> get_user_pool_mfa_config(const call& c) {
-  return boost::json::object{
-      {"SoftwareTokenMfaConfiguration", {{"Enabled", c.pool->settings.totp_enabled}}},
-      {"MfaConfiguration", mfa_name(c.pool->settings.mfa)}};
+  const auto& s = c.pool->settings;
+  boost::json::object out{{"SoftwareTokenMfaConfiguration", {{"Enabled", s.totp_enabled}}},
+                          {"MfaConfiguration", mfa_name(s.mfa)}};
+  if (s.email_mfa_enabled) {
+    out["EmailMfaConfiguration"] = {{"Message", s.email.mfa_body}, {"Subject", s.email.mfa_subject}};
+  }
+  return out;
 }
 
 result<boost::json::object> set_user_pool_mfa_config(const call& c) {
@@ -711,9 +715,14 @@ result<boost::json::object> set_user_pool_mfa_config(const call& c) {
     const auto* e = v->as_object().if_contains("Enabled");
     return e != nullptr && e->is_bool() ? std::optional<bool>(e->as_bool()) : std::nullopt;
   };
-  if (c.body.contains("SmsMfaConfiguration") || enabled("EmailMfaConfiguration").value_or(false)) {
+  if (c.body.contains("SmsMfaConfiguration")) {
     return fail(reason::invalid_parameter,
-                "SMS and email MFA are not supported yet: configure SoftwareTokenMfaConfiguration.");
+                "SMS MFA is not supported yet: configure SoftwareTokenMfaConfiguration.");
+  }
+  if (c.body.contains("EmailMfaConfiguration")) {
+    return fail(reason::invalid_parameter,
+                "Email MFA is set by the pool's config (multifactor.email with senders.email in "
+                "amplify/auth.json or resource.ts), not yet through SetUserPoolMfaConfig.");
   }
   RETURN_IF_ERROR(c.services.pools.set_mfa(*c.pool, in.optional_string("MfaConfiguration"),
                                            enabled("SoftwareTokenMfaConfiguration"),

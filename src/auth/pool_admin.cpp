@@ -62,7 +62,8 @@ result<void> pool_admin::set_mfa(const pool::pool_entry& pool, std::optional<std
     if (totp) {
       settings.totp_enabled = *totp;
     }
-    if (settings.mfa != pool::mfa_mode::off && !settings.totp_enabled) {
+    if (settings.mfa != pool::mfa_mode::off && !settings.totp_enabled &&
+        !settings.email_mfa_enabled) {
       return fail(reason::invalid_parameter,
                   "MFA ON or OPTIONAL needs a factor: enable SoftwareTokenMfaConfiguration (SMS "
                   "and email MFA are not supported yet).");

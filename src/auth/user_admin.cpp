@@ -103,6 +103,20 @@ store::audit_record audit_of(const store::user_record& u, std::string event,
           .at = at};
 }
 
+// Leaves `keep` the user's only preferred factor.
+result<void> prefer_only(store::transaction& tx, const std::string& pool_id,
+                         const std::string& user_id, std::string_view keep, time_point now) {
+  ASSIGN_OR_RETURN(auto all, tx.factors().list(pool_id, user_id));
+  for (auto& f : all) {
+    if (f.preferred && f.id != keep) {
+      f.preferred = false;
+      f.updated_at = now;
+      RETURN_IF_ERROR(tx.factors().put(f));
+    }
+  }
+  return {};
+}
+
 // How long a temporary password set now works (the pool's TemporaryPasswordValidityDays).
 std::chrono::hours temporary_password_validity(const pool::pool_entry& pool) {
   return std::chrono::hours(24 * pool.settings.password.temporary_password_days);
@@ -362,6 +376,39 @@ result<void> user_admin::set_totp(const pool::pool_entry& pool, const std::strin
     }
     factor->updated_at = now;
     RETURN_IF_ERROR(tx.factors().put(*factor));
+    if (factor->preferred) {
+      RETURN_IF_ERROR(prefer_only(tx, pool.id, a.user.id, totp_factor::active_id, now));
+    }
+    return tx.audit().append(audit_of(a.user, "admin_set_mfa_preference", actor, now));
+  });
+}
+
+result<void> user_admin::set_email_mfa(const pool::pool_entry& pool, const std::string& username,
+                                       bool enabled, std::optional<bool> preferred,
+                                       const std::string& actor) const {
+  if (enabled && !factors_.email().allowed(pool.settings)) {
+    return fail(reason::email_mfa_not_enabled_by_pool);
+  }
+  const auto now = clock_.now();
+  const std::string id(email_otp_factor::active_id);
+  return store_.transact([&](store::transaction& tx) -> result<void> {
+    ASSIGN_OR_RETURN(auto a, find(tx, pool, username));
+    if (!enabled) {
+      RETURN_IF_ERROR(tx.factors().remove(pool.id, a.user.id, id));
+      return tx.audit().append(audit_of(a.user, "admin_remove_email_mfa", actor, now));
+    }
+    ASSIGN_OR_RETURN(auto found, tx.factors().find(pool.id, a.user.id, id));
+    auto factor = found.value_or(store::factor_record{
+        .pool_id = pool.id, .user_id = a.user.id, .id = id, .kind = "email", .created_at = now});
+    factor.enabled = true;
+    if (preferred) {
+      factor.preferred = *preferred;
+    }
+    factor.updated_at = now;
+    RETURN_IF_ERROR(tx.factors().put(factor));
+    if (factor.preferred) {
+      RETURN_IF_ERROR(prefer_only(tx, pool.id, a.user.id, email_otp_factor::active_id, now));
+    }
     return tx.audit().append(audit_of(a.user, "admin_set_mfa_preference", actor, now));
   });
 }

@@ -117,6 +117,12 @@ class user_admin {
   result<void> set_totp(const pool::pool_entry& pool, const std::string& username,
                         bool totp_enabled, std::optional<bool> preferred,
                         const std::string& actor) const;
+  // Email codes: `enabled` false removes the factor (a mailbox the user lost: the next sign-in of
+  // an MFA REQUIRED pool asks to set a factor up); true adds it (the pool must offer email MFA).
+  // Failure: email_mfa_not_enabled_by_pool.
+  result<void> set_email_mfa(const pool::pool_entry& pool, const std::string& username,
+                             bool enabled, std::optional<bool> preferred,
+                             const std::string& actor) const;
 
  private:
   result<store::user_account> find(store::transaction& tx, const pool::pool_entry& pool,

@@ -11,7 +11,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
+  AdminGetUserCommand,
+  AdminSetUserMFAPreferenceCommand,
   AssociateSoftwareTokenCommand,
+  CognitoIdentityProviderClient,
+  GetUserPoolMfaConfigCommand,
   GetUserCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
@@ -25,6 +29,12 @@ import { TotpDevice, rejectsWith, signUpConfirmed } from './lib/sign_in.mjs';
 import { startCluster } from './lib/cluster.mjs';
 
 const FROM = 'security@workshop.example';
+
+async function readCredentials(file) {
+  const text = await fs.readFile(file, 'utf8');
+  const value = (key) => text.match(new RegExp(`^${key} = (.+)$`, 'm'))?.[1];
+  return { accessKeyId: value('aws_access_key_id'), secretAccessKey: value('aws_secret_access_key') };
+}
 
 async function emailMfaConfig() {
   const seed = JSON.parse(await fs.readFile(SEED_CONFIG, 'utf8'));
@@ -214,6 +224,30 @@ describe('email MFA (sandbox, MFA REQUIRED with TOTP and email)', { timeout: 120
     await fs.writeFile(server.configFile, JSON.stringify(await emailMfaConfig()));
     await server.waitForOutput(/✓ config applied: multifactor\.email false → true/, { from });
     assert.equal((await auth(email)).ChallengeName, 'EMAIL_OTP', 'offered again: the user\'s factor is as it was');
+  });
+
+  it('an operator removes a lost mailbox\'s factor (AdminSetUserMFAPreference): set-up again; and adds it back', async () => {
+    const credentials = await readCredentials(path.join(server.dataDir, 'aws-credentials'));
+    const admin = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: server.endpoint, credentials, maxAttempts: 1 });
+    const email = uniqueEmail('lostmailbox');
+    await signUpConfirmed(client, server, email);
+    const setup = await auth(email);
+    const challenge = await respond('MFA_SETUP', setup.Session, { USERNAME: email, EMAIL: email });
+    await respond('EMAIL_OTP', challenge.Session, { USERNAME: email, EMAIL_OTP_CODE: (await nextCode(server.outbox, email)).code });
+    const before = await admin.send(new AdminGetUserCommand({ UserPoolId: server.poolId, Username: email }));
+    assert.deepEqual(before.UserMFASettingList, ['EMAIL_OTP']);
+    await admin.send(new AdminSetUserMFAPreferenceCommand({
+      UserPoolId: server.poolId, Username: email, EmailMfaSettings: { Enabled: false },
+    }));
+    assert.equal((await auth(email)).ChallengeName, 'MFA_SETUP');
+    await admin.send(new AdminSetUserMFAPreferenceCommand({
+      UserPoolId: server.poolId, Username: email, EmailMfaSettings: { Enabled: true, PreferredMfa: true },
+    }));
+    const after = await admin.send(new AdminGetUserCommand({ UserPoolId: server.poolId, Username: email }));
+    assert.equal(after.PreferredMfaSetting, 'EMAIL_OTP');
+    assert.equal((await auth(email)).ChallengeName, 'EMAIL_OTP');
+    const config = await admin.send(new GetUserPoolMfaConfigCommand({ UserPoolId: server.poolId }));
+    assert.deepEqual(config.EmailMfaConfiguration, { Message: 'Your sign-in code is {####}', Subject: 'Your sign-in code' });
   });
 
   it('refuses a config with email MFA but no senders.email, as ampx does', async () => {
