@@ -283,10 +283,11 @@ read -r CHALLENGE SESSION DESTINATION <<<"$(idp respond-to-auth-challenge --clie
 [[ "$CHALLENGE" == EMAIL_OTP && "$DESTINATION" == 'c***@e***' ]] &&
   pass "respond-to-auth-challenge MFA_SETUP EMAIL=… answers EMAIL_OTP to c***@e***" || fail "MFA_SETUP with EMAIL" "$CHALLENGE $DESTINATION"
 EMAIL_CODE=$(sign_in_code carol@example.com "$seen") || fatal "the sign-in code is mailed" "$(ls .cognate/outbox)"
-out=$(idp respond-to-auth-challenge --client-id "$CLIENT_ID" --challenge-name EMAIL_OTP --session "$SESSION" \
+read -r CAROL_ACCESS <<<"$(idp respond-to-auth-challenge --client-id "$CLIENT_ID" --challenge-name EMAIL_OTP --session "$SESSION" \
   --challenge-responses USERNAME=carol@example.com,EMAIL_OTP_CODE="$EMAIL_CODE" \
-  --query 'AuthenticationResult.TokenType' --output text 2>&1) || true
-[[ "$out" == Bearer ]] && pass "respond-to-auth-challenge EMAIL_OTP with the emailed code answers tokens" || fail "EMAIL_OTP answer" "$out"
+  --query 'AuthenticationResult.AccessToken' --output text 2>&1)"
+[[ "$CAROL_ACCESS" == *.*.* ]] && pass "respond-to-auth-challenge EMAIL_OTP with the emailed code answers tokens" ||
+  fail "EMAIL_OTP answer" "$CAROL_ACCESS"
 seen=$(ls .cognate/outbox/*.eml)
 read -r CHALLENGE SESSION <<<"$(idp initiate-auth --client-id "$CLIENT_ID" --auth-flow USER_PASSWORD_AUTH \
   --auth-parameters USERNAME=carol@example.com,PASSWORD='Passw0rd!' --query '[ChallengeName, Session]' --output text 2>&1)"
@@ -296,6 +297,9 @@ out=$(idp respond-to-auth-challenge --client-id "$CLIENT_ID" --challenge-name EM
   --query 'AuthenticationResult.TokenType' --output text 2>&1) || true
 [[ "$CHALLENGE" == EMAIL_OTP && "$out" == Bearer ]] &&
   pass "the next sign-in asks for a new emailed code, and it signs carol in" || fail "second email sign-in" "$CHALLENGE $out"
+
+# (SELECT_MFA_TYPE is driven by the SDK and Chromium tests: Debian's AWS CLI 2.9 predates
+# EmailMfaSettings in its model, so it cannot prefer neither factor.)
 
 if kill -0 "$pid" 2>/dev/null; then
   pass "sandbox still running"

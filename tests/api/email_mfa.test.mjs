@@ -262,6 +262,63 @@ describe('email MFA (sandbox, MFA REQUIRED with TOTP and email)', { timeout: 120
   });
 });
 
+describe('email MFA OPTIONAL, email only (sandbox)', { timeout: 60_000 }, () => {
+  let server;
+  let client;
+  let dir;
+  before(async () => {
+    dir = await makeTempDir();
+    const config = path.join(dir, 'auth.json');
+    await fs.writeFile(config, JSON.stringify({ ...(await emailMfaConfig()), multifactor: { mode: 'OPTIONAL', email: true } }));
+    server = await startSandbox({ dir, config });
+    client = cognitoClient(server.endpoint);
+  });
+  after(async () => {
+    await server?.stop();
+    await removeDir(dir);
+  });
+
+  it('writes the outputs ampx would, signs in without MFA until the user turns email codes on', async () => {
+    const outputs = JSON.parse(await fs.readFile(server.outputsFile, 'utf8'));
+    assert.deepEqual(outputs.auth, {
+      aws_region: 'us-east-1',
+      user_pool_id: server.poolId,
+      user_pool_client_id: server.clientId,
+      username_attributes: ['email'],
+      standard_required_attributes: ['email'],
+      user_verification_types: ['email'],
+      mfa_configuration: 'OPTIONAL',
+      mfa_methods: ['EMAIL'],
+      password_policy: {
+        min_length: 8, require_lowercase: true, require_numbers: true, require_symbols: true, require_uppercase: true,
+      },
+      groups: [],
+    });
+    const email = uniqueEmail('optional');
+    await signUpConfirmed(client, server, email);
+    const auth = () => client.send(new InitiateAuthCommand({
+      ClientId: server.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: GOOD_PASSWORD },
+    }));
+    const plain = await auth();
+    const access = plain.AuthenticationResult.AccessToken;
+    assert.ok(access, 'no MFA set up: signed in');
+    await rejectsWith(client.send(new SetUserMFAPreferenceCommand({
+      AccessToken: access, SoftwareTokenMfaSettings: { Enabled: true },
+    })), 'SoftwareTokenMFANotFoundException', 'Software Token MFA has not been enabled by the userPool.');
+    await client.send(new SetUserMFAPreferenceCommand({
+      AccessToken: access, EmailMfaSettings: { Enabled: true, PreferredMfa: true },
+    }));
+    const challenge = await auth();
+    assert.equal(challenge.ChallengeName, 'EMAIL_OTP');
+    const code = await nextCode(server.outbox, email);
+    const done = await client.send(new RespondToAuthChallengeCommand({
+      ClientId: server.clientId, ChallengeName: 'EMAIL_OTP', Session: challenge.Session,
+      ChallengeResponses: { USERNAME: email, EMAIL_OTP_CODE: code.code },
+    }));
+    assert.ok(done.AuthenticationResult?.AccessToken);
+  });
+});
+
 describe('email MFA on two nodes (PostgreSQL)', { timeout: 90_000 }, () => {
   let cluster;
   before(async () => {
