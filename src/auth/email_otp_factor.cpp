@@ -1,5 +1,7 @@
 #include "auth/email_otp_factor.h"
 
+#include "auth/factors.h"
+
 #include "common/encoding.h"
 #include "common/random.h"
 #include "crypto/hmac.h"
@@ -10,17 +12,6 @@
 #include <algorithm>
 
 namespace cognate::auth {
-namespace {
-
-const store::factor_record* find(const std::vector<store::factor_record>& factors,
-                                 std::string_view id) {
-  auto it = std::find_if(factors.begin(), factors.end(),
-                         [&](const store::factor_record& f) { return f.id == id; });
-  return it == factors.end() ? nullptr : &*it;
-}
-
-}  // namespace
-
 email_otp_factor::email_otp_factor(const crypto::sealer& sealer, std::string default_from)
     : key_(sealer.key().derive("email-otp")), mailer_(sealer, {}, std::move(default_from)) {}
 
@@ -29,12 +20,12 @@ bool email_otp_factor::allowed(const pool::pool_settings& settings) const {
 }
 
 bool email_otp_factor::enrolled(const subject& who) const {
-  const auto* f = find(who.factors, active_id);
+  const auto* f = find_factor(who.factors, active_id);
   return f != nullptr && f->enabled;
 }
 
 bool email_otp_factor::preferred(const subject& who) const {
-  const auto* f = find(who.factors, active_id);
+  const auto* f = find_factor(who.factors, active_id);
   return f != nullptr && f->enabled && f->preferred;
 }
 
@@ -92,14 +83,6 @@ result<verdict> email_otp_factor::settle(store::transaction& tx, const subject& 
     return verdict::passed;
   }
   // Email becomes the factor the user is asked for; the others stay enabled, not preferred.
-  ASSIGN_OR_RETURN(auto factors, tx.factors().list(who.pool.id, who.user->id));
-  for (auto& f : factors) {
-    if (f.preferred && f.id != active_id) {
-      f.preferred = false;
-      f.updated_at = who.now;
-      RETURN_IF_ERROR(tx.factors().put(f));
-    }
-  }
   RETURN_IF_ERROR(tx.factors().put({.pool_id = who.pool.id,
                                     .user_id = who.user->id,
                                     .id = std::string(active_id),
@@ -108,6 +91,7 @@ result<verdict> email_otp_factor::settle(store::transaction& tx, const subject& 
                                     .preferred = true,
                                     .created_at = who.now,
                                     .updated_at = who.now}));
+  RETURN_IF_ERROR(prefer_only(tx, who.pool.id, who.user->id, active_id, who.now));
   return verdict::passed;
 }
 

@@ -14,6 +14,14 @@
 
 namespace cognate::auth {
 
+// The user's factor `id` among `factors` (as an account read them), or nullptr.
+const store::factor_record* find_factor(const std::vector<store::factor_record>& factors,
+                                        std::string_view id);
+// Inside a transaction: `keep` becomes the user's only preferred factor (the others lose the
+// flag, and stay enabled).
+result<void> prefer_only(store::transaction& tx, const std::string& pool_id,
+                         const std::string& user_id, std::string_view keep, time_point now);
+
 class factor_set {
  public:
   // `default_from`: the From of email codes when the pool names no sender.

@@ -187,15 +187,9 @@ result<void> mfa_settings::set_preference(const caller& who,
       RETURN_IF_ERROR(apply(tx, email_otp_factor::active_id, "email", email, true));
     }
     if (prefers_totp || prefers_email) {
-      const auto keep = prefers_totp ? totp_factor::active_id : email_otp_factor::active_id;
-      ASSIGN_OR_RETURN(auto all, tx.factors().list(pool_id, user_id));
-      for (auto& f : all) {
-        if (f.preferred && f.id != keep) {
-          f.preferred = false;
-          f.updated_at = now;
-          RETURN_IF_ERROR(tx.factors().put(f));
-        }
-      }
+      RETURN_IF_ERROR(prefer_only(tx, pool_id, user_id,
+                                  prefers_totp ? totp_factor::active_id : email_otp_factor::active_id,
+                                  now));
     }
     return tx.audit().append({.pool_id = pool_id,
                               .user_id = user_id,

@@ -1,5 +1,7 @@
 #include "auth/totp_factor.h"
 
+#include "auth/factors.h"
+
 #include "mfa/totp.h"
 
 #include <fmt/format.h>
@@ -9,13 +11,6 @@
 namespace cognate::auth {
 
 namespace {
-
-const store::factor_record* find(const std::vector<store::factor_record>& factors,
-                                 std::string_view id) {
-  auto it = std::find_if(factors.begin(), factors.end(),
-                         [&](const store::factor_record& f) { return f.id == id; });
-  return it == factors.end() ? nullptr : &*it;
-}
 
 std::string seal_context(const std::string& user_id) {
   return fmt::format("user:{}:totp", user_id);
@@ -28,17 +23,17 @@ bool totp_factor::allowed(const pool::pool_settings& settings) const {
 }
 
 bool totp_factor::enrolled(const subject& who) const {
-  const auto* f = find(who.factors, active_id);
+  const auto* f = find_factor(who.factors, active_id);
   return f != nullptr && f->enabled;
 }
 
 bool totp_factor::preferred(const subject& who) const {
-  const auto* f = find(who.factors, active_id);
+  const auto* f = find_factor(who.factors, active_id);
   return f != nullptr && f->enabled && f->preferred;
 }
 
 bool totp_factor::pending(const subject& who) const {
-  return find(who.factors, pending_id) != nullptr;
+  return find_factor(who.factors, pending_id) != nullptr;
 }
 
 result<challenge_start> totp_factor::begin(const subject& who, const string_map&) const {
@@ -47,13 +42,13 @@ result<challenge_start> totp_factor::begin(const subject& who, const string_map&
 
 result<proof> totp_factor::check_code(const subject& who, std::string_view factor_id,
                                       const std::string& code) const {
-  const auto* f = find(who.factors, factor_id);
+  const auto* f = find_factor(who.factors, factor_id);
   if (f == nullptr || who.user == nullptr) {
     return proof{};
   }
   ASSIGN_OR_RETURN(auto secret, sealer_.open(f->secret_sealed, seal_context(who.user->id)));
   auto step = mfa::match_totp(secret, code, who.now);
-  const auto* active = find(who.factors, active_id);
+  const auto* active = find_factor(who.factors, active_id);
   // Never a step at or before the last accepted one (of the active secret, when enrolling anew).
   const auto last = std::max(f->counter, active ? active->counter : 0);
   if (!step || *step <= last) {
@@ -116,7 +111,7 @@ result<verdict> totp_factor::finish_enrolment(store::transaction& tx, const subj
   ASSIGN_OR_RETURN(auto active, tx.factors().find(pool_id, user_id, std::string(active_id)));
   const auto last = std::max(pending ? pending->counter : 0, active ? active->counter : 0);
   // The pending secret may have been replaced (Associate again) or its step spent meanwhile.
-  const auto* proven = find(who.factors, pending_id);
+  const auto* proven = find_factor(who.factors, pending_id);
   if (!pending || !proven || pending->secret_sealed != proven->secret_sealed || p.counter <= last) {
     return verdict::wrong;
   }
@@ -130,6 +125,7 @@ result<verdict> totp_factor::finish_enrolment(store::transaction& tx, const subj
   activated.created_at = active ? active->created_at : activated.created_at;
   activated.updated_at = who.now;
   RETURN_IF_ERROR(tx.factors().put(activated));
+  RETURN_IF_ERROR(prefer_only(tx, pool_id, user_id, active_id, who.now));  // the one just set up
   RETURN_IF_ERROR(tx.audit().append({.pool_id = pool_id,
                                      .user_id = user_id,
                                      .event = "totp_enabled",

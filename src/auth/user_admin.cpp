@@ -103,20 +103,6 @@ store::audit_record audit_of(const store::user_record& u, std::string event,
           .at = at};
 }
 
-// Leaves `keep` the user's only preferred factor.
-result<void> prefer_only(store::transaction& tx, const std::string& pool_id,
-                         const std::string& user_id, std::string_view keep, time_point now) {
-  ASSIGN_OR_RETURN(auto all, tx.factors().list(pool_id, user_id));
-  for (auto& f : all) {
-    if (f.preferred && f.id != keep) {
-      f.preferred = false;
-      f.updated_at = now;
-      RETURN_IF_ERROR(tx.factors().put(f));
-    }
-  }
-  return {};
-}
-
 // How long a temporary password set now works (the pool's TemporaryPasswordValidityDays).
 std::chrono::hours temporary_password_validity(const pool::pool_entry& pool) {
   return std::chrono::hours(24 * pool.settings.password.temporary_password_days);

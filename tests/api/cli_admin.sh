@@ -234,7 +234,7 @@ out=$(idp initiate-auth --client-id "$CLIENT_ID" --auth-flow USER_PASSWORD_AUTH 
   --auth-parameters USERNAME=carol2@example.com,PASSWORD='N3w-Passw0rd!' --query 'AuthenticationResult.TokenType' --output text 2>&1) || true
 [[ "$out" == Bearer ]] && pass "with MFA optional, a user without TOTP gets tokens at once" || fail "MFA optional sign-in" "$out"
 expect_error "SMS MFA is refused" InvalidParameterException SetUserPoolMfaConfig \
-  "SMS and email MFA are not supported yet: configure SoftwareTokenMfaConfiguration." \
+  "SMS MFA is not supported yet: configure SoftwareTokenMfaConfiguration." \
   adm set-user-pool-mfa-config --sms-mfa-configuration '{"SmsAuthenticationMessage": "Your code is {####}"}' --mfa-configuration ON
 
 adm set-user-pool-mfa-config --mfa-configuration ON --software-token-mfa-configuration Enabled=true >/dev/null 2>&1 ||
