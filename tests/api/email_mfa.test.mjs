@@ -148,7 +148,9 @@ describe('email MFA (sandbox, MFA REQUIRED with TOTP and email)', { timeout: 120
     const email = uniqueEmail('fivewrong');
     await signUpConfirmed(client, server, email);
     const setup = await auth(email);
-    const challenge = await respond('MFA_SETUP', setup.Session, { USERNAME: email, EMAIL: email });
+    // AWS documents the key as lower-case `email` (Amplify sends `EMAIL`): both are taken.
+    const challenge = await respond('MFA_SETUP', setup.Session, { USERNAME: email, email });
+    assert.equal(challenge.ChallengeName, 'EMAIL_OTP');
     const mail = await nextCode(server.outbox, email);
     const wrong = mail.code === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i++) {
