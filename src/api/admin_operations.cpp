@@ -185,12 +185,20 @@ result<boost::json::object> admin_set_user_mfa_preference(const call& c) {
     return fail(reason::sms_mfa_unsupported);
   }
   const auto username = in.required_string("Username");
-  if (const auto email = in.mfa_setting("EmailMfaSettings"); email && (email->enabled || email->preferred)) {
-    RETURN_IF_ERROR(c.services.auth.admin.set_email_mfa(
-        *c.pool, username, email->enabled.value_or(true) || email->preferred.value_or(false),
-        email->preferred, actor(c)));
-  }
+  const auto email = in.mfa_setting("EmailMfaSettings");
   const auto totp = in.mfa_setting("SoftwareTokenMfaSettings");
+  if (email && totp && email->preferred.value_or(false) && totp->preferred.value_or(false)) {
+    return fail(reason::invalid_parameter, "Only one MFA factor can be preferred.");
+  }
+  // As SetUserMFAPreference: Enabled or PreferredMfa true turns email codes on, Enabled false
+  // off; PreferredMfa false alone changes nothing.
+  if (email && wants(email)) {
+    RETURN_IF_ERROR(
+        c.services.auth.admin.set_email_mfa(*c.pool, username, true, email->preferred, actor(c)));
+  } else if (email && email->enabled && !*email->enabled) {
+    RETURN_IF_ERROR(
+        c.services.auth.admin.set_email_mfa(*c.pool, username, false, std::nullopt, actor(c)));
+  }
   if (totp && totp->enabled) {
     RETURN_IF_ERROR(c.services.auth.admin.set_totp(*c.pool, in.required_string("Username"),
                                                    *totp->enabled, totp->preferred, actor(c)));

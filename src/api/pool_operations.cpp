@@ -719,10 +719,18 @@ result<boost::json::object> set_user_pool_mfa_config(const call& c) {
     return fail(reason::invalid_parameter,
                 "SMS MFA is not supported yet: configure SoftwareTokenMfaConfiguration.");
   }
-  if (c.body.contains("EmailMfaConfiguration")) {
-    return fail(reason::invalid_parameter,
-                "Email MFA is set by the pool's config (multifactor.email with senders.email in "
-                "amplify/auth.json or resource.ts), not yet through SetUserPoolMfaConfig.");
+  // What GetUserPoolMfaConfig shows may be sent back as it is (tools read, change, write);
+  // anything else about email MFA is the config's.
+  if (const auto* e = c.body.if_contains("EmailMfaConfiguration"); e != nullptr) {
+    const auto& s = c.pool->settings;
+    const bool same = s.email_mfa_enabled && e->is_object() &&
+                      e->as_object() == boost::json::object{{"Message", s.email.mfa_body},
+                                                            {"Subject", s.email.mfa_subject}};
+    if (!same) {
+      return fail(reason::invalid_parameter,
+                  "Email MFA is set by the pool's config (multifactor.email with senders.email in "
+                  "amplify/auth.json or resource.ts), not yet through SetUserPoolMfaConfig.");
+    }
   }
   RETURN_IF_ERROR(c.services.pools.set_mfa(*c.pool, in.optional_string("MfaConfiguration"),
                                            enabled("SoftwareTokenMfaConfiguration"),
@@ -730,8 +738,13 @@ result<boost::json::object> set_user_pool_mfa_config(const call& c) {
   // The answer describes the configuration now in force.
   const auto mode = in.optional_string("MfaConfiguration").value_or(std::string(mfa_name(c.pool->settings.mfa)));
   const auto totp = enabled("SoftwareTokenMfaConfiguration").value_or(c.pool->settings.totp_enabled);
-  return boost::json::object{{"SoftwareTokenMfaConfiguration", {{"Enabled", totp}}},
-                             {"MfaConfiguration", mode}};
+  boost::json::object out{{"SoftwareTokenMfaConfiguration", {{"Enabled", totp}}},
+                          {"MfaConfiguration", mode}};
+  if (c.pool->settings.email_mfa_enabled) {
+    out["EmailMfaConfiguration"] = {{"Message", c.pool->settings.email.mfa_body},
+                                    {"Subject", c.pool->settings.email.mfa_subject}};
+  }
+  return out;
 }
 
 }  // namespace cognate::api::handlers

@@ -34,13 +34,18 @@ struct process_result {
   bool timed_out = false;
 };
 
-// Runs `argv` with stdin from /dev/null, collecting stdout and stderr (each at most 1 MiB), and
-// kills it after `timeout`.
-result<process_result> run_process(const std::vector<std::string>& argv,
+// Runs `argv` in `cwd` with stdin from /dev/null, collecting stdout and stderr (the last 1 MiB of
+// each), and kills its process group after `timeout`.
+result<process_result> run_process(const std::vector<std::string>& argv, const fs::path& cwd,
                                    std::chrono::seconds timeout) {
   std::array<int, 2> out_pipe{-1, -1};
   std::array<int, 2> err_pipe{-1, -1};
-  if (::pipe2(out_pipe.data(), O_CLOEXEC) != 0 || ::pipe2(err_pipe.data(), O_CLOEXEC) != 0) {
+  if (::pipe2(out_pipe.data(), O_CLOEXEC) != 0) {
+    return internal_failure(fmt::format("pipe: {}", std::strerror(errno)));
+  }
+  if (::pipe2(err_pipe.data(), O_CLOEXEC) != 0) {
+    ::close(out_pipe[0]);
+    ::close(out_pipe[1]);
     return internal_failure(fmt::format("pipe: {}", std::strerror(errno)));
   }
   posix_spawn_file_actions_t actions;
@@ -48,14 +53,48 @@ result<process_result> run_process(const std::vector<std::string>& argv,
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  // Nothing else of this process (its listening socket, its connections) reaches the child.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+  if (!cwd.empty()) {
+    posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+  }
+  // A process group of its own (killed whole on a timeout), with default signal handling.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setflags(&attributes,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setpgroup(&attributes, 0);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  for (int sig : {SIGINT, SIGTERM, SIGPIPE, SIGHUP}) {
+    sigaddset(&defaults, sig);
+  }
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
   std::vector<char*> args;
   for (const auto& a : argv) {
     args.push_back(const_cast<char*>(a.c_str()));
   }
   args.push_back(nullptr);
+  // The child's environment: ours, with Node's experimental-feature warnings off.
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (!std::string_view(*e).starts_with("NODE_NO_WARNINGS=")) {
+      env_strings.emplace_back(*e);
+    }
+  }
+  env_strings.emplace_back("NODE_NO_WARNINGS=1");
+  std::vector<char*> env;
+  for (auto& e : env_strings) {
+    env.push_back(e.data());
+  }
+  env.push_back(nullptr);
   pid_t pid = 0;
-  const int spawned = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  const int spawned = ::posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
   if (spawned != 0) {
@@ -76,10 +115,11 @@ result<process_result> run_process(const std::vector<std::string>& argv,
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       r.timed_out = true;
-      ::kill(pid, SIGKILL);
+      ::kill(-pid, SIGKILL);
       break;
     }
     if (::poll(fds.data(), fds.size(), static_cast<int>(left.count())) < 0 && errno != EINTR) {
+      ::kill(-pid, SIGKILL);  // cannot watch it any more: do not wait for it unbounded
       break;
     }
     for (std::size_t i = 0; i < fds.size(); ++i) {
@@ -95,8 +135,9 @@ result<process_result> run_process(const std::vector<std::string>& argv,
         continue;
       }
       auto& sink = i == 0 ? r.out : r.err;
-      if (sink.size() < cap) {
-        sink.append(buffer.data(), static_cast<std::size_t>(n));
+      sink.append(buffer.data(), static_cast<std::size_t>(n));
+      if (sink.size() > cap) {
+        sink.erase(0, sink.size() - cap);  // the answer is at the end
       }
     }
   }
@@ -116,6 +157,7 @@ result<process_result> run_process(const std::vector<std::string>& argv,
 // a half-written file).
 void write_scripts(const fs::path& dir) {
   fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
   for (const auto& [name, text] : gen2::assets()) {
     const auto path = dir / std::string(name);
     std::ifstream in(path, std::ios::binary);
@@ -124,11 +166,23 @@ void write_scripts(const fs::path& dir) {
     if (in && current.str() == text) {
       continue;
     }
+    // A new file of our own (never through a link someone placed), renamed over the old one.
     const auto temporary = path.string() + ".tmp";
-    {
-      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-      out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    fs::remove(temporary);
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      throw std::runtime_error(fmt::format("{}: {}", temporary, std::strerror(errno)));
     }
+    std::size_t written = 0;
+    while (written < text.size()) {
+      const auto n = ::write(fd, text.data() + written, text.size() - written);
+      if (n <= 0) {
+        ::close(fd);
+        throw std::runtime_error(fmt::format("{}: {}", temporary, std::strerror(errno)));
+      }
+      written += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
     fs::rename(temporary, path);
   }
 }
@@ -181,7 +235,7 @@ result<evaluated_project> evaluate_project(const fs::path& project_dir, const fs
   ASSIGN_OR_RETURN(auto ran, run_process({options.node,
                                           (fs::absolute(options.scripts_dir) / "evaluate.mjs").string(),
                                           project.string(), fs::absolute(backend).string()},
-                                         options.timeout));
+                                         project, options.timeout));
   if (ran.timed_out) {
     return fail(reason::invalid_parameter,
                 fmt::format("{} did not finish within {} s (does it wait for something?)",

@@ -22,7 +22,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <thread>
 
 namespace {
@@ -305,8 +307,13 @@ int main(int argc, char** argv) {
       return app::run_credentials(cred);
     }
     if (compile->parsed()) {
-      const auto scripts = std::filesystem::temp_directory_path() /
-                           fmt::format("cognate-gen2-{}", ::getpid());
+      // A folder only this process made (mkdtemp): nobody else can place the scripts Node runs.
+      auto pattern = (std::filesystem::temp_directory_path() / "cognate-gen2-XXXXXX").string();
+      if (::mkdtemp(pattern.data()) == nullptr) {
+        fmt::print(stderr, "cognate: cannot make a temporary folder: {}\n", std::strerror(errno));
+        return 1;
+      }
+      const std::filesystem::path scripts(pattern);
       auto source = app::find_config(".", compile_from, {.node = node, .scripts_dir = scripts});
       auto loaded = source ? source->load() : result<app::loaded_config>(source.error());
       std::error_code ignored;

@@ -5,6 +5,7 @@
 #include "common/encoding.h"
 #include "common/random.h"
 #include "crypto/hmac.h"
+#include "pool/attributes.h"
 #include "pool/email_address.h"
 
 #include <fmt/format.h>
@@ -78,6 +79,17 @@ result<verdict> email_otp_factor::settle(store::transaction& tx, const subject& 
                                          const proof& p) const {
   if (!p.correct) {
     return verdict::wrong;
+  }
+  // A right code proves the address, as in Cognito: email_verified becomes "true".
+  ASSIGN_OR_RETURN(auto user, tx.users().find_by_id(who.pool.id, who.user->id));
+  if (user) {
+    auto attributes = pool::attributes_from_json(user->attributes_json);
+    if (attributes["email_verified"] != "true") {
+      attributes["email_verified"] = "true";
+      user->attributes_json = pool::attributes_to_json(attributes);
+      user->updated_at = who.now;
+      RETURN_IF_ERROR(tx.users().update(*user));
+    }
   }
   if (!p.enrols) {
     return verdict::passed;

@@ -6,9 +6,13 @@
 
 namespace cognate::auth {
 
+bool lockout::locked(const store::user_record& user, time_point now) const {
+  return user.failed_sign_ins >= policy_.threshold && now < user.locked_until;
+}
+
 result<attempt> lockout::count_attempt(store::transaction& tx, store::user_record& user,
                                        time_point now) const {
-  if (user.failed_sign_ins >= policy_.threshold && now < user.locked_until) {
+  if (locked(user, now)) {
     return attempt::locked;
   }
   ++user.failed_sign_ins;
@@ -25,6 +29,11 @@ result<attempt> lockout::count_attempt(store::transaction& tx, store::user_recor
   }
   RETURN_IF_ERROR(tx.users().update(user));
   return attempt::counted;
+}
+
+void lockout::forgive_attempt(store::user_record& user) {
+  user.failed_sign_ins = std::max(0, user.failed_sign_ins - 1);
+  user.locked_until = time_point{};  // only this attempt could have set it: no lock held before
 }
 
 void lockout::reset(store::user_record& user) {

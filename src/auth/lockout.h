@@ -2,7 +2,8 @@
 // Lockout of password guessing (docs/sign-in.md): every proof of a password is counted before it
 // is checked, in a transaction of its own, so parallel guesses cannot exceed the threshold; the
 // threshold-th failure in a row locks the account for `first` (30 s), each further one doubles it
-// up to `max` (15 minutes); a correct password resets the count. Pure rules over the user record;
+// up to `max` (15 minutes); a correct password resets the count — or, when an MFA code must
+// follow, only that code does: wrong codes count as failures too. Pure rules over the user record;
 // the caller runs them inside its transactions. Safe for concurrent use.
 
 #include "common/clock.h"
@@ -35,6 +36,12 @@ class lockout {
                                 time_point now) const;
   // A correct password: the count starts again (the caller writes the record).
   static void reset(store::user_record& user);
+  // A correct password that an MFA code must follow: this attempt is not counted (and a lock
+  // it set is lifted), but earlier failures, wrong codes included, stay counted until the code
+  // is right — so someone who has the password cannot guess codes without being locked out.
+  static void forgive_attempt(store::user_record& user);
+  // Whether a lock holds for `user` now.
+  bool locked(const store::user_record& user, time_point now) const;
 
  private:
   lockout_policy policy_;

@@ -65,8 +65,8 @@ result<void> pool_admin::set_mfa(const pool::pool_entry& pool, std::optional<std
     if (settings.mfa != pool::mfa_mode::off && !settings.totp_enabled &&
         !settings.email_mfa_enabled) {
       return fail(reason::invalid_parameter,
-                  "MFA ON or OPTIONAL needs a factor: enable SoftwareTokenMfaConfiguration (SMS "
-                  "and email MFA are not supported yet).");
+                  "MFA ON or OPTIONAL needs a factor: enable SoftwareTokenMfaConfiguration (or "
+                  "email MFA in the pool's config; SMS is not supported yet).");
     }
     return settings;
   };

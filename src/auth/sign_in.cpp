@@ -197,9 +197,14 @@ result<auth_step> sign_in::after_first_factor(const pool::client_entry& client,
                        return fail(reason::incorrect_credentials);
                      }
                      auto fresh = std::move(*found);
-                     lockout::reset(fresh.user);
-                     RETURN_IF_ERROR(tx.users().update(fresh.user));
                      const auto decision = decide(pool, fresh);
+                     if (decision.what == next_step::kind::challenge ||
+                         decision.what == next_step::kind::select_mfa_type) {
+                       lockout::forgive_attempt(fresh.user);  // the code decides (answer_mfa)
+                     } else {
+                       lockout::reset(fresh.user);
+                     }
+                     RETURN_IF_ERROR(tx.users().update(fresh.user));
                      const bool store_it = prepared && decision == expected;
                      if (store_it) {
                        RETURN_IF_ERROR(store_prepared(tx, *prepared));
@@ -434,9 +439,15 @@ result<auth_step> sign_in::answer_mfa(const pool::client_entry& client, const st
         }
         return found{std::move(s), std::move(*account)};
       }));
-  const subject who{pool, &seen.a.user, seen.a.factors, seen.a.user.id, clock_.now()};
+  const auto now = clock_.now();
+  // Wrong codes count toward the lockout like wrong passwords: while it holds, no code is checked.
+  if (lockout_.locked(seen.a.user, now)) {
+    return fail(reason::password_attempts_exceeded);
+  }
+  const subject who{pool, &seen.a.user, seen.a.factors, seen.a.user.id, now};
   // The code is checked and, when right, the tokens minted before the transaction, which then
-  // spends the code, ends the Session and stores the refresh token — or counts a wrong code.
+  // spends the code, ends the Session and stores the refresh token — or counts a wrong code, on
+  // the Session and on the user.
   ASSIGN_OR_RETURN(auto p, f.check(who, seen.s.state, responses));
   std::optional<minted_tokens> minted;
   if (p.correct) {
@@ -447,11 +458,18 @@ result<auth_step> sign_in::answer_mfa(const pool::client_entry& client, const st
         ASSIGN_OR_RETURN(
             auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
         ASSIGN_OR_RETURN(auto v, f.settle(tx, who, p));
+        ASSIGN_OR_RETURN(auto user, tx.users().find_by_id(pool.id, seen.a.user.id));
+        if (!user) {
+          return fail(reason::invalid_session);
+        }
         if (v == verdict::wrong) {
           RETURN_IF_ERROR(sessions_.count_wrong(tx, s));
+          RETURN_IF_ERROR(lockout_.count_attempt(tx, *user, now));
           return verdict::wrong;
         }
         RETURN_IF_ERROR(sessions_.end(tx, s));
+        lockout::reset(*user);
+        RETURN_IF_ERROR(tx.users().update(*user));
         RETURN_IF_ERROR(tokens_.store(tx, *minted));
         return verdict::passed;
       }));

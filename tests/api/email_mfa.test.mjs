@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
+  AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminSetUserMFAPreferenceCommand,
   AssociateSoftwareTokenCommand,
@@ -20,6 +21,7 @@ import {
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
   SetUserMFAPreferenceCommand,
+  SetUserPoolMfaConfigCommand,
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
@@ -159,6 +161,9 @@ describe('email MFA (sandbox, MFA REQUIRED with TOTP and email)', { timeout: 120
     }
     await rejectsWith(respond('EMAIL_OTP', challenge.Session, { USERNAME: email, EMAIL_OTP_CODE: mail.code }),
       'NotAuthorizedException', 'Invalid session for the user.');
+    // Wrong codes count toward the lockout as wrong passwords do: the right password is now
+    // refused for a while, so codes cannot be guessed by signing in again and again.
+    await rejectsWith(auth(email), 'NotAuthorizedException', 'Password attempts exceeded');
   });
 
   it('a second user chooses TOTP; with both enabled and none preferred, sign-in asks which', async () => {
@@ -250,6 +255,31 @@ describe('email MFA (sandbox, MFA REQUIRED with TOTP and email)', { timeout: 120
     assert.equal((await auth(email)).ChallengeName, 'EMAIL_OTP');
     const config = await admin.send(new GetUserPoolMfaConfigCommand({ UserPoolId: server.poolId }));
     assert.deepEqual(config.EmailMfaConfiguration, { Message: 'Your sign-in code is {####}', Subject: 'Your sign-in code' });
+    // What Get shows can be sent back as it is; another template is the config's to set.
+    const echoed = await admin.send(new SetUserPoolMfaConfigCommand({
+      UserPoolId: server.poolId, MfaConfiguration: config.MfaConfiguration,
+      SoftwareTokenMfaConfiguration: config.SoftwareTokenMfaConfiguration, EmailMfaConfiguration: config.EmailMfaConfiguration,
+    }));
+    assert.deepEqual(echoed.EmailMfaConfiguration, config.EmailMfaConfiguration);
+    await rejectsWith(admin.send(new SetUserPoolMfaConfigCommand({
+      UserPoolId: server.poolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true },
+      EmailMfaConfiguration: { Message: 'Code: {####}', Subject: 'Code' },
+    })), 'InvalidParameterException');
+
+    // An invited user whose email is not verified yet: the right emailed code verifies it.
+    const invited = uniqueEmail('invited');
+    await admin.send(new AdminCreateUserCommand({
+      UserPoolId: server.poolId, Username: invited, TemporaryPassword: 'Temp-Passw0rd-1', MessageAction: 'SUPPRESS',
+    }));
+    const unverified = await admin.send(new AdminGetUserCommand({ UserPoolId: server.poolId, Username: invited }));
+    assert.notEqual(unverified.UserAttributes.find((a) => a.Name === 'email_verified')?.Value, 'true');
+    const first = await auth(invited, 'Temp-Passw0rd-1');
+    const setupEmail = await respond('NEW_PASSWORD_REQUIRED', first.Session, { USERNAME: invited, NEW_PASSWORD: GOOD_PASSWORD });
+    assert.equal(setupEmail.ChallengeName, 'MFA_SETUP');
+    const code = await respond('MFA_SETUP', setupEmail.Session, { USERNAME: invited, EMAIL: invited });
+    const signedIn = await respond('EMAIL_OTP', code.Session, { USERNAME: invited, EMAIL_OTP_CODE: (await nextCode(server.outbox, invited)).code });
+    const profile = await client.send(new GetUserCommand({ AccessToken: signedIn.AuthenticationResult.AccessToken }));
+    assert.equal(profile.UserAttributes.find((a) => a.Name === 'email_verified')?.Value, 'true');
   });
 
   it('refuses a config with email MFA but no senders.email, as ampx does', async () => {

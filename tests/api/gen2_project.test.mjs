@@ -229,6 +229,9 @@ defineBackend({ auth });
         [(t) => t.replace('import { defineAuth } from "@aws-amplify/backend";', 'import { defineAuth, secret } from "@aws-amplify/backend";')
           .replace('  multifactor: {', '  senders: { email: { fromEmail: secret("FROM") as unknown as string } },\n  multifactor: {'),
           /^cognate: amplify\/auth\/resource\.ts: senders\.email\.fromEmail: secret\('FROM'\) is not supported by Cognate/],
+        // A template function that returns nothing.
+        [(t) => t.replace('verificationEmailBody: (createCode) =>\n', 'verificationEmailBody: (createCode) => void\n'),
+          /^cognate: amplify\/auth\/resource\.ts: loginWith\.email\.verificationEmailBody: the function returned nothing, not text/],
         // defineAuth twice.
         [(t) => `${t}\nexport const again = defineAuth({ loginWith: { email: true } });\n`, /MultipleSingletonResourcesError/],
       ]) {
@@ -254,6 +257,19 @@ defineBackend({ auth });
       assert.match(stripped.stderr, /run `npm install` in the project/);
       // The project's node_modules (here: the test suite's, which has tsx as every Gen 2 project does).
       await fs.symlink(path.join(ROOT, 'tests/api/node_modules'), path.join(dir, 'node_modules'));
+      const compiled = await compile([dir], ROOT);
+      assert.equal(compiled.code, 0, compiled.stderr);
+      assert.deepEqual(JSON.parse(compiled.stdout), JSON.parse(await fs.readFile(SEED_JSON, 'utf8')));
+    } finally {
+      await removeDir(dir);
+    }
+  });
+
+  it('reads the answer after whatever the project prints, even a partial line', async () => {
+    const dir = await seedProject();
+    try {
+      const backend = path.join(dir, 'amplify/backend.ts');
+      await fs.appendFile(backend, 'console.log("hello from backend.ts");\nprocess.stdout.write("no newline");\n');
       const compiled = await compile([dir], ROOT);
       assert.equal(compiled.code, 0, compiled.stderr);
       assert.deepEqual(JSON.parse(compiled.stdout), JSON.parse(await fs.readFile(SEED_JSON, 'utf8')));

@@ -7,6 +7,7 @@
 //
 // Usage: node evaluate.mjs PROJECT_DIR BACKEND_FILE
 // TypeScript: Node's own type stripping (22.18+, 23.6+) when present, else the project's tsx.
+import { writeSync } from 'node:fs';
 import { createRequire, register } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,7 +18,9 @@ const out = { auth: null, file: '', warnings: [], errors: [] };
 const relative = (url) => (url ? path.relative(projectDir, url.startsWith('file:') ? fileURLToPath(url) : url) : '');
 
 function finish() {
-  process.stdout.write(`${JSON.stringify(out)}\n`);
+  // On a line of its own (the project's code may have printed a partial line before), written
+  // synchronously so exit() cannot cut it.
+  writeSync(1, `\n${JSON.stringify(out)}\n`);
   process.exit(0);
 }
 
@@ -43,26 +46,36 @@ async function useTypeScript() {
 
 // The template functions Gen 2 calls at synth, called the same way: the text they return carries
 // Cognito's placeholders.
+// A template function's result: text, or an error naming the key.
+function text(value, where) {
+  if (typeof value !== 'string') {
+    out.errors.push(`${out.file}: ${where}: the function returned ${value === undefined ? 'nothing' : `a ${typeof value}`}, not text`);
+    return null;
+  }
+  return value;
+}
+
 function evaluateTemplates(props) {
   const email = props?.loginWith?.email;
   if (email && typeof email === 'object') {
     if (typeof email.verificationEmailBody === 'function') {
-      email.verificationEmailBody = email.verificationEmailStyle === 'LINK'
-        ? email.verificationEmailBody((text) => `{##${text ?? 'Verify Email'}##}`)
-        : email.verificationEmailBody(() => '{####}');
+      email.verificationEmailBody = text(email.verificationEmailStyle === 'LINK'
+        ? email.verificationEmailBody((link) => `{##${link ?? 'Verify Email'}##}`)
+        : email.verificationEmailBody(() => '{####}'), 'loginWith.email.verificationEmailBody');
     }
     const invitation = email.userInvitation;
     if (invitation && typeof invitation.emailBody === 'function') {
-      invitation.emailBody = invitation.emailBody(() => '{username}', () => '{####}');
+      invitation.emailBody = text(invitation.emailBody(() => '{username}', () => '{####}'),
+        'loginWith.email.userInvitation.emailBody');
     }
   }
   const phone = props?.loginWith?.phone;
   if (phone && typeof phone === 'object' && typeof phone.verificationMessage === 'function') {
-    phone.verificationMessage = phone.verificationMessage(() => '{####}');
+    phone.verificationMessage = text(phone.verificationMessage(() => '{####}'), 'loginWith.phone.verificationMessage');
   }
   const mfa = props?.multifactor;
   if (mfa?.sms && typeof mfa.sms === 'object' && typeof mfa.sms.smsMessage === 'function') {
-    mfa.sms.smsMessage = mfa.sms.smsMessage(() => '{####}');
+    mfa.sms.smsMessage = text(mfa.sms.smsMessage(() => '{####}'), 'multifactor.sms.smsMessage');
   }
 }
 
