@@ -3,7 +3,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build sandbox test unit-test api-test clean
+.PHONY: all deps build sandbox test test-asan unit-test api-test clean
 
 all: build
 
@@ -29,6 +29,19 @@ NPM_STAMPS = $(addsuffix /node_modules/.package-lock.json,$(NPM_DIRS))
 
 test: build $(NPM_STAMPS)
 	scripts/run-tests $(BUILD_DIR)
+
+# Cognate built with AddressSanitizer + UndefinedBehaviorSanitizer (its own build folder), and
+# the unit, API and CLI suites run against it; any sanitizer report fails the run.
+ASAN_DIR ?= build-asan
+SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+$(ASAN_DIR)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  "-DCMAKE_CXX_FLAGS=$(SANITIZE)" "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined"
+
+test-asan: deps $(ASAN_DIR)/build.ninja $(NPM_STAMPS)
+	cmake --build $(ASAN_DIR) -j $(JOBS) --target cognate unit_tests
+	scripts/run-tests --sanitized $(ASAN_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)

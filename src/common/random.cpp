@@ -22,7 +22,9 @@ void ensure_sodium() { static const sodium_init_once once; }
 std::vector<unsigned char> random_bytes(std::size_t n) {
   ensure_sodium();
   std::vector<unsigned char> out(n);
-  randombytes_buf(out.data(), out.size());
+  if (n > 0) {  // an empty vector's data() may be null, which randombytes_buf does not take
+    randombytes_buf(out.data(), out.size());
+  }
   return out;
 }
 

@@ -49,7 +49,6 @@ struct server::state {
 
 namespace {
 
-using state_ptr = std::shared_ptr<server::state>;
 constexpr auto read_timeout = std::chrono::seconds(60);
 constexpr std::string_view json_type = "application/x-amz-json-1.1";
 constexpr std::string_view exposed_headers =
@@ -190,12 +189,12 @@ api::reply answer(const request& req, const server::state& st, std::string_view 
 }
 
 // Runs on a worker thread: the API call blocks on the store and on CPU work.
-asio::awaitable<api::reply> call_api(state_ptr st, std::shared_ptr<const request> req,
+asio::awaitable<api::reply> call_api(server::state* st, std::shared_ptr<const request> req,
                                      std::string request_id, std::string peer) {
   co_return answer(*req, *st, request_id, peer);
 }
 
-asio::awaitable<response> route(request req, state_ptr st, std::string peer) {
+asio::awaitable<response> route(request req, server::state* st, std::string peer) {
   const std::string request_id = random_uuid();
   if (req.method() == bhttp::verb::options) {
     co_return preflight(req);
@@ -256,7 +255,7 @@ asio::awaitable<void> drain(beast::tcp_stream& stream) {
   }
 }
 
-asio::awaitable<void> serve_connection(beast::tcp_stream stream, state_ptr st) {
+asio::awaitable<void> serve_connection(beast::tcp_stream stream, server::state* st) {
   beast::error_code peer_error;
   const auto remote = stream.socket().remote_endpoint(peer_error);
   const std::string peer = peer_error ? std::string() : remote.address().to_string();
@@ -302,7 +301,11 @@ asio::awaitable<void> serve_connection(beast::tcp_stream stream, state_ptr st) {
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-asio::awaitable<void> accept_loop(state_ptr st) {
+// The coroutines take the server's state by plain pointer: it outlives every one that runs (stop()
+// joins the threads first), and a coroutine still suspended when the server goes is destroyed
+// with the io_context inside the state. A shared_ptr there would make a cycle (state → pending
+// operation → coroutine frame → state) that nothing ever frees.
+asio::awaitable<void> accept_loop(server::state* st) {
   for (;;) {
     auto [ec, socket] = co_await st->acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted || !st->acceptor.is_open()) {
@@ -353,7 +356,7 @@ void server::start(const api::router& router) {
   if (!st.acceptor.is_open()) {
     listen();
   }
-  asio::co_spawn(st.io, accept_loop(state_), asio::detached);
+  asio::co_spawn(st.io, accept_loop(state_.get()), asio::detached);
   for (int i = 0; i < std::max(1, st.options.io_threads); ++i) {
     st.io_threads.emplace_back([s = state_] { s->io.run(); });
   }

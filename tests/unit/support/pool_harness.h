@@ -51,12 +51,14 @@ class pool_harness {
 
   const pool::client_entry& client(const std::string& id = test_client_id) {
     snapshot_ = directory_.current();
+    held_.push_back(snapshot_);  // a reference handed out stays valid for the whole test
     const auto* c = snapshot_->client(id);
     EXPECT_NE(c, nullptr) << "no client " << id;
     return *c;
   }
   const pool::directory_snapshot& snapshot() {
     snapshot_ = directory_.current();
+    held_.push_back(snapshot_);
     return *snapshot_;
   }
   const pool::pool_entry& pool() { return *snapshot().pool(test_pool_id); }
@@ -134,6 +136,8 @@ class pool_harness {
   }
 
   std::shared_ptr<const pool::directory_snapshot> snapshot_;
+  // Every snapshot handed out: a test may keep a client or pool reference across a reload.
+  std::vector<std::shared_ptr<const pool::directory_snapshot>> held_;
 };
 
 }  // namespace cognate::testing
