@@ -368,16 +368,16 @@ void server::stop() {
     return;
   }
   st.stopped = true;
-  asio::post(st.io, [s = state_] {
-    boost::system::error_code ignored;
-    s->acceptor.close(ignored);
-  });
   st.io.stop();
   for (auto& t : st.io_threads) {
     if (t.joinable()) {
       t.join();
     }
   }
+  // No I/O thread runs now: close the acceptor here (a handler posted for it would stay queued
+  // in the stopped io_context, holding the state, and never run).
+  boost::system::error_code ignored;
+  st.acceptor.close(ignored);
   st.workers.join();
   st.readers.join();
 }
