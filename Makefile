@@ -1,6 +1,9 @@
 # The README's two commands: `make sandbox` and `make test`. Both set up what a fresh Debian 12
 # machine lacks (scripts/install-deps, npm ci), build, then run.
 BUILD_DIR ?= build
+# scripts/install-deps puts Node.js 24 in /usr/local/bin when the machine's Node is older: make
+# sure that one is found first, whatever the caller's PATH.
+export PATH := /usr/local/bin:$(PATH)
 JOBS ?= $(shell nproc)
 
 .PHONY: all deps build sandbox test test-asan unit-test api-test clean
