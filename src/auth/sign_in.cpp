@@ -25,6 +25,15 @@ struct sign_in::prepared_step {
   auth_step answer;
 };
 
+namespace {
+
+// The challenge that asks for an MFA factor's code.
+step challenge_of(factor_kind kind) {
+  return kind == factor_kind::email_otp ? step::email_otp : step::software_token_mfa;
+}
+
+}  // namespace
+
 sign_in::sign_in(store::store& store, const crypto::sealer& sealer, const clock& clock,
                  const factor_set& factors, const session_service& sessions,
                  const token_service& tokens, lockout_policy lockout_policy,
@@ -74,11 +83,9 @@ result<sign_in::prepared_step> sign_in::prepare(const pool::client_entry& client
       if (f == nullptr) {
         return internal_failure("the policy chose an MFA factor this server cannot ask for");
       }
-      const auto s = decision.factor == factor_kind::email_otp ? step::email_otp
-                                                               : step::software_token_mfa;
       const subject who{pool, &a.user, a.factors, a.user.id, clock_.now()};
       ASSIGN_OR_RETURN(auto start, f->begin(who, {}));
-      return challenge_step(client, a.user, s, std::move(start));
+      return challenge_step(client, a.user, challenge_of(decision.factor), std::move(start));
     }
     case next_step::kind::mfa_setup: {
       boost::json::array can_set_up;
@@ -128,6 +135,20 @@ result<sign_in::prepared_step> sign_in::prepare(const pool::client_entry& client
     }
   }
   return internal_failure("the policy chose a next step this server cannot ask for");
+}
+
+result<sign_in::session_read> sign_in::read_session(const pool::client_entry& client,
+                                                    const std::string& session,
+                                                    std::string_view name) const {
+  return store::in_read(store_, [&](store::transaction& tx) -> result<session_read> {
+    ASSIGN_OR_RETURN(auto s,
+                     sessions_.find(tx, session, continuation::respond, client.record.id, name));
+    ASSIGN_OR_RETURN(auto account, tx.users().account_by_id(client.pool->id, s.record.user_id));
+    if (!account) {
+      return fail(reason::invalid_session);
+    }
+    return session_read{std::move(s), std::move(*account)};
+  });
 }
 
 sign_in::prepared_step sign_in::challenge_step(const pool::client_entry& client,
@@ -425,20 +446,7 @@ result<auth_step> sign_in::answer_mfa(const pool::client_entry& client, const st
   const factor& f = mfa_step == step::email_otp ? static_cast<const factor&>(factors_.email())
                                                 : factors_.totp();
   const auto name = info(mfa_step).wire_name;
-  struct found {
-    live_session s;
-    store::user_account a;
-  };
-  ASSIGN_OR_RETURN(
-      auto seen, store::in_read(store_, [&](store::transaction& tx) -> result<found> {
-        ASSIGN_OR_RETURN(
-            auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
-        ASSIGN_OR_RETURN(auto account, tx.users().account_by_id(pool.id, s.record.user_id));
-        if (!account) {
-          return fail(reason::invalid_session);
-        }
-        return found{std::move(s), std::move(*account)};
-      }));
+  ASSIGN_OR_RETURN(auto seen, read_session(client, session, name));
   const auto now = clock_.now();
   // Wrong codes count toward the lockout like wrong passwords: while it holds, no code is checked.
   if (lockout_.locked(seen.a.user, now)) {
@@ -481,22 +489,12 @@ result<auth_step> sign_in::answer_mfa(const pool::client_entry& client, const st
 
 result<auth_step> sign_in::finish_mfa_setup(const pool::client_entry& client,
                                             const std::string& session) {
-  const auto& pool = *client.pool;
   const auto name = info(step::mfa_setup_done).wire_name;
-  ASSIGN_OR_RETURN(
-      auto user, store::in_read(store_, [&](store::transaction& tx) -> result<store::user_record> {
-        ASSIGN_OR_RETURN(
-            auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
-        if (s.current != step::mfa_setup_done) {
-          return fail(reason::invalid_session);  // no code verified on this Session yet
-        }
-        ASSIGN_OR_RETURN(auto u, tx.users().find_by_id(pool.id, s.record.user_id));
-        if (!u) {
-          return fail(reason::invalid_session);
-        }
-        return std::move(*u);
-      }));
-  auto minted = tokens_.mint(client, user);
+  ASSIGN_OR_RETURN(auto seen, read_session(client, session, name));
+  if (seen.s.current != step::mfa_setup_done) {
+    return fail(reason::invalid_session);  // no code verified on this Session yet
+  }
+  auto minted = tokens_.mint(client, seen.a.user);
   RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) -> result<void> {
     RETURN_IF_ERROR(sessions_.take(tx, session, continuation::respond, client.record.id, name));
     return tokens_.store(tx, minted);
@@ -513,18 +511,11 @@ result<auth_step> sign_in::start_email_setup(const pool::client_entry& client,
   if (!email.allowed(pool.settings)) {
     return fail(reason::email_mfa_not_enabled_by_pool);
   }
-  ASSIGN_OR_RETURN(auto a, store::in_read(store_, [&](store::transaction& tx)
-                                               -> result<store::user_account> {
-    ASSIGN_OR_RETURN(auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
-    if (s.current != step::mfa_setup) {
-      return fail(reason::invalid_session);
-    }
-    ASSIGN_OR_RETURN(auto account, tx.users().account_by_id(pool.id, s.record.user_id));
-    if (!account) {
-      return fail(reason::invalid_session);
-    }
-    return std::move(*account);
-  }));
+  ASSIGN_OR_RETURN(auto seen, read_session(client, session, name));
+  if (seen.s.current != step::mfa_setup) {
+    return fail(reason::invalid_session);
+  }
+  const auto& a = seen.a;
   // The code goes to the account's own address: the one it signs in with, verified at sign-up.
   if (!pool::looks_like_email(address) || pool::email_key(address) != a.user.email_key) {
     return fail(reason::mfa_email_not_account_email);
@@ -550,33 +541,19 @@ result<auth_step> sign_in::answer_select_mfa_type(const pool::client_entry& clie
   const auto& pool = *client.pool;
   const auto name = info(step::select_mfa_type).wire_name;
   const auto answer = value_of(responses, "ANSWER");
-  std::optional<factor_kind> chosen;
-  if (answer == "SOFTWARE_TOKEN_MFA") {
-    chosen = factor_kind::totp;
-  } else if (answer == "EMAIL_OTP" || answer == "EMAIL_MFA") {
-    chosen = factor_kind::email_otp;
-  } else {
+  if (answer != "SOFTWARE_TOKEN_MFA" && answer != "EMAIL_OTP" && answer != "EMAIL_MFA") {
     return fail(reason::mfa_type_unknown, answer.substr(0, 32));
   }
-  ASSIGN_OR_RETURN(auto a, store::in_read(store_, [&](store::transaction& tx)
-                                               -> result<store::user_account> {
-    ASSIGN_OR_RETURN(auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
-    ASSIGN_OR_RETURN(auto account, tx.users().account_by_id(pool.id, s.record.user_id));
-    if (!account) {
-      return fail(reason::invalid_session);
-    }
-    return std::move(*account);
-  }));
-  const auto* f = factors_.second_factor(*chosen);
+  const auto chosen = answer == "SOFTWARE_TOKEN_MFA" ? factor_kind::totp : factor_kind::email_otp;
+  ASSIGN_OR_RETURN(auto seen, read_session(client, session, name));
+  const auto& a = seen.a;
+  const auto* f = factors_.second_factor(chosen);
   const subject who{pool, &a.user, a.factors, a.user.id, clock_.now()};
   if (f == nullptr || !f->available(who)) {
     return fail(reason::mfa_type_unknown, answer.substr(0, 32));
   }
   ASSIGN_OR_RETURN(auto start, f->begin(who, {}));
-  auto next = challenge_step(client, a.user,
-                             *chosen == factor_kind::email_otp ? step::email_otp
-                                                               : step::software_token_mfa,
-                             std::move(start));
+  auto next = challenge_step(client, a.user, challenge_of(chosen), std::move(start));
   RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) -> result<void> {
     RETURN_IF_ERROR(sessions_.take(tx, session, continuation::respond, client.record.id, name));
     return store_prepared(tx, next);
@@ -590,20 +567,10 @@ result<auth_step> sign_in::answer_new_password(const pool::client_entry& client,
                                                const string_map& responses) {
   const auto& pool = *client.pool;
   const auto name = info(step::new_password).wire_name;
-  struct found {
-    live_session s;
-    store::user_account a;
-  };
-  ASSIGN_OR_RETURN(
-      auto seen, store::in_read(store_, [&](store::transaction& tx) -> result<found> {
-        ASSIGN_OR_RETURN(
-            auto s, sessions_.find(tx, session, continuation::respond, client.record.id, name));
-        ASSIGN_OR_RETURN(auto account, tx.users().account_by_id(pool.id, s.record.user_id));
-        if (!account || account->user.status != store::user_status::force_change_password) {
-          return fail(reason::invalid_session);
-        }
-        return found{std::move(s), std::move(*account)};
-      }));
+  ASSIGN_OR_RETURN(auto seen, read_session(client, session, name));
+  if (seen.a.user.status != store::user_status::force_change_password) {
+    return fail(reason::invalid_session);
+  }
   // What the answer asks for, checked before anything is written: the password against the
   // policy, the attributes against the schema (an attribute that has a value stays as it is; a
   // required one without a value must come now).

@@ -107,6 +107,14 @@ class sign_in {
   next_step decide(const pool::pool_entry& pool, const store::user_account& a) const;
   result<prepared_step> prepare(const pool::client_entry& client, const store::user_account& a,
                                 const next_step& decision) const;
+  // A Session continued by RespondToAuthChallenge `name` (issued to `client`) and its user's
+  // account, as one read sees them. Failures: find()'s, invalid_session when the user is gone.
+  struct session_read {
+    live_session s;
+    store::user_account a;
+  };
+  result<session_read> read_session(const pool::client_entry& client, const std::string& session,
+                                    std::string_view name) const;
   // The Session of challenge `s` that `start` began for `user` (with its code to mail, if any).
   prepared_step challenge_step(const pool::client_entry& client, const store::user_record& user,
                                step s, challenge_start start) const;
