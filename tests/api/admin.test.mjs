@@ -11,7 +11,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -27,7 +26,9 @@ import {
   GetTokensFromRefreshTokenCommand,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { GOOD_PASSWORD, cognitoClient, startSandbox, uniqueEmail } from './lib/cognate.mjs';
+import {
+  GOOD_PASSWORD, cognitoClient, readCredentials, startSandbox, uniqueEmail,
+} from './lib/cognate.mjs';
 import { enrolledUser, rejectsWith, signUpConfirmed } from './lib/sign_in.mjs';
 import { runCognate, startCluster } from './lib/cluster.mjs';
 
@@ -35,13 +36,6 @@ const execFileP = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
 const MISMATCH = 'The request signature we calculated does not match the signature you provided. ' +
   'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
-
-/** The access key in an AWS shared-credentials file's [cognate] profile. */
-async function readCredentials(file) {
-  const text = await fs.readFile(file, 'utf8');
-  const value = (key) => text.match(new RegExp(`^${key} = (.+)$`, 'm'))?.[1];
-  return { accessKeyId: value('aws_access_key_id'), secretAccessKey: value('aws_secret_access_key') };
-}
 
 /** An SDK v3 client that signs with `credentials`; `tamper(request)` runs after signing. */
 function adminClient(endpoint, credentials, { tamper } = {}) {

@@ -25,18 +25,12 @@ import {
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
-  GOOD_PASSWORD, SEED_CONFIG, cognitoClient, listEmails, makeTempDir, removeDir, startSandbox, uniqueEmail, waitFor,
+  GOOD_PASSWORD, SEED_CONFIG, cognitoClient, listEmails, makeTempDir, readCredentials, removeDir, startSandbox, uniqueEmail, waitFor,
 } from './lib/cognate.mjs';
 import { TotpDevice, rejectsWith, signUpConfirmed } from './lib/sign_in.mjs';
 import { startCluster } from './lib/cluster.mjs';
 
 const FROM = 'security@workshop.example';
-
-async function readCredentials(file) {
-  const text = await fs.readFile(file, 'utf8');
-  const value = (key) => text.match(new RegExp(`^${key} = (.+)$`, 'm'))?.[1];
-  return { accessKeyId: value('aws_access_key_id'), secretAccessKey: value('aws_secret_access_key') };
-}
 
 async function emailMfaConfig() {
   const seed = JSON.parse(await fs.readFile(SEED_CONFIG, 'utf8'));

@@ -13,7 +13,6 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { execFile } from 'node:child_process';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -47,7 +46,7 @@ import {
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
-  GOOD_PASSWORD, cognitoClient, listEmails, startSandbox, uniqueEmail, waitFor, waitForEmail,
+  GOOD_PASSWORD, cognitoClient, listEmails, readCredentials, startSandbox, uniqueEmail, waitFor, waitForEmail,
 } from './lib/cognate.mjs';
 import { TotpDevice, decodeJwt, rejectsWith } from './lib/sign_in.mjs';
 
@@ -59,12 +58,6 @@ const STRONG_PASSWORD = 'Longer-Passw0rd!';
 
 const secretHash = (secret, username, clientId) =>
   crypto.createHmac('sha256', secret).update(username + clientId).digest('base64');
-
-async function readCredentials(file) {
-  const text = await fs.readFile(file, 'utf8');
-  const value = (key) => text.match(new RegExp(`^${key} = (.+)$`, 'm'))?.[1];
-  return { accessKeyId: value('aws_access_key_id'), secretAccessKey: value('aws_secret_access_key') };
-}
 
 describe('pools and confidential clients (SDK v3, sandbox)', { timeout: 120_000 }, () => {
   let server;

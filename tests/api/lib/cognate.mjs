@@ -282,6 +282,13 @@ export async function startServe({ smtpUrl, mailDir, codeLifetime, extraArgs = [
   }
 }
 
+/** The access key in an AWS shared-credentials file's [cognate] profile (the sandbox writes one). */
+export async function readCredentials(file) {
+  const text = await fs.readFile(file, 'utf8');
+  const value = (key) => text.match(new RegExp(`^${key} = (.+)$`, 'm'))?.[1];
+  return { accessKeyId: value('aws_access_key_id'), secretAccessKey: value('aws_secret_access_key') };
+}
+
 /** An SDK v3 client for the server (dummy credentials: the public operations are unsigned). */
 export function cognitoClient(endpoint) {
   return new CognitoIdentityProviderClient({
