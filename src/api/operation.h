@@ -49,8 +49,9 @@ enum class secret_proof {
   client_secret,        // the ClientSecret member: the secret itself
 };
 
-// For per-address and per-user rate limits.
-enum class limit_class { sign_up, sign_in, mfa, token, read, recovery, account, admin };
+// Which rate limits a call counts against (rate_limit.h): the public operations' classes follow
+// Cognito's quota categories; read, account and admin calls are authenticated and not limited.
+enum class limit_class { sign_up, sign_in, mfa, token, read, recovery, account, admin, challenge };
 
 
 // What the operations work with. References outlive every call.
@@ -62,6 +63,7 @@ struct domain {
   auth::client_admin& clients;
   auth::pool_admin& pools;
   std::string_view region = "us-east-1";  // the server's own (--region): signed calls may name it
+  class rate_limiter* limiter = nullptr;  // rate_limit.h; none: nothing is limited
 };
 
 // One call, ready for its handler: validated input, the caller (when authenticated) and the pool.

@@ -36,6 +36,11 @@ class router {
       : api_(api), directory_(directory), page_(std::move(page)) {}
 
   placement place(std::string_view method, std::string_view path, std::string_view target) const;
+  // On the I/O thread, before a call placed on a worker pool takes its place there: the answer
+  // when `address` is over the call's rate limit (service::refuse_over_limit).
+  std::optional<reply> refuse_over_limit(std::string_view target, std::string_view address) const {
+    return api_.refuse_over_limit(target, address);
+  }
   // Answers a request place() did not refuse; blocking for API calls.
   reply handle(const request_context& request) const;
 

@@ -1,6 +1,7 @@
 #include "api/service.h"
 
 #include "api/decoder.h"
+#include "api/rate_limit.h"
 #include "auth/client_secret.h"
 #include "common/reasons.h"
 
@@ -16,6 +17,19 @@ const operation_spec* service::find(std::string_view target) const {
   const auto found = std::find_if(operations_.begin(), operations_.end(),
                                    [&](const operation_spec& op) { return op.name == name; });
   return found == operations_.end() ? nullptr : &*found;
+}
+
+std::optional<reply> service::refuse_over_limit(std::string_view target,
+                                               std::string_view address) const {
+  if (services_.limiter == nullptr) {
+    return std::nullopt;
+  }
+  const auto* op = find(target);
+  if (op == nullptr || op->auth == authentication::sigv4 ||
+      services_.limiter->admit_address(op->limit, address, rate_limiter::clock::now())) {
+    return std::nullopt;
+  }
+  return error_reply(fail(reason::rate_exceeded, limit_class_name(op->limit), "your address"));
 }
 
 reply service::handle(const request_context& request) const {
@@ -98,6 +112,10 @@ result<boost::json::object> service::run(const request_context& request,
         return fail(reason::client_not_found, id);
       }
       c.pool = c.client->pool.get();
+      if (services_.limiter != nullptr &&
+          !services_.limiter->admit_client(op.limit, id, rate_limiter::clock::now())) {
+        return fail(reason::rate_exceeded, limit_class_name(op.limit), "this app client");
+      }
       break;
     }
     case pool_lookup::user_pool_id: {

@@ -9,6 +9,7 @@
 #include "api/operation.h"
 #include "api/request.h"
 
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -25,6 +26,9 @@ class service {
   reply handle(const request_context& request) const;
   // The operation an X-Amz-Target value names, or nullptr.
   const operation_spec* find(std::string_view target) const;
+  // Before a call takes a worker: its refusal when `address` has no calls of the operation's
+  // rate-limit class left (rate_limit.h); nothing for signed (admin) calls or unknown targets.
+  std::optional<reply> refuse_over_limit(std::string_view target, std::string_view address) const;
 
  private:
   result<boost::json::object> run(const request_context& request, const operation_spec& op) const;

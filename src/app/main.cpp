@@ -57,15 +57,22 @@ bool parse_listen(const std::string& text, http::server_options& out) {
   }
 }
 
-std::chrono::seconds parse_duration(const std::string& text) {
-  // "90", "90s", "15m", "24h"
+// "90" (seconds), "500ms", "90s", "15m", "24h".
+std::chrono::milliseconds parse_duration(const std::string& text, const std::string& option) {
   std::size_t used = 0;
-  long long n = std::stoll(text, &used);
-  std::string unit = text.substr(used);
-  if (n <= 0 || (unit != "" && unit != "s" && unit != "m" && unit != "h")) {
-    throw CLI::ValidationError("--code-lifetime", "expected a positive duration like 90s, 15m or 24h");
+  long long n = 0;
+  try {
+    n = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
   }
-  return std::chrono::seconds(n * (unit == "m" ? 60 : unit == "h" ? 3600 : 1));
+  const std::string unit = text.substr(used);
+  if (used == 0 || n <= 0 || n > 100'000'000 ||
+      (unit != "" && unit != "ms" && unit != "s" && unit != "m" && unit != "h")) {
+    throw CLI::ValidationError(option, "expected a positive duration like 500ms, 90s, 15m or 24h");
+  }
+  const long long ms = unit == "ms" ? 1 : unit == "m" ? 60'000 : unit == "h" ? 3'600'000 : 1000;
+  return std::chrono::milliseconds(n * ms);
 }
 
 }  // namespace
@@ -89,6 +96,14 @@ int main(int argc, char** argv) {
   int workers = std::max(16, 16 * static_cast<int>(std::thread::hardware_concurrency()));
   int read_workers = 4;
   int max_in_flight = 256;
+  int max_connections = 10000;
+  std::string header_timeout = "10s";
+  std::string body_timeout = "30s";
+  std::string idle_timeout = "60s";
+  std::vector<std::string> trusted_proxies;
+  std::vector<std::string> rate_limit_settings;
+  std::string lockout_first = "30s";
+  std::string lockout_max = "15m";
   auto add_common = [&](CLI::App* cmd) {
     cmd->add_option("--config", config,
                     "auth config: amplify/auth.json (defineAuth keys as JSON); the sandbox also "
@@ -113,6 +128,32 @@ int main(int argc, char** argv) {
                     "API calls running or queued before new ones get TooManyRequestsException")
         ->check(CLI::Range(1, 100000))
         ->capture_default_str();
+    cmd->add_option("--max-connections", max_connections,
+                    "open connections beyond which new ones are closed at once")
+        ->check(CLI::Range(1, 1'000'000))
+        ->capture_default_str();
+    cmd->add_option("--header-timeout", header_timeout,
+                    "time a request's header may take to arrive")
+        ->capture_default_str();
+    cmd->add_option("--body-timeout", body_timeout,
+                    "time a request's body (and an answer's sending) may take")
+        ->capture_default_str();
+    cmd->add_option("--idle-timeout", idle_timeout,
+                    "how long a kept-alive connection may wait for its next request")
+        ->capture_default_str();
+    cmd->add_option("--trusted-proxy", trusted_proxies,
+                    "address or network (10.0.0.0/8) of a proxy whose X-Forwarded-For names the "
+                    "caller, for rate limits and logs; repeat for several");
+    cmd->add_option("--rate-limit", rate_limit_settings,
+                    "CLASS.SCOPE=RATE[/BURST] (e.g. sign-in.address=20/40; classes sign-up, "
+                    "sign-in, challenge, recovery, token, mfa; scopes address, client), off, or "
+                    "defaults (serve's; the sandbox has none unless asked), repeat for several "
+                    "(docs/security.md lists the defaults)");
+    cmd->add_option("--lockout-first", lockout_first,
+                    "the first lock after 5 wrong passwords or codes in a row; each further "
+                    "failure doubles it")
+        ->capture_default_str();
+    cmd->add_option("--lockout-max", lockout_max, "the longest lock")->capture_default_str();
     cmd->add_option("--app-name", app_name,
                     "name shown in authenticator apps (TOTP issuer); default: this folder's name")
         ->capture_default_str();
@@ -340,7 +381,36 @@ int main(int argc, char** argv) {
     o.http.readers = read_workers;
     o.http.max_in_flight = max_in_flight;
     o.region = region;
-    o.code_lifetime = parse_duration(code_lifetime);
+    o.code_lifetime =
+        std::chrono::duration_cast<std::chrono::seconds>(parse_duration(code_lifetime, "--code-lifetime"));
+    o.lockout.first = std::chrono::duration_cast<std::chrono::seconds>(
+        parse_duration(lockout_first, "--lockout-first"));
+    o.lockout.max = std::chrono::duration_cast<std::chrono::seconds>(
+        parse_duration(lockout_max, "--lockout-max"));
+    if (o.lockout.first.count() < 1 || o.lockout.max < o.lockout.first) {
+      fmt::print(stderr, "cognate: --lockout-first must be at least 1s and --lockout-max at least "
+                         "--lockout-first\n");
+      return 1;
+    }
+    o.http.max_connections = max_connections;
+    o.http.header_timeout = parse_duration(header_timeout, "--header-timeout");
+    o.http.body_timeout = parse_duration(body_timeout, "--body-timeout");
+    o.http.idle_timeout = parse_duration(idle_timeout, "--idle-timeout");
+    auto proxies = http::trusted_proxies::parse(trusted_proxies);
+    if (!proxies) {
+      fmt::print(stderr, "cognate: {}\n", proxies.error().message);
+      return 1;
+    }
+    o.http.proxies = std::move(*proxies);
+    // The sandbox is a developer's loop (test suites call it from one address at full speed):
+    // no limits unless asked for. `serve` applies the defaults.
+    o.rate_limits = sandbox->parsed() ? api::rate_limits::none() : api::rate_limits::defaults();
+    for (const auto& setting : rate_limit_settings) {
+      if (auto applied = o.rate_limits.apply(setting); !applied) {
+        fmt::print(stderr, "cognate: {}\n", applied.error().message);
+        return 1;
+      }
+    }
     if (!parse_listen(listen, o.http)) {
       fmt::print(stderr, "cognate: --listen expects HOST:PORT, got \"{}\"\n", listen);
       return 1;

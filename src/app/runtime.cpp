@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace cognate::app {
@@ -102,6 +103,28 @@ std::unique_ptr<store::store> open_store(const std::string& database, int pool_s
   throw std::runtime_error("--database expects sqlite:PATH or postgresql://user:pass@host:port/db");
 }
 
+namespace {
+
+// Every connection is a file descriptor: take the hard limit when the soft one is too low for
+// --max-connections (plus the store's and the mail worker's), and say so when even that is.
+void raise_open_file_limit(int max_connections) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    return;
+  }
+  const rlim_t wanted = static_cast<rlim_t>(max_connections) + 256;
+  if (limit.rlim_cur < wanted && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = std::min(wanted, limit.rlim_max);
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (limit.rlim_cur < wanted) {
+    spdlog::warn("open files are limited to {} (ulimit -n): fewer than --max-connections {} can "
+                 "be served at once", limit.rlim_cur, max_connections);
+  }
+}
+
+}  // namespace
+
 int run(runtime_options o) {
   // Signals are taken synchronously by the main thread; block them before any thread starts.
   sigset_t stop_signals;
@@ -110,6 +133,7 @@ int run(runtime_options o) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  raise_open_file_limit(o.http.max_connections);
 
   auto loaded = o.config.load();
   if (!loaded) {
@@ -145,17 +169,20 @@ int run(runtime_options o) {
     pool::account_recovery recovery(store, sealer, clock, {.default_from = o.default_from},
                                     [&mail_worker] { mail_worker.notify(); });
     auth::services auth(store, sealer, clock,
-                        {.default_from = o.default_from,
+                        {.lockout = o.lockout,
+                         .default_from = o.default_from,
                          .mail_queued = [&mail_worker] { mail_worker.notify(); }});
     auth::client_admin clients(store, directory, sealer, clock, ids.client_id);
     auth::pool_admin pools(store, directory, clock, ids.pool_id);
+    api::rate_limiter limiter(o.rate_limits);
     const api::service api({.directory = directory,
                             .registration = registration,
                             .recovery = recovery,
                             .auth = auth,
                             .clients = clients,
                             .pools = pools,
-                            .region = o.region});
+                            .region = o.region,
+                            .limiter = &limiter});
 
     const api::router router(api, directory,
                              {.pool_id = ids.pool_id, .client_id = ids.client_id, .app_name = o.app_name});

@@ -2,7 +2,9 @@
 // Runs one Cognate server until SIGINT/SIGTERM: store, pool, mail worker, HTTP, and (sandbox)
 // the config watcher and amplify_outputs.json. Shared by `cognate sandbox` and `cognate serve`.
 
+#include "api/rate_limit.h"
 #include "app/config_source.h"
+#include "auth/lockout.h"
 #include "crypto/sealer.h"
 #include "http/server.h"
 #include "mail/mailer.h"
@@ -25,6 +27,8 @@ struct runtime_options {
   std::unique_ptr<mail::mailer> mailer;
   std::string default_from;
   http::server_options http;
+  api::rate_limits rate_limits = api::rate_limits::defaults();
+  auth::lockout_policy lockout;
   std::string region = "us-east-1";
   std::string pool_name = "cognate";
   std::string app_name = "Cognate";  // TOTP issuer on the built-in page

@@ -6,21 +6,44 @@
 
 namespace cognate::auth {
 
+bool lockout::locked(const lock_state& state, time_point now) const {
+  return state.failed >= policy_.threshold && now < state.locked_until;
+}
+
 bool lockout::locked(const store::user_record& user, time_point now) const {
-  return user.failed_sign_ins >= policy_.threshold && now < user.locked_until;
+  return locked(lock_state{user.failed_sign_ins, user.locked_until}, now);
+}
+
+attempt lockout::count(lock_state& state, time_point now, std::chrono::seconds* locked_for) const {
+  if (locked(state, now)) {
+    return attempt::locked;
+  }
+  if (now >= state.locked_until + policy_.reset_after) {
+    state.failed = 0;  // quiet long enough: a fresh start
+  }
+  ++state.failed;
+  std::chrono::seconds lock{0};
+  if (state.failed >= policy_.threshold) {
+    const int doublings = std::min(state.failed - policy_.threshold, 20);
+    lock = std::min<std::chrono::seconds>(policy_.max, policy_.first * (1LL << doublings));
+  }
+  state.locked_until = now + lock;  // no lock: the time of this failure
+  if (locked_for != nullptr) {
+    *locked_for = lock;
+  }
+  return attempt::counted;
 }
 
 result<attempt> lockout::count_attempt(store::transaction& tx, store::user_record& user,
                                        time_point now) const {
-  if (locked(user, now)) {
+  lock_state state{user.failed_sign_ins, user.locked_until};
+  std::chrono::seconds lock{0};
+  if (count(state, now, &lock) == attempt::locked) {
     return attempt::locked;
   }
-  ++user.failed_sign_ins;
-  if (user.failed_sign_ins >= policy_.threshold) {
-    const int doublings = std::min(user.failed_sign_ins - policy_.threshold, 20);
-    const auto lock =
-        std::min<std::chrono::seconds>(policy_.max, policy_.first * (1LL << doublings));
-    user.locked_until = now + lock;
+  user.failed_sign_ins = state.failed;
+  user.locked_until = state.locked_until;
+  if (lock.count() > 0) {
     RETURN_IF_ERROR(tx.audit().append({.pool_id = user.pool_id,
                                        .user_id = user.id,
                                        .event = "lockout",
@@ -31,9 +54,11 @@ result<attempt> lockout::count_attempt(store::transaction& tx, store::user_recor
   return attempt::counted;
 }
 
-void lockout::forgive_attempt(store::user_record& user) {
+void lockout::forgive_attempt(store::user_record& user, time_point now) {
   user.failed_sign_ins = std::max(0, user.failed_sign_ins - 1);
-  user.locked_until = time_point{};  // only this attempt could have set it: no lock held before
+  // Only this attempt could have set a lock (none held before it): lifted; the earlier failures
+  // count on from now.
+  user.locked_until = user.failed_sign_ins > 0 ? now : time_point{};
 }
 
 void lockout::reset(store::user_record& user) {

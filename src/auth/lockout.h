@@ -3,8 +3,11 @@
 // is checked, in a transaction of its own, so parallel guesses cannot exceed the threshold; the
 // threshold-th failure in a row locks the account for `first` (30 s), each further one doubles it
 // up to `max` (15 minutes); a correct password resets the count — or, when an MFA code must
-// follow, only that code does: wrong codes count as failures too. Pure rules over the user record;
-// the caller runs them inside its transactions. Safe for concurrent use.
+// follow, only that code does: wrong codes count as failures too. A count left alone for
+// `reset_after` (1 hour) after its last failure or lock starts again. Names no user has are
+// counted the same way (sign_in keeps their state as decoys), so that no sequence of wrong
+// passwords tells them apart. Pure rules over the user record; the caller runs them inside its
+// transactions. Safe for concurrent use.
 
 #include "common/clock.h"
 #include "common/error.h"
@@ -18,6 +21,14 @@ struct lockout_policy {
   int threshold = 5;
   std::chrono::seconds first = std::chrono::seconds(30);
   std::chrono::seconds max = std::chrono::minutes(15);
+  std::chrono::seconds reset_after = std::chrono::hours(1);
+};
+
+// What the rules keep of an account (or of a decoy): failures in a row, and when the lock ends —
+// or, while no lock holds, when the last failure was.
+struct lock_state {
+  int failed = 0;
+  time_point locked_until;
 };
 
 enum class attempt {
@@ -34,14 +45,19 @@ class lockout {
   // that the caller's transaction commits what else it did (a spent Session) either way.
   result<attempt> count_attempt(store::transaction& tx, store::user_record& user,
                                 time_point now) const;
+  // The same rule over a bare state (a decoy's): counts one attempt in `state`, or says it is
+  // locked (unchanged). Returns the lock it set, if any, in `locked_for`.
+  attempt count(lock_state& state, time_point now, std::chrono::seconds* locked_for = nullptr) const;
   // A correct password: the count starts again (the caller writes the record).
   static void reset(store::user_record& user);
   // A correct password that an MFA code must follow: this attempt is not counted (and a lock
   // it set is lifted), but earlier failures, wrong codes included, stay counted until the code
   // is right — so someone who has the password cannot guess codes without being locked out.
-  static void forgive_attempt(store::user_record& user);
+  static void forgive_attempt(store::user_record& user, time_point now);
   // Whether a lock holds for `user` now.
   bool locked(const store::user_record& user, time_point now) const;
+  bool locked(const lock_state& state, time_point now) const;
+  const lockout_policy& policy() const { return policy_; }
 
  private:
   lockout_policy policy_;

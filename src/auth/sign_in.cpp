@@ -221,7 +221,7 @@ result<auth_step> sign_in::after_first_factor(const pool::client_entry& client,
                      const auto decision = decide(pool, fresh);
                      if (decision.what == next_step::kind::challenge ||
                          decision.what == next_step::kind::select_mfa_type) {
-                       lockout::forgive_attempt(fresh.user);  // the code decides (answer_mfa)
+                       lockout::forgive_attempt(fresh.user, clock_.now());  // the code decides (answer_mfa)
                      } else {
                        lockout::reset(fresh.user);
                      }
@@ -254,6 +254,30 @@ result<std::optional<std::pair<store::user_record, attempt>>> sign_in::count_att
     }
     ASSIGN_OR_RETURN(auto outcome, lockout_.count_attempt(tx, *user, now));
     return std::pair{std::move(*user), outcome};
+  });
+}
+
+result<attempt> sign_in::count_decoy_attempt(const std::string& pool_id,
+                                             const std::string& decoy_id, time_point now) {
+  static constexpr std::string_view purpose = "sign-in";
+  return store::in_transaction(store_, [&](store::transaction& tx) -> result<attempt> {
+    ASSIGN_OR_RETURN(auto stored, tx.codes().find_decoy(pool_id, decoy_id, std::string(purpose)));
+    lock_state state;
+    if (stored) {
+      state = {stored->failed_attempts, stored->expires_at};
+    }
+    if (lockout_.count(state, now) == attempt::locked) {
+      return attempt::locked;
+    }
+    // Swept (code_book::sweep) an hour after its lock or last failure: when a user's count would
+    // start again too (lockout_policy::reset_after).
+    RETURN_IF_ERROR(tx.codes().put_decoy({.pool_id = pool_id,
+                                          .user_id = decoy_id,
+                                          .purpose = std::string(purpose),
+                                          .expires_at = state.locked_until,
+                                          .failed_attempts = state.failed,
+                                          .window_start = state.locked_until}));
+    return attempt::counted;
   });
 }
 
@@ -342,6 +366,14 @@ result<auth_step> sign_in::password_auth(const pool::client_entry& client,
                    }));
   const std::vector<store::factor_record> no_factors;
   if (!found) {
+    if (client.record.prevent_user_existence_errors) {
+      // Counted like a user's attempt, so the lockout's answers come as they would for one.
+      ASSIGN_OR_RETURN(auto outcome,
+                       count_decoy_attempt(pool.id, factors_.srp().fake_user_id(username), now));
+      if (outcome == attempt::locked) {
+        return fail(reason::password_attempts_exceeded);
+      }
+    }
     // Same work as a real check, so timing does not tell unknown users apart.
     RETURN_IF_ERROR(
         factors_.password().check({pool, nullptr, no_factors, username, now}, {}, parameters));
@@ -412,7 +444,12 @@ result<auth_step> sign_in::answer_password_verifier(const pool::client_entry& cl
                    }));
   const auto* srp = std::get_if<srp_state>(&s.state);
   std::optional<store::user_account> seen;  // nullopt: the challenge was for a name no user has
-  if (srp != nullptr && !srp->unknown_user) {
+  if (srp != nullptr && srp->unknown_user) {
+    ASSIGN_OR_RETURN(auto outcome, count_decoy_attempt(pool.id, srp->user_id, now));
+    if (outcome == attempt::locked) {
+      return fail(reason::password_attempts_exceeded);
+    }
+  } else if (srp != nullptr) {
     ASSIGN_OR_RETURN(auto found, store::in_read(store_, [&](store::transaction& tx) {
                        return tx.users().account_by_id(pool.id, s.record.user_id);
                      }));

@@ -100,6 +100,10 @@ class sign_in {
   // when the user is gone.
   result<std::optional<std::pair<store::user_record, attempt>>> count_attempt(
       const std::string& pool_id, const std::string& user_id, time_point now);
+  // The same for a name no user has, keyed by its fake USER_ID_FOR_SRP: its state is a decoy row
+  // (store/code_repository.h), so it locks after the failures a user would, on every node.
+  result<attempt> count_decoy_attempt(const std::string& pool_id, const std::string& decoy_id,
+                                      time_point now);
   // After a first factor: refuses a wrong proof, else resets the lockout count and stores the
   // next step, in one transaction.
   result<auth_step> after_first_factor(const pool::client_entry& client,

@@ -26,12 +26,16 @@ srp_factor::srp_factor(const crypto::sealer& sealer, std::chrono::seconds timest
       timestamp_skew_(timestamp_skew),
       fake_key_(sealer.key().derive("fake-srp-user")) {}
 
+std::string srp_factor::fake_user_id(std::string_view username) const {
+  return uuid_from(crypto::hmac_sha256(fake_key_, as_bytes("id:" + pool::email_key(username))));
+}
+
 result<challenge_start> srp_factor::begin(const subject& who, const string_map& input) const {
   std::string user_id, salt_hex, verifier_hex;
   if (who.user == nullptr) {
     // A challenge that looks the same every time for this name, then a proof that always fails.
     auto key = pool::email_key(who.username);
-    user_id = uuid_from(crypto::hmac_sha256(fake_key_, as_bytes("id:" + key)));
+    user_id = fake_user_id(who.username);
     auto salt = crypto::hmac_sha256(fake_key_, as_bytes("salt:" + key));
     salt_hex = crypto::srp_minimal_hex(std::span(salt).first(16));
     verifier_hex = crypto::srp_verifier_hex(

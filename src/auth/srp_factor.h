@@ -29,6 +29,10 @@ class srp_factor final : public factor {
                       const string_map& answer) const override;
   result<verdict> settle(store::transaction& tx, const subject& who, const proof& p) const override;
 
+  // The USER_ID_FOR_SRP a name no user has is given: a keyed hash of the name, the same on every
+  // node and every call. Also the key of the name's lockout decoy (sign_in).
+  std::string fake_user_id(std::string_view username) const;
+
  private:
   const crypto::sealer& sealer_;
   std::chrono::seconds timestamp_skew_;

@@ -42,6 +42,8 @@ constexpr std::array catalogue = {
     reason_info{no_such_route, errc::resource_not_found,
                 "Not found. The Cognito API takes POST requests with an X-Amz-Target header.", 0},
     reason_info{too_many_requests, errc::too_many_requests, "Too many requests; retry later.", 0},
+    reason_info{rate_exceeded, errc::too_many_requests,
+                "Rate exceeded: too many {} calls from {}; retry later.", 2},
     reason_info{exactly_one_of_token_and_session, errc::invalid_parameter,
                 "Exactly one of AccessToken and Session is required.", 0},
 

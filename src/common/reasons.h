@@ -37,6 +37,7 @@ enum class reason {
   unsupported_operation,
   no_such_route,
   too_many_requests,
+  rate_exceeded,
   exactly_one_of_token_and_session,
   // The pool and its app clients.
   client_not_found,

@@ -43,18 +43,22 @@ struct server::state {
   tcp::acceptor acceptor;
   std::vector<std::thread> io_threads;
   std::atomic<int> in_flight{0};
+  std::atomic<int> connections{0};
+  std::atomic<std::int64_t> refused_connections{0};
   std::atomic<std::uint16_t> port{0};
   bool stopped = false;
 };
 
 namespace {
 
-constexpr auto read_timeout = std::chrono::seconds(60);
 constexpr std::string_view json_type = "application/x-amz-json-1.1";
 constexpr std::string_view exposed_headers =
     "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date";
-constexpr std::string_view default_allowed_headers =
-    "content-type,x-amz-target,x-amz-user-agent,cache-control,amz-sdk-invocation-id,"
+// What the Cognito clients send (Amplify adds pragma and cache-control; SigV4 callers the
+// x-amz-* and authorization headers); a preflight asking for more gets this list, and the browser
+// refuses the request.
+constexpr std::string_view allowed_headers =
+    "content-type,x-amz-target,x-amz-user-agent,cache-control,pragma,amz-sdk-invocation-id,"
     "amz-sdk-request,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256";
 
 // Header values echoed back must be plain tokens: no CR/LF or other control characters.
@@ -87,6 +91,13 @@ void add_cors(response& res, const request& req) {
   res.set(bhttp::field::access_control_expose_headers, exposed_headers);
 }
 
+// On every answer: no content sniffing, no referrer, never framed. (The page adds its CSP.)
+void add_security_headers(response& res) {
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  res.set("X-Frame-Options", "DENY");
+}
+
 response make_reply(const request& req, const api::reply& r, const std::string& request_id) {
   response res{static_cast<bhttp::status>(r.status), req.version()};
   res.set(bhttp::field::content_type, r.content_type.empty() ? json_type : r.content_type);
@@ -100,6 +111,9 @@ response make_reply(const request& req, const api::reply& r, const std::string& 
     }
   }
   add_cors(res, req);
+  add_security_headers(res);
+  // Answers carry tokens and codes' destinations: no cache may keep them.
+  res.set(bhttp::field::cache_control, "no-store");
   res.keep_alive(req.keep_alive());
   res.body() = r.body;
   res.prepare_payload();
@@ -109,10 +123,9 @@ response make_reply(const request& req, const api::reply& r, const std::string& 
 response preflight(const request& req) {
   response res{bhttp::status::no_content, req.version()};
   add_cors(res, req);
+  add_security_headers(res);
   res.set(bhttp::field::access_control_allow_methods, "POST, GET, OPTIONS");
-  const std::string_view asked = req[bhttp::field::access_control_request_headers];
-  res.set(bhttp::field::access_control_allow_headers,
-          !asked.empty() && safe_header_value(asked) ? asked : default_allowed_headers);
+  res.set(bhttp::field::access_control_allow_headers, allowed_headers);
   res.set(bhttp::field::access_control_max_age, "86400");
   res.keep_alive(req.keep_alive());
   res.prepare_payload();
@@ -144,9 +157,7 @@ std::optional<response> static_page(const request& req, std::string_view path,
   res.set(bhttp::field::content_type, type);
   res.set("x-amzn-RequestId", request_id);
   res.set(bhttp::field::cache_control, "no-cache");
-  res.set("X-Content-Type-Options", "nosniff");
-  res.set("Referrer-Policy", "no-referrer");
-  res.set("X-Frame-Options", "DENY");
+  add_security_headers(res);
   res.set("Content-Security-Policy",
           "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
           "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
@@ -194,8 +205,10 @@ asio::awaitable<api::reply> call_api(server::state* st, std::shared_ptr<const re
   co_return answer(*req, *st, request_id, peer);
 }
 
-asio::awaitable<response> route(request req, server::state* st, std::string peer) {
+asio::awaitable<response> route(request req, server::state* st, std::string socket_peer) {
   const std::string request_id = random_uuid();
+  const std::string peer =
+      st->options.proxies.client_address(socket_peer, req["X-Forwarded-For"]);
   if (req.method() == bhttp::verb::options) {
     co_return preflight(req);
   }
@@ -216,6 +229,12 @@ asio::awaitable<response> route(request req, server::state* st, std::string peer
     co_return res;
   }
 
+  if (auto refused = st->router->refuse_over_limit(target, peer)) {
+    // Answered here, on the I/O thread: a flood never queues before anyone else's calls.
+    spdlog::info("{} {} {} {} {} rate limit", request_id, target.substr(0, 100), refused->status,
+                 refused->error_type, peer);
+    co_return make_reply(req, *refused, request_id);
+  }
   const auto started = std::chrono::steady_clock::now();
   api::reply reply;
   // Shared with the worker, which reads it while this coroutine waits.
@@ -255,20 +274,51 @@ asio::awaitable<void> drain(beast::tcp_stream& stream) {
   }
 }
 
+// Counts the connection open for as long as its coroutine lives (until it returns, or is
+// destroyed with the io_context at shutdown).
+struct connection_count {
+  explicit connection_count(server::state* s) : st(s) {}
+  connection_count(const connection_count&) = delete;
+  connection_count& operator=(const connection_count&) = delete;
+  ~connection_count() { st->connections.fetch_sub(1); }
+  server::state* st;
+};
+
+bool closed_by_peer_or_clock(const beast::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+         ec == beast::error::timeout || ec == asio::error::connection_reset ||
+         ec == asio::error::operation_aborted;
+}
+
 asio::awaitable<void> serve_connection(beast::tcp_stream stream, server::state* st) {
+  const connection_count counted(st);
   beast::error_code peer_error;
   const auto remote = stream.socket().remote_endpoint(peer_error);
   const std::string peer = peer_error ? std::string() : remote.address().to_string();
   beast::flat_buffer buffer;
-  for (;;) {
+  for (bool first = true;; first = false) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(16 * 1024);
     parser.body_limit(st->options.body_limit);
-    stream.expires_after(read_timeout);
-    auto [ec, read] = co_await bhttp::async_read(stream, buffer, parser,
-                                                 asio::as_tuple(asio::use_awaitable));
-    if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
-        ec == beast::error::timeout || ec == asio::error::connection_reset) {
+    if (!first && buffer.size() == 0) {
+      // Kept alive: wait for the next request's first byte, at most idle_timeout.
+      stream.expires_after(st->options.idle_timeout);
+      auto [idle_ec, n] = co_await stream.async_read_some(buffer.prepare(4096),
+                                                          asio::as_tuple(asio::use_awaitable));
+      if (idle_ec) {
+        break;
+      }
+      buffer.commit(n);
+    }
+    stream.expires_after(st->options.header_timeout);
+    auto [ec, read] = co_await bhttp::async_read_header(stream, buffer, parser,
+                                                        asio::as_tuple(asio::use_awaitable));
+    if (!ec && !parser.is_done()) {
+      stream.expires_after(st->options.body_timeout);
+      std::tie(ec, read) = co_await bhttp::async_read(stream, buffer, parser,
+                                                      asio::as_tuple(asio::use_awaitable));
+    }
+    if (closed_by_peer_or_clock(ec)) {
       break;
     }
     if (ec) {
@@ -290,7 +340,7 @@ asio::awaitable<void> serve_connection(beast::tcp_stream stream, server::state* 
     }
     auto res = co_await route(parser.release(), st, peer);
     const bool keep_alive = res.keep_alive();
-    stream.expires_after(read_timeout);
+    stream.expires_after(st->options.body_timeout);
     auto [write_ec, written] =
         co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
     if (write_ec || !keep_alive) {
@@ -316,6 +366,16 @@ asio::awaitable<void> accept_loop(server::state* st) {
       spdlog::warn("accept failed: {}", ec.message());
       asio::steady_timer pause(st->io, std::chrono::milliseconds(100));
       co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+    if (st->connections.fetch_add(1) >= st->options.max_connections) {
+      st->connections.fetch_sub(1);
+      // Over the limit: close at once. One line per thousand, not one per connection.
+      if (st->refused_connections.fetch_add(1) % 1000 == 0) {
+        spdlog::warn("connection limit ({}) reached: closing new connections",
+                     st->options.max_connections);
+      }
+      socket.close(ec);
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);

@@ -4,9 +4,14 @@
 //
 // Serves: OPTIONS on any path → CORS preflight; GET / and /ui/* → the built-in page; everything
 // else goes to api::router with a request context (headers, peer address, request id, clock),
-// which says where it runs. Every read has a timeout and every body a size limit. API calls run
-// on a bounded worker pool, never on the I/O threads; when `max_in_flight` calls are already
-// running or queued, the answer is TooManyRequestsException at once.
+// which says where it runs. Every body has a size limit and every read a deadline: a request's
+// header must arrive within `header_timeout` of its first byte (of the connection, for the first
+// request), its body within `body_timeout`, and a kept-alive connection that sends nothing for
+// `idle_timeout` is closed — so slow clients (slowloris) hold a connection for a bounded time.
+// Beyond `max_connections` open connections, new ones are closed at once. API calls run on a
+// bounded worker pool, never on the I/O threads; a call over its address's rate limit is refused
+// before it takes a place there (router::refuse_over_limit), and when `max_in_flight` calls are
+// already running or queued, the answer is TooManyRequestsException at once.
 //
 // Thread model: `io_threads` threads run the I/O context (parsing, routing, encoding);
 // `workers` threads run API calls, except read-only ones (the operation table says which), which
@@ -16,7 +21,9 @@
 // one controlling thread.
 
 #include "api/router.h"
+#include "http/client_address.h"
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -31,6 +38,11 @@ struct server_options {
   int readers = 4;  // threads for read-only calls
   int max_in_flight = 256;
   std::size_t body_limit = 64 * 1024;
+  int max_connections = 10000;
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds body_timeout{30'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  trusted_proxies proxies;  // whose X-Forwarded-For names the caller (client_address.h)
 };
 
 class server {

@@ -131,6 +131,15 @@ result<void> code_book::send_decoy(store::transaction& tx, const std::string& po
   const std::string purpose(kind.purpose);
   const auto key = decoy_key(pool_id, name);
   ASSIGN_OR_RETURN(auto previous, tx.codes().find_decoy(pool_id, key, purpose));
+  if (!previous && kind.decoy_always_sent) {
+    // As for a user who just signed up: the sign-up's code spent one of this hour's budget.
+    previous = store::code_record{.pool_id = pool_id,
+                                  .user_id = key,
+                                  .purpose = purpose,
+                                  .expires_at = now + kind.lifetime,
+                                  .sent_in_window = 1,
+                                  .window_start = now};
+  }
   store::code_record record{
       .pool_id = pool_id, .user_id = key, .purpose = purpose, .expires_at = now + kind.lifetime};
   RETURN_IF_ERROR(spend_budget(record, previous, now, limits_.max_per_hour));

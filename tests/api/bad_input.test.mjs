@@ -380,17 +380,19 @@ describe('CORS', () => {
     }
   }
 
-  it('answers a preflight with 204, the origin, the requested headers and POST', async () => {
-    const requested = [
-      'content-type', 'x-amz-target', 'x-amz-user-agent', 'cache-control',
-      'amz-sdk-invocation-id', 'amz-sdk-request', 'x-app-custom',
+  it('answers a preflight with 204, the origin, the headers the Cognito clients send and POST, nothing more', async () => {
+    // What Amplify v6, SDK v3 and identity-js send (shared/protocol/*-requests.json), SigV4's.
+    const clientHeaders = [
+      'content-type', 'x-amz-target', 'x-amz-user-agent', 'cache-control', 'pragma',
+      'amz-sdk-invocation-id', 'amz-sdk-request', 'authorization', 'x-amz-date',
+      'x-amz-security-token', 'x-amz-content-sha256',
     ];
     const res = await fetch(`${server.endpoint}/`, {
       method: 'OPTIONS',
       headers: {
         Origin: origin,
         'Access-Control-Request-Method': 'POST',
-        'Access-Control-Request-Headers': requested.join(','),
+        'Access-Control-Request-Headers': [...clientHeaders, 'x-app-custom'].join(','),
       },
       signal: AbortSignal.timeout(5_000),
     });
@@ -399,12 +401,16 @@ describe('CORS', () => {
     const allow = res.headers.get('access-control-allow-origin');
     assert.ok(allow === origin || allow === '*', `Access-Control-Allow-Origin: ${allow}`);
     const allowHeaders = listOf(res.headers.get('access-control-allow-headers'));
-    for (const h of requested) {
+    for (const h of clientHeaders) {
       assert.ok(allowHeaders.includes(h), `Access-Control-Allow-Headers lists ${h}: ${allowHeaders}`);
     }
+    // A header no Cognito client sends is not allowed just because a page asks for it.
+    assert.ok(!allowHeaders.includes('x-app-custom'), `Access-Control-Allow-Headers: ${allowHeaders}`);
+    assert.equal(res.headers.get('access-control-allow-credentials'), null);
     const methods = listOf(res.headers.get('access-control-allow-methods')).map((m) => m.toUpperCase());
-    assert.ok(methods.includes('POST'), `Access-Control-Allow-Methods: ${methods}`);
+    assert.deepEqual(methods.sort(), ['GET', 'OPTIONS', 'POST']);
     assert.ok(Number(res.headers.get('access-control-max-age')) > 0, 'Access-Control-Max-Age is set');
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
   });
 
   it('answers a preflight on any path without request headers with the SDK headers allowed', async () => {

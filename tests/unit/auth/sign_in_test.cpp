@@ -630,5 +630,79 @@ TEST_F(SignInUnderRerunsTest, TheAnswerIsWhatTheLastRunStored) {
   EXPECT_TRUE(refresh(done->tokens->refresh_token));
 }
 
+// A name no user has is counted like a user (a decoy): the same sequence of answers, locked after
+// the same failures, across both password flows.
+TEST_F(SignInTest, AnUnknownNameIsLockedOutAfterTheSameFailuresAsAUser) {
+  confirmed_user("alice@example.com");
+  auto sequence = [&](const std::string& name) {
+    std::vector<std::string> answers;
+    for (int i = 0; i < 4; ++i) {
+      answers.push_back(password(name, "Wrong0rd!").error().message);
+      answers.push_back(srp(name, "Wrong0rd!").error().message);
+    }
+    return answers;
+  };
+  const auto known = sequence("alice@example.com");
+  const auto unknown = sequence("nobody@example.com");
+  EXPECT_EQ(known, unknown);
+  EXPECT_EQ(known[4], "Incorrect username or password.");
+  EXPECT_EQ(known[5], "Password attempts exceeded");
+  EXPECT_EQ(known.back(), "Password attempts exceeded");
+  // After the lock: one more failure each, and a longer lock for both.
+  clock_.advance(31s);
+  EXPECT_EQ(password("alice@example.com", "Wrong0rd!").error().message,
+            password("nobody@example.com", "Wrong0rd!").error().message);
+  clock_.advance(31s);
+  EXPECT_EQ(password("nobody@example.com", "Wrong0rd!").error().message,
+            "Password attempts exceeded");
+}
+
+TEST_F(SignInTest, ParallelGuessesAtAnUnknownNameCannotExceedTheThresholdEither) {
+  std::vector<std::future<std::string>> guesses;
+  for (int i = 0; i < 20; ++i) {
+    guesses.push_back(std::async(std::launch::async, [&] {
+      return password("nobody@example.com", "Wrong0rd!").error().message;
+    }));
+  }
+  int evaluated = 0;
+  for (auto& g : guesses) {
+    evaluated += g.get() == "Incorrect username or password." ? 1 : 0;
+  }
+  EXPECT_EQ(evaluated, 5);
+}
+
+// An attacker cannot keep a user out for long: however many failures, the lock stays at most
+// 15 minutes, and the right password (then the MFA step) works as soon as it ends.
+TEST_F(SignInTest, TheLockIsCappedAndTheRightPasswordWorksWhenItEnds) {
+  confirmed_user("alice@example.com");
+  for (int i = 0; i < 40; ++i) {
+    (void)password("alice@example.com", "Wrong0rd!");
+    clock_.advance(16min);  // past any lock: every guess is counted and doubles the next lock
+  }
+  (void)password("alice@example.com", "Wrong0rd!");
+  clock_.advance(15min - 1s);
+  EXPECT_EQ(password("alice@example.com").error().message, "Password attempts exceeded");
+  clock_.advance(2s);
+  auto signed_in = password("alice@example.com");
+  ASSERT_TRUE(signed_in) << signed_in.error().message;
+  EXPECT_EQ(signed_in->challenge_name, "MFA_SETUP");
+}
+
+TEST_F(SignInTest, FailuresLeftAloneForAnHourAreForgotten) {
+  confirmed_user("alice@example.com");
+  for (int i = 0; i < 4; ++i) {
+    (void)password("alice@example.com", "Wrong0rd!");
+    (void)password("nobody@example.com", "Wrong0rd!");
+  }
+  clock_.advance(61min);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(password("alice@example.com", "Wrong0rd!").error().message,
+              "Incorrect username or password.");
+    EXPECT_EQ(password("nobody@example.com", "Wrong0rd!").error().message,
+              "Incorrect username or password.");
+  }
+  EXPECT_TRUE(password("alice@example.com"));
+}
+
 }  // namespace
 }  // namespace cognate::auth

@@ -1,0 +1,215 @@
+#include "api/rate_limit.h"
+
+#include "common/reasons.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <functional>
+
+namespace cognate::api {
+namespace {
+
+struct class_name {
+  limit_class value;
+  std::string_view name;
+};
+constexpr std::array<class_name, 6> limited_classes{{
+    {limit_class::sign_up, "sign-up"},
+    {limit_class::sign_in, "sign-in"},
+    {limit_class::challenge, "challenge"},
+    {limit_class::recovery, "recovery"},
+    {limit_class::token, "token"},
+    {limit_class::mfa, "mfa"},
+}};
+
+rate per(double per_second) { return rate{.per_second = per_second, .burst = 2 * per_second}; }
+
+std::optional<double> parse_number(std::string_view text) {
+  double value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || value < 0 || value > 1e9) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+}  // namespace
+
+std::string_view limit_class_name(limit_class c) {
+  for (const auto& entry : limited_classes) {
+    if (entry.value == c) {
+      return entry.name;
+    }
+  }
+  return "unlimited";
+}
+
+rate_limits rate_limits::defaults() {
+  rate_limits l;
+  // Per app client: Cognito's default quotas. Per address: a share one office can live with.
+  l.of(limit_class::sign_up) = {.per_address = rate{5, 20}, .per_client = per(50)};
+  l.of(limit_class::sign_in) = {.per_address = rate{20, 40}, .per_client = per(120)};
+  l.of(limit_class::challenge) = {.per_address = rate{60, 120}, .per_client = per(360)};
+  l.of(limit_class::recovery) = {.per_address = rate{2, 10}, .per_client = per(30)};
+  l.of(limit_class::token) = {.per_address = rate{20, 40}, .per_client = per(120)};
+  l.of(limit_class::mfa) = {.per_address = rate{20, 40}, .per_client = {}};
+  return l;
+}
+
+rate_limits rate_limits::none() { return rate_limits{}; }
+
+result<void> rate_limits::apply(std::string_view setting) {
+  if (setting == "off") {
+    *this = none();
+    return {};
+  }
+  if (setting == "defaults") {
+    *this = defaults();
+    return {};
+  }
+  const auto bad = [&](std::string_view why) {
+    return fail(reason::invalid_parameter, "--rate-limit " + std::string(setting) + ": " +
+                                             std::string(why));
+  };
+  const auto dot = setting.find('.');
+  const auto eq = setting.find('=');
+  if (dot == std::string_view::npos || eq == std::string_view::npos || eq < dot) {
+    return bad("expected off or CLASS.SCOPE=RATE[/BURST], e.g. sign-in.address=20/40");
+  }
+  const auto name = setting.substr(0, dot);
+  const auto scope = setting.substr(dot + 1, eq - dot - 1);
+  const auto found = std::find_if(limited_classes.begin(), limited_classes.end(),
+                                  [&](const class_name& c) { return c.name == name; });
+  if (found == limited_classes.end()) {
+    return bad("the class is one of sign-up, sign-in, challenge, recovery, token, mfa");
+  }
+  if (scope != "address" && scope != "client") {
+    return bad("the scope is address or client");
+  }
+  auto value = setting.substr(eq + 1);
+  const auto slash = value.find('/');
+  const auto per_second = parse_number(value.substr(0, slash));
+  if (!per_second) {
+    return bad("the rate is a number of calls per second (0: no limit)");
+  }
+  rate r = per(*per_second);
+  if (slash != std::string_view::npos) {
+    const auto burst = parse_number(value.substr(slash + 1));
+    if (!burst || *burst < 1) {
+      return bad("the burst is a number of calls, at least 1");
+    }
+    r.burst = *burst;
+  }
+  if (r.per_second > 0 && r.burst < 1) {
+    r.burst = 1;
+  }
+  auto& limits = of(found->value);
+  (scope == "address" ? limits.per_address : limits.per_client) = r;
+  return {};
+}
+
+rate_limiter::rate_limiter(rate_limits limits, std::size_t max_keys)
+    : limits_(limits), max_per_shard_(std::max<std::size_t>(1, max_keys / shard_count)) {}
+
+std::string rate_limiter::address_key(std::string_view address) {
+  if (address.find(':') == std::string_view::npos || address.size() >= INET6_ADDRSTRLEN) {
+    return std::string(address);
+  }
+  char text[INET6_ADDRSTRLEN] = {};
+  std::memcpy(text, address.data(), address.size());
+  unsigned char bytes[16];
+  if (inet_pton(AF_INET6, text, bytes) != 1) {
+    return std::string(address);
+  }
+  static constexpr unsigned char v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::memcmp(bytes, v4_mapped, sizeof v4_mapped) == 0) {
+    char v4[INET_ADDRSTRLEN] = {};
+    inet_ntop(AF_INET, bytes + 12, v4, sizeof v4);
+    return v4;
+  }
+  std::memset(bytes + 8, 0, 8);
+  inet_ntop(AF_INET6, bytes, text, sizeof text);
+  return std::string(text) + "/64";
+}
+
+bool rate_limiter::admit_address(limit_class c, std::string_view address,
+                                 clock::time_point now) {
+  const auto& r = limits_.of(c).per_address;
+  if (r.per_second <= 0) {
+    return true;
+  }
+  std::string key = "a";
+  key += static_cast<char>('0' + static_cast<int>(c));
+  key += address_key(address);
+  return take(r, std::move(key), now);
+}
+
+bool rate_limiter::admit_client(limit_class c, std::string_view client_id,
+                                clock::time_point now) {
+  const auto& r = limits_.of(c).per_client;
+  if (r.per_second <= 0) {
+    return true;
+  }
+  std::string key = "c";
+  key += static_cast<char>('0' + static_cast<int>(c));
+  key += client_id;
+  return take(r, std::move(key), now);
+}
+
+bool rate_limiter::take(const rate& r, std::string key, clock::time_point now) {
+  auto& s = shards_[std::hash<std::string>{}(key) % shard_count];
+  std::lock_guard lock(s.mutex);
+  auto it = s.buckets.find(key);
+  if (it == s.buckets.end()) {
+    if (s.buckets.size() >= max_per_shard_) {
+      sweep(s, now);
+    }
+    if (s.buckets.size() >= max_per_shard_) {
+      key.resize(2);  // the class's overflow bucket, shared by every key that finds no room
+      key += "*";
+      it = s.buckets.find(key);
+    }
+    if (it == s.buckets.end()) {
+      it = s.buckets.emplace(std::move(key), bucket{.tokens = r.burst, .last = now, .limit = &r})
+               .first;
+    }
+  }
+  auto& b = it->second;
+  const double elapsed = std::chrono::duration<double>(now - b.last).count();
+  if (elapsed > 0) {
+    b.tokens = std::min(r.burst, b.tokens + elapsed * r.per_second);
+    b.last = now;
+  }
+  if (b.tokens < 1) {
+    return false;
+  }
+  b.tokens -= 1;
+  return true;
+}
+
+void rate_limiter::sweep(shard& s, clock::time_point now) {
+  if (now - s.last_sweep < std::chrono::seconds(1)) {
+    return;  // at most once a second per shard, so a full table costs no sweep per call
+  }
+  s.last_sweep = now;
+  std::erase_if(s.buckets, [&](const auto& entry) {
+    const auto& b = entry.second;
+    const double elapsed = std::chrono::duration<double>(now - b.last).count();
+    return b.tokens + elapsed * b.limit->per_second >= b.limit->burst;
+  });
+}
+
+std::size_t rate_limiter::size() const {
+  std::size_t total = 0;
+  for (const auto& s : shards_) {
+    std::lock_guard lock(s.mutex);
+    total += s.buckets.size();
+  }
+  return total;
+}
+
+}  // namespace cognate::api
