@@ -102,6 +102,8 @@ int main(int argc, char** argv) {
   std::string idle_timeout = "60s";
   std::vector<std::string> trusted_proxies;
   std::vector<std::string> rate_limit_settings;
+  std::string tls_cert;
+  std::string tls_key;
   std::string lockout_first = "30s";
   std::string lockout_max = "15m";
   auto add_common = [&](CLI::App* cmd) {
@@ -149,6 +151,9 @@ int main(int argc, char** argv) {
                     "sign-in, challenge, recovery, token, mfa; scopes address, client), off, or "
                     "defaults (serve's; the sandbox has none unless asked), repeat for several "
                     "(docs/security.md lists the defaults)");
+    cmd->add_option("--tls-cert", tls_cert,
+                    "serve HTTPS with this PEM certificate chain (TLS 1.2+; reloaded on SIGHUP)");
+    cmd->add_option("--tls-key", tls_key, "the PEM private key of --tls-cert");
     cmd->add_option("--lockout-first", lockout_first,
                     "the first lock after 5 wrong passwords or codes in a row; each further "
                     "failure doubles it")
@@ -393,6 +398,12 @@ int main(int argc, char** argv) {
       return 1;
     }
     o.http.max_connections = max_connections;
+    if (tls_cert.empty() != tls_key.empty()) {
+      fmt::print(stderr, "cognate: --tls-cert and --tls-key go together\n");
+      return 1;
+    }
+    o.http.tls_cert_file = tls_cert;
+    o.http.tls_key_file = tls_key;
     o.http.header_timeout = parse_duration(header_timeout, "--header-timeout");
     o.http.body_timeout = parse_duration(body_timeout, "--body-timeout");
     o.http.idle_timeout = parse_duration(idle_timeout, "--idle-timeout");

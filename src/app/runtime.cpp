@@ -131,6 +131,7 @@ int run(runtime_options o) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGHUP);  // not a stop: reloads the TLS certificate
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
   raise_open_file_limit(o.http.max_connections);
@@ -159,8 +160,9 @@ int run(runtime_options o) {
 
     http::server server(o.http);
     const auto port = server.listen();
+    const std::string scheme = server.tls() ? "https" : "http";
     const std::string endpoint =
-        o.public_url.empty() ? fmt::format("http://{}:{}", o.http.host, port) : o.public_url;
+        o.public_url.empty() ? fmt::format("{}://{}:{}", scheme, o.http.host, port) : o.public_url;
     pool::directory directory(store, sealer, clock, {.public_url = endpoint});
     mail::outbox_worker mail_worker(store, sealer, *o.mailer, clock);
     pool::registration registration(store, sealer, clock,
@@ -198,7 +200,7 @@ int run(runtime_options o) {
     }
     print_banner(o, ids, endpoint, access_key_id);
 
-    spdlog::info("Cognate listening on http://{}:{}", o.http.host, server.port());
+    spdlog::info("Cognate listening on {}://{}:{}", scheme, o.http.host, server.port());
 
     std::string last_fingerprint = o.watch_config ? o.config.fingerprint() : "";
     pool::pool_settings current = *parsed;
@@ -211,6 +213,14 @@ int run(runtime_options o) {
       if (sig == SIGINT || sig == SIGTERM) {
         spdlog::info("stopping on signal {}", sig);
         break;
+      }
+      if (sig == SIGHUP && server.tls()) {
+        if (auto reloaded = server.reload_tls(); reloaded) {
+          spdlog::info("TLS certificate reloaded from {}", o.http.tls_cert_file);
+        } else {
+          spdlog::error("TLS certificate not reloaded, still serving the previous one: {}",
+                        reloaded.error().message);
+        }
       }
       if (std::chrono::steady_clock::now() >= next_directory_check) {
         // Pools and clients changed by another node (or tool): one small read when nothing did.

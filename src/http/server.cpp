@@ -5,15 +5,19 @@
 #include "ui/assets.h"
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <chrono>
 #include <ctime>
+#include <mutex>
 #include <optional>
+#include <type_traits>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -23,7 +27,9 @@ namespace cognate::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
+namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 using request = bhttp::request<bhttp::string_body>;
 using response = bhttp::response<bhttp::string_body>;
 
@@ -47,11 +53,60 @@ struct server::state {
   std::atomic<std::int64_t> refused_connections{0};
   std::atomic<std::uint16_t> port{0};
   bool stopped = false;
+
+  // The TLS context new connections get (null: plain HTTP). Swapped by reload_tls(); each
+  // connection keeps the one it started with alive.
+  std::shared_ptr<ssl::context> current_tls() const {
+    std::lock_guard lock(tls_mutex);
+    return tls;
+  }
+  void set_tls(std::shared_ptr<ssl::context> context) {
+    std::lock_guard lock(tls_mutex);
+    tls = std::move(context);
+  }
+
+ private:
+  mutable std::mutex tls_mutex;
+  std::shared_ptr<ssl::context> tls;
 };
 
 namespace {
 
 constexpr std::string_view json_type = "application/x-amz-json-1.1";
+
+// TLS 1.2's forward-secret AEAD suites (Mozilla's "intermediate" list); TLS 1.3 keeps OpenSSL's
+// defaults, all of which are.
+constexpr const char* tls12_ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+result<std::shared_ptr<ssl::context>> make_tls_context(const std::string& cert_file,
+                                                       const std::string& key_file) {
+  auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
+  auto* native = context->native_handle();
+  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
+                                  SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET);
+  if (SSL_CTX_set_cipher_list(native, tls12_ciphers) != 1) {
+    return internal_failure("OpenSSL refused the TLS 1.2 cipher list");
+  }
+  boost::system::error_code ec;
+  context->use_certificate_chain_file(cert_file, ec);
+  if (ec) {
+    return fail(reason::invalid_parameter,
+                "cannot read the TLS certificate chain " + cert_file + ": " + ec.message());
+  }
+  context->use_private_key_file(key_file, ssl::context::pem, ec);
+  if (ec) {
+    return fail(reason::invalid_parameter,
+                "cannot read the TLS private key " + key_file + ": " + ec.message());
+  }
+  if (SSL_CTX_check_private_key(native) != 1) {
+    return fail(reason::invalid_parameter,
+                "the TLS private key " + key_file + " does not match the certificate " + cert_file);
+  }
+  return context;
+}
 constexpr std::string_view exposed_headers =
     "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date";
 // What the Cognito clients send (Amplify adds pragma and cache-control; SigV4 callers the
@@ -287,13 +342,16 @@ struct connection_count {
 bool closed_by_peer_or_clock(const beast::error_code& ec) {
   return ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
          ec == beast::error::timeout || ec == asio::error::connection_reset ||
-         ec == asio::error::operation_aborted;
+         ec == asio::error::operation_aborted || ec == ssl::error::stream_truncated;
 }
 
-asio::awaitable<void> serve_connection(beast::tcp_stream stream, server::state* st) {
-  const connection_count counted(st);
+// The requests of one connection, plain or TLS, until it closes, idles or times out.
+template <class Stream>
+asio::awaitable<void> serve_requests(Stream& stream, server::state* st) {
+  constexpr bool plain = std::is_same_v<Stream, beast::tcp_stream>;
+  auto& tcp_layer = beast::get_lowest_layer(stream);
   beast::error_code peer_error;
-  const auto remote = stream.socket().remote_endpoint(peer_error);
+  const auto remote = tcp_layer.socket().remote_endpoint(peer_error);
   const std::string peer = peer_error ? std::string() : remote.address().to_string();
   beast::flat_buffer buffer;
   for (bool first = true;; first = false) {
@@ -302,7 +360,7 @@ asio::awaitable<void> serve_connection(beast::tcp_stream stream, server::state* 
     parser.body_limit(st->options.body_limit);
     if (!first && buffer.size() == 0) {
       // Kept alive: wait for the next request's first byte, at most idle_timeout.
-      stream.expires_after(st->options.idle_timeout);
+      tcp_layer.expires_after(st->options.idle_timeout);
       auto [idle_ec, n] = co_await stream.async_read_some(buffer.prepare(4096),
                                                           asio::as_tuple(asio::use_awaitable));
       if (idle_ec) {
@@ -310,11 +368,11 @@ asio::awaitable<void> serve_connection(beast::tcp_stream stream, server::state* 
       }
       buffer.commit(n);
     }
-    stream.expires_after(st->options.header_timeout);
+    tcp_layer.expires_after(st->options.header_timeout);
     auto [ec, read] = co_await bhttp::async_read_header(stream, buffer, parser,
                                                         asio::as_tuple(asio::use_awaitable));
     if (!ec && !parser.is_done()) {
-      stream.expires_after(st->options.body_timeout);
+      tcp_layer.expires_after(st->options.body_timeout);
       std::tie(ec, read) = co_await bhttp::async_read(stream, buffer, parser,
                                                       asio::as_tuple(asio::use_awaitable));
     }
@@ -331,24 +389,49 @@ asio::awaitable<void> serve_connection(beast::tcp_stream stream, server::state* 
       r.status = too_big ? 413 : 400;
       auto res = make_reply(fake, r, random_uuid());
       res.keep_alive(false);
-      stream.expires_after(std::chrono::seconds(5));
+      tcp_layer.expires_after(std::chrono::seconds(5));
       co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
-      beast::error_code ignored;
-      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-      co_await drain(stream);
+      if constexpr (plain) {
+        beast::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        co_await drain(stream);
+      }
       co_return;
     }
     auto res = co_await route(parser.release(), st, peer);
     const bool keep_alive = res.keep_alive();
-    stream.expires_after(st->options.body_timeout);
+    tcp_layer.expires_after(st->options.body_timeout);
     auto [write_ec, written] =
         co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
     if (write_ec || !keep_alive) {
       break;
     }
   }
+}
+
+asio::awaitable<void> serve_plain(beast::tcp_stream stream, server::state* st) {
+  const connection_count counted(st);
+  co_await serve_requests(stream, st);
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+// `context` stays alive for the connection, whatever reload_tls() swaps in meanwhile. The
+// handshake must end within the header time.
+asio::awaitable<void> serve_tls(beast::tcp_stream tcp, server::state* st,
+                                std::shared_ptr<ssl::context> context) {
+  const connection_count counted(st);
+  tls_stream stream(std::move(tcp), *context);
+  beast::get_lowest_layer(stream).expires_after(st->options.header_timeout);
+  auto [ec] = co_await stream.async_handshake(ssl::stream_base::server,
+                                              asio::as_tuple(asio::use_awaitable));
+  if (ec) {
+    co_return;  // not TLS, an old protocol or cipher, or too slow: nothing to answer
+  }
+  co_await serve_requests(stream, st);
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+  auto [shutdown_ec] = co_await stream.async_shutdown(asio::as_tuple(asio::use_awaitable));
+  (void)shutdown_ec;
 }
 
 // The coroutines take the server's state by plain pointer: it outlives every one that runs (stop()
@@ -379,8 +462,13 @@ asio::awaitable<void> accept_loop(server::state* st) {
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    asio::co_spawn(st->io, serve_connection(beast::tcp_stream(std::move(socket)), st),
-                   asio::detached);
+    if (auto context = st->current_tls()) {
+      asio::co_spawn(st->io, serve_tls(beast::tcp_stream(std::move(socket)), st, std::move(context)),
+                     asio::detached);
+    } else {
+      asio::co_spawn(st->io, serve_plain(beast::tcp_stream(std::move(socket)), st),
+                     asio::detached);
+    }
   }
 }
 
@@ -388,10 +476,27 @@ asio::awaitable<void> accept_loop(server::state* st) {
 
 server::server(server_options options) : state_(std::make_shared<state>(std::move(options))) {}
 
+bool server::tls() const { return !state_->options.tls_cert_file.empty(); }
+
+result<void> server::reload_tls() {
+  auto& st = *state_;
+  if (!tls()) {
+    return {};
+  }
+  ASSIGN_OR_RETURN(auto context, make_tls_context(st.options.tls_cert_file, st.options.tls_key_file));
+  st.set_tls(std::move(context));
+  return {};
+}
+
 server::~server() { stop(); }
 
 std::uint16_t server::listen() {
   auto& st = *state_;
+  if (tls() && !st.current_tls()) {
+    if (auto loaded = reload_tls(); !loaded) {
+      throw std::runtime_error(loaded.error().message);
+    }
+  }
   boost::system::error_code ec;
   auto address = asio::ip::make_address(st.options.host, ec);
   if (ec) {

@@ -13,6 +13,9 @@
 // before it takes a place there (router::refuse_over_limit), and when `max_in_flight` calls are
 // already running or queued, the answer is TooManyRequestsException at once.
 //
+// With `tls_cert_file`/`tls_key_file` it speaks HTTPS only; reload_tls() swaps the certificate
+// without dropping a connection.
+//
 // Thread model: `io_threads` threads run the I/O context (parsing, routing, encoding);
 // `workers` threads run API calls, except read-only ones (the operation table says which), which
 // run on `readers` threads of their own: calls that write wait on commits, so their pool is
@@ -21,6 +24,7 @@
 // one controlling thread.
 
 #include "api/router.h"
+#include "common/error.h"
 #include "http/client_address.h"
 
 #include <chrono>
@@ -43,6 +47,10 @@ struct server_options {
   std::chrono::milliseconds body_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};
   trusted_proxies proxies;  // whose X-Forwarded-For names the caller (client_address.h)
+  // HTTPS with this certificate chain and key (PEM files), TLS 1.2 and 1.3 only, forward-secret
+  // AEAD ciphers only; both empty: plain HTTP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 class server {
@@ -59,6 +67,10 @@ class server {
   // Stops accepting, closes connections, joins the threads. Idempotent.
   void stop();
   std::uint16_t port() const;
+  bool tls() const;
+  // Reads the certificate and key files again (SIGHUP): new connections get the new ones, open
+  // connections keep theirs. On failure (message in the error), the old ones stay in use.
+  result<void> reload_tls();
 
   struct state;  // implementation detail (server.cpp)
 

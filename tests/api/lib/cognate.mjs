@@ -135,7 +135,7 @@ async function spawnListening(args, { cwd, label }) {
         if (exitInfo) {
           throw new Error(`cognate exited early (${JSON.stringify(exitInfo)})`);
         }
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        const m = /listening on (https?:\/\/127\.0\.0\.1:\d+)/.exec(out);
         return m && m[1];
       },
       { timeoutMs: START_TIMEOUT_MS, intervalMs: 50, what: `"listening on" from ${label}` },

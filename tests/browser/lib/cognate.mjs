@@ -132,7 +132,7 @@ export async function startSandbox({ extraArgs = [] } = {}) {
         if (exitInfo) {
           throw new Error(`cognate exited early (${JSON.stringify(exitInfo)})`);
         }
-        return /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+        return /listening on (https?:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
       },
       { timeoutMs: START_TIMEOUT_MS, intervalMs: 50, what: '"listening on" from cognate sandbox' },
     );
