@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <mutex>
 #include <vector>
 
 namespace cognate::testing {
@@ -49,17 +50,17 @@ class pool_harness {
   }
   ~pool_harness() { std::filesystem::remove_all(dir_); }
 
+  // Safe to call from the threads a test starts (parallel sign-ins).
   const pool::client_entry& client(const std::string& id = test_client_id) {
-    snapshot_ = directory_.current();
-    held_.push_back(snapshot_);  // a reference handed out stays valid for the whole test
-    const auto* c = snapshot_->client(id);
+    const auto* c = snapshot().client(id);
     EXPECT_NE(c, nullptr) << "no client " << id;
     return *c;
   }
   const pool::directory_snapshot& snapshot() {
-    snapshot_ = directory_.current();
-    held_.push_back(snapshot_);
-    return *snapshot_;
+    auto current = directory_.current();
+    std::lock_guard lock(held_mutex_);
+    held_.push_back(current);  // a reference handed out stays valid for the whole test
+    return *current;
   }
   const pool::pool_entry& pool() { return *snapshot().pool(test_pool_id); }
 
@@ -135,8 +136,8 @@ class pool_harness {
     return true;
   }
 
-  std::shared_ptr<const pool::directory_snapshot> snapshot_;
   // Every snapshot handed out: a test may keep a client or pool reference across a reload.
+  std::mutex held_mutex_;
   std::vector<std::shared_ptr<const pool::directory_snapshot>> held_;
 };
 
