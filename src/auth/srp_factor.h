@@ -34,6 +34,9 @@ class srp_factor final : public factor {
   std::string fake_user_id(std::string_view username) const;
 
  private:
+  // The stable stand-in verifier of a name no user has (`name_key`: its email key).
+  std::string fake_verifier_hex(const std::string& name_key) const;
+
   const crypto::sealer& sealer_;
   std::chrono::seconds timestamp_skew_;
   bytes fake_key_;  // derives the fake challenges of unknown names

@@ -94,15 +94,19 @@ void outbox_worker::notify() {
 }
 
 int outbox_worker::deliver_due() {
-  const auto now = clock_.now();
-  auto claimed = store::in_transaction(store_, [&](store::transaction& tx) {
-    return tx.outbox().claim_due(now, now + options_.lease, 16);
-  });
-  if (!claimed) {
-    return 0;
-  }
+  // One mail per claim: a claim's lease covers one send, so a batch of slow sends cannot outlive
+  // it (another node would send the rest again), and a crash strands at most one mail, for one
+  // lease.
+  const auto lease = mailer_.max_send_time() + options_.lease_margin;
   int sent = 0;
-  for (const auto& row : *claimed) {
+  for (int tried = 0; tried < options_.batch; ++tried) {
+    const auto now = clock_.now();
+    auto claimed = store::in_transaction(
+        store_, [&](store::transaction& tx) { return tx.outbox().claim_due(now, now + lease, 1); });
+    if (!claimed || claimed->empty()) {
+      break;
+    }
+    const auto& row = claimed->front();
     auto m = from_outbox_record(row, sealer_);
     auto delivered = m ? mailer_.send(*m) : result<void>(m.error());
     const auto after = clock_.now();

@@ -27,8 +27,13 @@ struct outbox_options {
   std::chrono::seconds first_retry{1};    // back-off doubles from here…
   std::chrono::seconds max_retry{300};    // …up to this
   std::chrono::hours give_up_after{72};   // then the mail is marked failed
-  std::chrono::seconds lease{120};        // how long a claimed mail is reserved for this worker
+  int batch = 16;                         // mails sent per deliver_due() at most
   std::chrono::milliseconds idle_poll{1000};
+  // A mail is claimed just before it is sent, one at a time, and reserved for this worker for the
+  // mailer's max_send_time() plus this margin (which also covers clock skew between nodes); a
+  // mail claimed by a process that died is sent again once that has passed: seconds with the
+  // file mailer, the SMTP timeout plus this with SMTP.
+  std::chrono::seconds lease_margin{5};
 };
 
 // Delivers queued mail on its own thread: claim due rows, send each, mark sent or schedule a
@@ -43,7 +48,8 @@ class outbox_worker {
   void stop();
   // Wakes the worker now (a mail was queued) instead of at the next poll.
   void notify();
-  // Runs one claim-and-send pass on the calling thread; returns how many mails were sent.
+  // Runs one pass on the calling thread: claims a due mail, sends it and records the outcome,
+  // until none is due or `batch` were tried; returns how many mails were sent.
   int deliver_due();
 
  private:

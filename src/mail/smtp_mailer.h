@@ -41,6 +41,10 @@ class smtp_mailer final : public mailer {
   // explanation (never the password) when the server cannot be reached, refuses the login,
   // the sender or the recipient, or times out.
   result<void> send(const message& m) override;
+  // The configured timeout (the default of mailer when it is 0, none).
+  std::chrono::seconds max_send_time() const override {
+    return timeout_.count() > 0 ? timeout_ : mailer::max_send_time();
+  }
 
  private:
   struct easy_cleanup {

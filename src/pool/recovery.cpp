@@ -65,8 +65,14 @@ result<code_delivery> account_recovery::forgot_password(const client_entry& clie
           if (!hide) {
             return fail(*refusal);
           }
-          // Answer as if a code went out (the same budget), send nothing.
+          // Answer as if a code went out (the same budget), send nothing; record it as a real
+          // request is (which also keeps the two commits' sizes, and so their times, close).
           RETURN_IF_ERROR(codes_.send_decoy(tx, pool.id, username, kind_, now));
+          RETURN_IF_ERROR(tx.audit().append({.pool_id = pool.id,
+                                             .user_id = "",
+                                             .event = "forgot_password",
+                                             .detail = R"({"user":"none"})",
+                                             .at = now}));
           return std::string();
         }
         const auto& user = *found;

@@ -126,6 +126,12 @@ result<code_delivery> registration::resend_confirmation_code(const client_entry&
           // No such user: answer as if we sent (the same budget), send nothing.
           if (client.record.prevent_user_existence_errors) {
             RETURN_IF_ERROR(codes_.send_decoy(tx, pool.id, username, kind_, now));
+            // Recorded as a real resend is (and the commit kept about its size).
+            RETURN_IF_ERROR(tx.audit().append({.pool_id = pool.id,
+                                               .user_id = "",
+                                               .event = "resend_confirmation_code",
+                                               .detail = R"({"user":"none"})",
+                                               .at = now}));
           }
           return std::string();
         }

@@ -6,7 +6,7 @@
 
 namespace cognate::store::sqlite {
 
-connection::connection(const std::filesystem::path& file) {
+connection::connection(const std::filesystem::path& file) : file_(file) {
   int rc = sqlite3_open_v2(file.c_str(), &db_,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                            nullptr);
@@ -25,6 +25,13 @@ connection::~connection() {
 
 failure connection::error(std::string_view what) {
   last_error_ = sqlite3_extended_errcode(db_);
+  if ((last_error_ & 0xff) == SQLITE_FULL) {
+    // Say which file and what it means for the service, not only SQLite's terse message.
+    return internal_failure(fmt::format(
+        "sqlite {} on {}: {} ({}): no space left on the file system holding the database; "
+        "writes fail until space is freed, then succeed again by themselves",
+        what, file_.string(), sqlite3_errmsg(db_), last_error_));
+  }
   return internal_failure(fmt::format("sqlite {}: {} ({})", what, sqlite3_errmsg(db_), last_error_));
 }
 

@@ -43,6 +43,9 @@ class connection final : public sql::executor {
   std::int64_t last_insert_rowid() const;
   // The extended error code of the last failed call (e.g. SQLITE_CONSTRAINT_UNIQUE).
   int last_error_code() const { return last_error_; }
+  // Whether a transaction is open. SQLite rolls a transaction back by itself after some errors
+  // (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM): then there is nothing left to roll back.
+  bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
  private:
   struct stmt_free {
@@ -51,6 +54,7 @@ class connection final : public sql::executor {
   result<sqlite3_stmt*> prepare(std::string_view sql);
   failure error(std::string_view what);
 
+  std::filesystem::path file_;
   sqlite3* db_ = nullptr;
   std::map<std::string, std::unique_ptr<sqlite3_stmt, stmt_free>, std::less<>> statements_;
   int last_error_ = SQLITE_OK;

@@ -48,7 +48,8 @@ sqlite_store::sqlite_store(const std::filesystem::path& file, sqlite_options opt
 
 sqlite_store::~sqlite_store() {
   std::lock_guard lock(writer_mutex_);
-  if (open_batch_) {  // only possible if a caller was interrupted mid-batch; nothing waits on it
+  // Only possible if a caller was interrupted mid-batch; nothing waits on it.
+  if (open_batch_ && writer_.in_transaction()) {
     (void)writer_.exec("ROLLBACK");
   }
 }
@@ -70,13 +71,31 @@ result<void> sqlite_store::end_batch(bool commit) {
   if (outcome) {
     ++stats_.commits;
     stats_.units += b->members;
-  } else {
+  } else if (writer_.in_transaction()) {
+    // A failed COMMIT may have rolled back already (SQLITE_FULL does): a ROLLBACK then would
+    // only log a misleading "cannot rollback - no transaction is active".
     (void)writer_.exec("ROLLBACK");
   }
+  note_space(outcome.has_value());
   b->outcome = outcome;
   b->done = true;
   committed_.notify_all();
   return outcome;
+}
+
+void sqlite_store::note_space(bool committed) {
+  if (committed) {
+    if (disk_full_) {
+      spdlog::info("database {}: writes succeed again (disk space is available)", file_.string());
+      disk_full_ = false;
+    }
+  } else if (!disk_full_ && (writer_.last_error_code() & 0xff) == SQLITE_FULL) {
+    spdlog::error(
+        "database {}: the disk is full: writes fail with InternalErrorException until "
+        "space is freed on its file system; reads go on",
+        file_.string());
+    disk_full_ = true;
+  }
 }
 
 result<void> sqlite_store::transact(const std::function<result<void>(transaction&)>& work) {
@@ -108,8 +127,8 @@ result<void> sqlite_store::transact(const std::function<result<void>(transaction
       }
     } else {
       // Undo this unit only; SQLite may already have rolled back the whole transaction (I/O
-      // error, disk full), in which case ROLLBACK TO fails and the batch is lost.
-      intact = writer_.exec("ROLLBACK TO unit").has_value() &&
+      // error, disk full), in which case the batch is lost.
+      intact = writer_.in_transaction() && writer_.exec("ROLLBACK TO unit").has_value() &&
                writer_.exec("RELEASE unit").has_value();
     }
   }

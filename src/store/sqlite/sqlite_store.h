@@ -58,6 +58,9 @@ class sqlite_store final : public store {
   // Ends the open batch — COMMIT, or ROLLBACK when `commit` is false or COMMIT fails — and
   // tells its members the outcome. The caller holds writer_mutex_.
   result<void> end_batch(bool commit);
+  // After a batch ended: logs once when batches start failing for lack of disk space, and once
+  // when one commits again. The caller holds writer_mutex_.
+  void note_space(bool committed);
 
   std::filesystem::path file_;
   sqlite_options options_;
@@ -68,6 +71,7 @@ class sqlite_store final : public store {
   std::atomic<int> queued_writers_{0};  // threads in transact() waiting for writer_mutex_
   std::condition_variable committed_;
   commit_stats stats_;                  // guarded by writer_mutex_
+  bool disk_full_ = false;              // the last batch failed with SQLITE_FULL; writer_mutex_
 
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<sqlite::connection>> idle_readers_;  // guarded by readers_mutex_

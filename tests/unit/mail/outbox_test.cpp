@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <stdexcept>
+#include <vector>
 
 namespace cognate::mail {
 namespace {
@@ -131,6 +133,58 @@ TEST_F(OutboxTest, WorkerThreadDeliversWhenNotified) {
   }
   worker_.stop();
   EXPECT_EQ(mailer_.delivered.size(), 1u);
+}
+
+// A worker claims one mail at a time, just before sending it: while one is being sent, the others
+// stay free for other workers (nodes).
+TEST_F(OutboxTest, ClaimsOneMailAtATimeSoTheOthersStayFreeMeanwhile) {
+  struct peeking_mailer final : mailer {
+    peeking_mailer(store::store& s, const clock& c) : store(s), now(c) {}
+    result<void> send(const message&) override {
+      // A claim whose lease ends now leaves what it finds due.
+      auto due = in_transaction(store, [&](store::transaction& tx) {
+        return tx.outbox().claim_due(now.now(), now.now(), 10);
+      });
+      free_meanwhile.push_back(due ? static_cast<int>(due->size()) : -1);
+      return {};
+    }
+    store::store& store;
+    const clock& now;
+    std::vector<int> free_meanwhile;
+  } peeker(store_, clock_);
+  outbox_worker worker(store_, sealer_, peeker, clock_);
+  queue("a@example.com");
+  queue("b@example.com");
+  queue("c@example.com");
+  EXPECT_EQ(worker.deliver_due(), 3);
+  EXPECT_EQ(peeker.free_meanwhile, (std::vector<int>{2, 1, 0}));
+}
+
+// A mail whose sending died with its process (here: the mailer throws out of deliver_due) stays
+// reserved for the mailer's longest send plus the margin, then is sent again: seconds, not the
+// minutes a fixed lease took.
+TEST_F(OutboxTest, AMailWhoseSenderDiedIsSentAgainAfterOneSendTimeAndTheMargin) {
+  struct dying_mailer final : mailer {
+    result<void> send(const message&) override {
+      if (die) {
+        throw std::runtime_error("killed mid-send");
+      }
+      ++sent;
+      return {};
+    }
+    std::chrono::seconds max_send_time() const override { return 5s; }
+    bool die = true;
+    int sent = 0;
+  } dying;
+  outbox_worker worker(store_, sealer_, dying, clock_, {.lease_margin = 5s});
+  queue("a@example.com");
+  EXPECT_THROW(worker.deliver_due(), std::runtime_error);
+  dying.die = false;
+  clock_.advance(9s);
+  EXPECT_EQ(worker.deliver_due(), 0);  // still reserved for the send that died
+  clock_.advance(1s);
+  EXPECT_EQ(worker.deliver_due(), 1);
+  EXPECT_EQ(dying.sent, 1);
 }
 
 }  // namespace
