@@ -1,33 +1,183 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang (ASan + UBSan) into OUT (default build/fuzz) and, with
-# --run SECONDS, runs each that long on a fresh corpus seeded from fuzz/seeds. The code under
-# test is compiled from source here (Boost.JSON header-only) so the fuzzer sees its coverage.
+# Builds the libFuzzer targets with clang (ASan + UBSan) into OUT (default build/fuzz) and
+# optionally runs each on a throw-away copy of its committed corpus, fuzz/corpus/<target>/ (the
+# committed corpus never grows; regenerate it with fuzz/make_corpus.py).
+#
+#   fuzz/build.sh                      build every target
+#   fuzz/build.sh --run SECONDS [T…]   build, then run each target (or the named ones) SECONDS
+#   fuzz/build.sh --runs N [T…]        build, then run each target for N executions
+#
+# The code under test is compiled from source here (Boost.JSON too) so the fuzzer sees its
+# coverage; each source file is compiled once into OUT/obj and rebuilt when it or a header it
+# includes changes. JOBS (default: the number of CPUs) compiles run at once. Every run uses
+# -max_len=4096 -timeout=10 -rss_limit_mb=2048 -detect_leaks=1; a crash, hang (>10 s), leak or
+# out-of-memory fails it, and the input is kept as OUT/<target>-crash-… (or -timeout-, -leak-,
+# -oom-). Each run's log is OUT/<target>.log; its summary line is printed.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${OUT:-$root/build/fuzz}
-seconds=0
-if [[ "${1:-}" == "--run" ]]; then
-  seconds=${2:?--run SECONDS}
+jobs=${JOBS:-$(nproc)}
+mode=build
+amount=0
+case "${1:-}" in
+  --run) mode=time; amount=${2:?--run SECONDS}; shift 2 ;;
+  --runs) mode=runs; amount=${2:?--runs N}; shift 2 ;;
+esac
+
+# Each target: its harness and the project sources it links (the smallest set that links).
+common="src/common/error.cpp src/common/reasons.cpp src/common/encoding.cpp fuzz/boost_json.cpp
+        fuzz/quiet_logs.cpp"
+crypto="src/crypto/hmac.cpp src/crypto/sealer.cpp src/common/random.cpp"
+directory="src/pool/directory.cpp src/pool/settings_json.cpp src/pool/auth_config.cpp
+           src/pool/email_address.cpp src/pool/signing_keys.cpp src/token/keyring.cpp
+           src/token/jws.cpp src/token/rsa_key.cpp"
+declare -A sources=(
+  [http_request_fuzz]="fuzz/http_request_fuzz.cpp src/api/request.cpp src/api/decoder.cpp
+    src/auth/operator_guard.cpp src/auth/sigv4.cpp src/http/client_address.cpp $crypto"
+  [request_body_fuzz]="fuzz/request_body_fuzz.cpp src/api/decoder.cpp src/api/operations.cpp
+    @handler_stubs"
+  [text_parsers_fuzz]="fuzz/text_parsers_fuzz.cpp src/pool/srp_timestamp.cpp
+    src/pool/email_address.cpp src/auth/sigv4.cpp src/crypto/hmac.cpp"
+  [srp_fuzz]="fuzz/srp_fuzz.cpp src/auth/srp_factor.cpp src/crypto/srp.cpp
+    src/pool/verifier_seal.cpp src/pool/srp_timestamp.cpp $crypto $directory"
+  [totp_fuzz]="fuzz/totp_fuzz.cpp src/auth/totp_factor.cpp src/auth/factors.cpp src/mfa/totp.cpp
+    src/mfa/qr_svg.cpp $crypto"
+  [list_users_fuzz]="fuzz/list_users_fuzz.cpp src/auth/user_admin.cpp src/auth/page_token.cpp
+    src/auth/factors.cpp src/auth/password_factor.cpp src/auth/srp_factor.cpp
+    src/auth/totp_factor.cpp src/auth/email_otp_factor.cpp src/auth/lockout.cpp
+    src/auth/next_step.cpp src/auth/user_profile.cpp src/crypto/srp.cpp src/mfa/totp.cpp
+    src/mail/outbox.cpp src/mail/template.cpp src/pool/attributes.cpp src/pool/code_book.cpp
+    src/pool/codes.cpp src/pool/password_check.cpp src/pool/srp_timestamp.cpp src/pool/users.cpp
+    src/pool/verifier_seal.cpp $crypto $directory"
+  [config_fuzz]="fuzz/config_fuzz.cpp src/pool/auth_config.cpp src/pool/settings_json.cpp
+    src/pool/email_address.cpp"
+  [token_fuzz]="fuzz/token_fuzz.cpp src/token/jws.cpp src/token/access_token.cpp
+    src/token/rsa_key.cpp src/crypto/hmac.cpp"
+)
+for target in "${!sources[@]}"; do sources[$target]+=" $common"; done
+all_targets=(http_request_fuzz request_body_fuzz text_parsers_fuzz srp_fuzz totp_fuzz
+             list_users_fuzz config_fuzz token_fuzz)
+libs=(-lspdlog -lfmt -lcrypto -lsodium -lqrencode)
+targets=("$@")
+if [[ ${#targets[@]} -eq 0 ]]; then
+  targets=("${all_targets[@]}")
 fi
-mkdir -p "$out"
-flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-       -I"$root/src" -DSPDLOG_FMT_EXTERNAL -DBOOST_JSON_STANDALONE_HEADER_ONLY)
-common=("$root/src/common/error.cpp" "$root/src/common/reasons.cpp" "$root/src/common/encoding.cpp"
-        "$root/fuzz/boost_json.cpp")
-clang++-14 "${flags[@]}" -o "$out/request_body_fuzz" "$root/fuzz/request_body_fuzz.cpp" \
-  "$root/src/api/decoder.cpp" "${common[@]}" -lspdlog -lfmt
-clang++-14 "${flags[@]}" -o "$out/text_parsers_fuzz" "$root/fuzz/text_parsers_fuzz.cpp" \
-  "$root/src/pool/srp_timestamp.cpp" "$root/src/pool/email_address.cpp" \
-  "$root/src/pool/auth_config.cpp" "$root/src/auth/sigv4.cpp" "$root/src/crypto/hmac.cpp" \
-  "${common[@]}" -lspdlog -lfmt -lcrypto -lsodium
-if [[ $seconds -gt 0 ]]; then
-  for target in request_body_fuzz text_parsers_fuzz; do
-    corpus=$(mktemp -d)
-    cp "$root"/fuzz/seeds/* "$corpus"/
-    echo "fuzzing $target for ${seconds}s"
-    "$out/$target" -max_total_time="$seconds" -max_len=4096 -artifact_prefix="$out/" "$corpus" \
-      2>"$out/$target.log" || { tail -40 "$out/$target.log"; rm -rf "$corpus"; exit 1; }
-    grep -E '^Done|#[0-9]+.*DONE' "$out/$target.log" | tail -1 || true
-    rm -rf "$corpus"
+for target in "${targets[@]}"; do
+  [[ -n "${sources[$target]:-}" ]] || { echo "fuzz/build.sh: no target $target" >&2; exit 2; }
+done
+
+cxx=clang++-14
+flags=(-std=c++20 -O1 -g -fno-sanitize-recover=undefined -I"$root/src"
+       -DSPDLOG_FMT_EXTERNAL -DBOOST_ASIO_NO_DEPRECATED)
+mkdir -p "$out/obj" "$out/gen"
+
+# Link stubs for the operation table's handlers (api/handlers.h), so request_body_fuzz links the
+# table without the domain. Rewritten only when it changes, to keep its object.
+stubs="$out/gen/handler_stubs.cpp"
+{
+  echo "// Generated by fuzz/build.sh from src/api/handlers.h: never called."
+  echo '#include "api/handlers.h"'
+  echo '#include <cstdlib>'
+  echo 'namespace cognate::api::handlers {'
+  sed -n -E 's/^result<boost::json::object> ([a-z0-9_]+)\(const call& c\);$/result<boost::json::object> \1(const call\&) { std::abort(); }/p' \
+    "$root/src/api/handlers.h"
+  echo '}'
+} >"$stubs.new"
+if cmp -s "$stubs.new" "$stubs"; then rm "$stubs.new"; else mv "$stubs.new" "$stubs"; fi
+
+path_of() {  # a sources entry → its file
+  if [[ $1 == @handler_stubs ]]; then echo "$stubs"; else echo "$root/$1"; fi
+}
+object_of() {  # a sources entry → its object
+  local name=${1#@}
+  echo "$out/obj/${name//\//_}.o"
+}
+# True when the object is missing or older than its source or any header it included.
+stale() {
+  local obj=$1 dep
+  [[ -f $obj && -f $obj.d ]] || return 0
+  for dep in $(sed -e 's/^[^:]*://' -e 's/\\$//' "$obj.d"); do
+    [[ $dep -nt $obj ]] && return 0
   done
-fi
+  return 1
+}
+# Outputs are written under a temporary name and renamed, so a concurrent build.sh (CI while a
+# long run is going) never sees half a file.
+compile() {
+  local src=$1 obj=$2
+  if ! "$cxx" "${flags[@]}" -fsanitize=fuzzer-no-link,address,undefined -c "$src" \
+       -o "$obj.$$.tmp" -MMD -MF "$obj.$$.d" -MT "$obj"; then
+    rm -f "$obj.$$.tmp" "$obj.$$.d"
+    return 1
+  fi
+  mv "$obj.$$.d" "$obj.d"
+  mv "$obj.$$.tmp" "$obj"
+}
+
+# Every source of the chosen targets, once.
+declare -A wanted=()
+for target in "${targets[@]}"; do
+  for s in ${sources[$target]}; do wanted[$s]=1; done
+done
+failed=0
+running=0
+for s in "${!wanted[@]}"; do
+  obj=$(object_of "$s")
+  stale "$obj" || continue
+  echo "compiling ${s#@}"
+  compile "$(path_of "$s")" "$obj" &
+  running=$((running + 1))
+  if [[ $running -ge $jobs ]]; then
+    wait -n || failed=1
+    running=$((running - 1))
+  fi
+done
+while [[ $running -gt 0 ]]; do
+  wait -n || failed=1
+  running=$((running - 1))
+done
+[[ $failed -eq 0 ]] || { echo "fuzz/build.sh: compilation failed" >&2; exit 1; }
+
+for target in "${targets[@]}"; do
+  objs=()
+  for s in ${sources[$target]}; do objs+=("$(object_of "$s")"); done
+  bin="$out/$target"
+  newest=$(ls -t "${objs[@]}" | head -1)
+  if [[ ! -x $bin || $newest -nt $bin ]]; then
+    echo "linking $target"
+    "$cxx" -fsanitize=fuzzer,address,undefined -o "$bin.$$.tmp" "${objs[@]}" "${libs[@]}"
+    mv "$bin.$$.tmp" "$bin"
+  fi
+done
+
+[[ $mode == build ]] && exit 0
+
+# One run: the corpus copied to a temp dir (new inputs land there, not in fuzz/corpus/), the log
+# written there too and moved to OUT/<target>.log when the run ends.
+status=0
+for target in "${targets[@]}"; do
+  seeds="$root/fuzz/corpus/$target"
+  work=$(mktemp -d)
+  corpus="$work/corpus"
+  log="$work/log"
+  mkdir "$corpus"
+  cp "$seeds"/* "$corpus"/ 2>/dev/null || true
+  limit=(-max_total_time="$amount")
+  [[ $mode == runs ]] && limit=(-runs="$amount")
+  echo "fuzzing $target ($([[ $mode == runs ]] && echo "$amount runs" || echo "${amount}s")," \
+       "$(ls "$seeds" 2>/dev/null | wc -l) seeds)"
+  if ASAN_OPTIONS=detect_leaks=1 "$out/$target" "${limit[@]}" -max_len=4096 -timeout=10 \
+       -rss_limit_mb=2048 -detect_leaks=1 -print_final_stats=1 \
+       -artifact_prefix="$out/$target-" "$corpus" 2>"$log"; then
+    grep -a -E '^#[0-9]+[[:space:]]+(INITED|DONE)' "$log" | sed 's/^/  /' || true
+    grep -a -E '^Done [0-9]+ runs|^stat::peak_rss_mb' "$log" | sed 's/^/  /' || true
+    echo "  corpus: $(ls "$seeds" 2>/dev/null | wc -l) → $(ls "$corpus" | wc -l) files"
+  else
+    echo "  $target FAILED (log: $out/$target.log):"
+    tail -40 "$log"
+    status=1
+  fi
+  mv "$log" "$out/$target.log"
+  rm -rf "$work"
+done
+exit $status

@@ -30,7 +30,9 @@ std::string_view header(const signed_request& r, std::string_view name) {
   return {};
 }
 
-// "20261129T011242Z" → the time it names; nullopt when it is not that shape.
+// "20261129T011242Z" → the time it names; nullopt when it is not that shape, or a year a
+// time_point cannot hold (nanoseconds since 1970 end in 2262: year 6022 overflowed — found by
+// fuzz/http_request_fuzz).
 std::optional<time_point> parse_amz_date(std::string_view s) {
   if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z') {
     return std::nullopt;
@@ -47,7 +49,8 @@ std::optional<time_point> parse_amz_date(std::string_view s) {
   };
   const auto year = number(0, 4), month = number(4, 2), day = number(6, 2);
   const auto hour = number(9, 2), minute = number(11, 2), second = number(13, 2);
-  if (!year || !month || !day || !hour || !minute || !second || *month < 1 || *month > 12 ||
+  if (!year || !month || !day || !hour || !minute || !second || *year < 1970 || *year > 2200 ||
+      *month < 1 || *month > 12 ||
       *day < 1 || *day > 31 || *hour > 23 || *minute > 59 || *second > 60) {
     return std::nullopt;
   }

@@ -27,7 +27,7 @@ import {
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
-  GOOD_PASSWORD, cognitoClient, readCredentials, startSandbox, uniqueEmail,
+  GOOD_PASSWORD, cognitoClient, rawCall, readCredentials, startSandbox, uniqueEmail,
 } from './lib/cognate.mjs';
 import { enrolledUser, rejectsWith, signUpConfirmed } from './lib/sign_in.mjs';
 import { runCognate, startCluster } from './lib/cluster.mjs';
@@ -137,6 +137,22 @@ describe('admin operations with SDK v3 and boto3 (sandbox)', () => {
     });
     await rejectsWith(wrong.send(new AdminGetUserCommand({ UserPoolId: server.poolId, Username: email })),
       'InvalidSignatureException', MISMATCH);
+  });
+
+  it('answers an X-Amz-Date no clock can hold (year 6022, found by fuzzing) like any malformed one', async () => {
+    for (const date of ['60221129T011242Z', '99991231T235959Z', '00010101T000000Z']) {
+      const res = await rawCall(server.endpoint, 'ListUsers', { UserPoolId: server.poolId }, {
+        headers: {
+          'x-amz-date': date,
+          authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${date.slice(0, 8)}/us-east-1/cognito-idp/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`,
+        },
+      });
+      assert.equal(res.status, 400, `${date}: ${res.text}`);
+      assert.ok(res.json?.__type, `${date}: ${res.text}`);
+    }
+    const still = await adminClient(server.endpoint, credentials)
+      .send(new AdminGetUserCommand({ UserPoolId: server.poolId, Username: email }));
+    assert.equal(still.Username, sub, 'the server still answers');
   });
 
   it('boto3 signs the same operations', async () => {
