@@ -33,7 +33,8 @@ directory="src/pool/directory.cpp src/pool/settings_json.cpp src/pool/auth_confi
            src/token/jws.cpp src/token/rsa_key.cpp"
 declare -A sources=(
   [http_request_fuzz]="fuzz/http_request_fuzz.cpp src/api/request.cpp src/api/decoder.cpp
-    src/auth/operator_guard.cpp src/auth/sigv4.cpp src/http/client_address.cpp $crypto"
+    src/auth/operator_guard.cpp src/auth/sigv4.cpp src/http/client_address.cpp
+    src/common/ip_address.cpp $crypto"
   [request_body_fuzz]="fuzz/request_body_fuzz.cpp src/api/decoder.cpp src/api/operations.cpp
     @handler_stubs"
   [text_parsers_fuzz]="fuzz/text_parsers_fuzz.cpp src/pool/srp_timestamp.cpp

@@ -51,6 +51,7 @@ enum class secret_proof {
 
 // Which rate limits a call counts against (rate_limit.h): the public operations' classes follow
 // Cognito's quota categories; read, account and admin calls are authenticated and not limited.
+// `challenge` stays last: rate_limit.h counts the classes by it.
 enum class limit_class { sign_up, sign_in, mfa, token, read, recovery, account, admin, challenge };
 
 

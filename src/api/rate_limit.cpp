@@ -1,12 +1,10 @@
 #include "api/rate_limit.h"
 
+#include "common/ip_address.h"
 #include "common/reasons.h"
-
-#include <arpa/inet.h>
 
 #include <algorithm>
 #include <charconv>
-#include <cstring>
 #include <functional>
 
 namespace cognate::api {
@@ -116,24 +114,15 @@ rate_limiter::rate_limiter(rate_limits limits, std::size_t max_keys)
     : limits_(limits), max_per_shard_(std::max<std::size_t>(1, max_keys / shard_count)) {}
 
 std::string rate_limiter::address_key(std::string_view address) {
-  if (address.find(':') == std::string_view::npos || address.size() >= INET6_ADDRSTRLEN) {
+  auto ip = parse_ip(address);
+  if (!ip) {
     return std::string(address);
   }
-  char text[INET6_ADDRSTRLEN] = {};
-  std::memcpy(text, address.data(), address.size());
-  unsigned char bytes[16];
-  if (inet_pton(AF_INET6, text, bytes) != 1) {
-    return std::string(address);
+  if (is_v4_mapped(*ip)) {
+    return format_ip(*ip);
   }
-  static constexpr unsigned char v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  if (std::memcmp(bytes, v4_mapped, sizeof v4_mapped) == 0) {
-    char v4[INET_ADDRSTRLEN] = {};
-    inet_ntop(AF_INET, bytes + 12, v4, sizeof v4);
-    return v4;
-  }
-  std::memset(bytes + 8, 0, 8);
-  inet_ntop(AF_INET6, bytes, text, sizeof text);
-  return std::string(text) + "/64";
+  std::fill(ip->begin() + 8, ip->end(), 0);
+  return format_ip(*ip) + "/64";
 }
 
 bool rate_limiter::admit_address(limit_class c, std::string_view address,

@@ -37,7 +37,7 @@ struct class_limits {
   rate per_client;
 };
 
-constexpr std::size_t limit_class_count = 9;
+constexpr std::size_t limit_class_count = static_cast<std::size_t>(limit_class::challenge) + 1;
 
 struct rate_limits {
   std::array<class_limits, limit_class_count> by_class{};

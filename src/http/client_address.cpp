@@ -2,46 +2,11 @@
 
 #include "common/reasons.h"
 
-#include <arpa/inet.h>
-
-#include <array>
+#include <algorithm>
 #include <charconv>
-#include <cstring>
-#include <optional>
 
 namespace cognate::http {
 namespace {
-
-// `text` as 16 bytes (IPv4 mapped into IPv6), or nothing.
-std::optional<std::array<unsigned char, 16>> parse_address(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {
-    text = text.substr(1, text.size() - 2);
-  }
-  char buffer[INET6_ADDRSTRLEN] = {};
-  if (text.empty() || text.size() >= sizeof buffer) {
-    return std::nullopt;
-  }
-  std::memcpy(buffer, text.data(), text.size());
-  std::array<unsigned char, 16> out{};
-  if (inet_pton(AF_INET6, buffer, out.data()) == 1) {
-    return out;
-  }
-  unsigned char v4[4];
-  if (inet_pton(AF_INET, buffer, v4) == 1) {
-    out[10] = 0xff;
-    out[11] = 0xff;
-    std::memcpy(out.data() + 12, v4, 4);
-    return out;
-  }
-  return std::nullopt;
-}
-
-bool is_v4_mapped(const std::array<unsigned char, 16>& a) {
-  static constexpr unsigned char prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  return std::memcmp(a.data(), prefix, sizeof prefix) == 0;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -56,7 +21,7 @@ result<trusted_proxies> trusted_proxies::parse(const std::vector<std::string>& e
   for (const auto& entry : entries) {
     std::string_view text = entry;
     const auto slash = text.find('/');
-    const auto address = parse_address(text.substr(0, slash));
+    const auto address = parse_ip(text.substr(0, slash));
     int prefix = 128;
     bool ok = address.has_value();
     if (ok) {
@@ -78,30 +43,28 @@ result<trusted_proxies> trusted_proxies::parse(const std::vector<std::string>& e
                   "--trusted-proxy " + entry +
                       ": expected an IP address or network, e.g. 10.0.0.5 or 10.0.0.0/8");
     }
-    network n{};
-    std::memcpy(n.bytes, address->data(), 16);
-    n.prefix = prefix;
-    out.networks_.push_back(n);
+    out.networks_.push_back({*address, prefix});
   }
   return out;
 }
 
 bool trusted_proxies::trusts(std::string_view text) const {
-  const auto address = parse_address(text);
-  if (!address) {
-    return false;
-  }
+  const auto address = parse_ip(text);
+  return address && trusts(*address);
+}
+
+bool trusted_proxies::trusts(const ip_bytes& address) const {
   for (const auto& n : networks_) {
-    const int whole = n.prefix / 8;
+    const auto whole = static_cast<std::size_t>(n.prefix / 8);
     const int rest = n.prefix % 8;
-    if (std::memcmp(n.bytes, address->data(), static_cast<std::size_t>(whole)) != 0) {
+    if (!std::equal(n.address.begin(), n.address.begin() + whole, address.begin())) {
       continue;
     }
     if (rest == 0) {
       return true;
     }
     const auto mask = static_cast<unsigned char>(0xff << (8 - rest));
-    if ((n.bytes[whole] & mask) == ((*address)[whole] & mask)) {
+    if ((n.address[whole] & mask) == (address[whole] & mask)) {
       return true;
     }
   }
@@ -120,11 +83,12 @@ std::string trusted_proxies::client_address(std::string_view peer,
     const auto comma = rest.rfind(',');
     const auto hop = trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
-    if (!parse_address(hop)) {
+    const auto address = parse_ip(hop);
+    if (!address) {
       break;  // garbage (or a port we do not parse): trust nothing further left
     }
     last_valid = hop;
-    if (!trusts(hop)) {
+    if (!trusts(*address)) {
       return std::string(hop);
     }
   }

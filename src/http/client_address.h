@@ -6,6 +6,7 @@
 // Pure; safe for concurrent use.
 
 #include "common/error.h"
+#include "common/ip_address.h"
 
 #include <string>
 #include <string_view>
@@ -21,14 +22,15 @@ class trusted_proxies {
 
   bool empty() const { return networks_.empty(); }
   bool trusts(std::string_view address) const;
+  bool trusts(const ip_bytes& address) const;
   // The caller's address for a request from `peer` carrying `forwarded_for` (X-Forwarded-For,
   // "" when absent; several headers joined with ","). `peer` itself unless it is trusted.
   std::string client_address(std::string_view peer, std::string_view forwarded_for) const;
 
  private:
   struct network {
-    unsigned char bytes[16];  // IPv4 as IPv4-mapped IPv6
-    int prefix;               // bits, of the 128
+    ip_bytes address;  // IPv4 as IPv4-mapped IPv6
+    int prefix;        // bits, of the 128
   };
   std::vector<network> networks_;
 };

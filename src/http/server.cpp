@@ -74,6 +74,15 @@ namespace {
 
 constexpr std::string_view json_type = "application/x-amz-json-1.1";
 
+constexpr std::string_view exposed_headers =
+    "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date";
+// What the Cognito clients send (Amplify adds pragma and cache-control; SigV4 callers the
+// x-amz-* and authorization headers); a preflight asking for more gets this list, and the browser
+// refuses the request.
+constexpr std::string_view allowed_headers =
+    "content-type,x-amz-target,x-amz-user-agent,cache-control,pragma,amz-sdk-invocation-id,"
+    "amz-sdk-request,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256";
+
 // TLS 1.2's forward-secret AEAD suites (Mozilla's "intermediate" list); TLS 1.3 keeps OpenSSL's
 // defaults, all of which are.
 constexpr const char* tls12_ciphers =
@@ -107,14 +116,6 @@ result<std::shared_ptr<ssl::context>> make_tls_context(const std::string& cert_f
   }
   return context;
 }
-constexpr std::string_view exposed_headers =
-    "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date";
-// What the Cognito clients send (Amplify adds pragma and cache-control; SigV4 callers the
-// x-amz-* and authorization headers); a preflight asking for more gets this list, and the browser
-// refuses the request.
-constexpr std::string_view allowed_headers =
-    "content-type,x-amz-target,x-amz-user-agent,cache-control,pragma,amz-sdk-invocation-id,"
-    "amz-sdk-request,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256";
 
 // Header values echoed back must be plain tokens: no CR/LF or other control characters.
 bool safe_header_value(std::string_view v) {
