@@ -14,7 +14,7 @@ bool lockout::locked(const store::user_record& user, time_point now) const {
   return locked(lock_state{user.failed_sign_ins, user.locked_until}, now);
 }
 
-attempt lockout::count(lock_state& state, time_point now, std::chrono::seconds* locked_for) const {
+attempt lockout::count(lock_state& state, time_point now) const {
   if (locked(state, now)) {
     return attempt::locked;
   }
@@ -28,22 +28,19 @@ attempt lockout::count(lock_state& state, time_point now, std::chrono::seconds* 
     lock = std::min<std::chrono::seconds>(policy_.max, policy_.first * (1LL << doublings));
   }
   state.locked_until = now + lock;  // no lock: the time of this failure
-  if (locked_for != nullptr) {
-    *locked_for = lock;
-  }
   return attempt::counted;
 }
 
 result<attempt> lockout::count_attempt(store::transaction& tx, store::user_record& user,
                                        time_point now) const {
   lock_state state{user.failed_sign_ins, user.locked_until};
-  std::chrono::seconds lock{0};
-  if (count(state, now, &lock) == attempt::locked) {
+  if (count(state, now) == attempt::locked) {
     return attempt::locked;
   }
   user.failed_sign_ins = state.failed;
   user.locked_until = state.locked_until;
-  if (lock.count() > 0) {
+  if (const auto lock = std::chrono::duration_cast<std::chrono::seconds>(state.locked_until - now);
+      lock.count() > 0) {
     RETURN_IF_ERROR(tx.audit().append({.pool_id = user.pool_id,
                                        .user_id = user.id,
                                        .event = "lockout",

@@ -46,8 +46,8 @@ class lockout {
   result<attempt> count_attempt(store::transaction& tx, store::user_record& user,
                                 time_point now) const;
   // The same rule over a bare state (a decoy's): counts one attempt in `state`, or says it is
-  // locked (unchanged). Returns the lock it set, if any, in `locked_for`.
-  attempt count(lock_state& state, time_point now, std::chrono::seconds* locked_for = nullptr) const;
+  // locked (unchanged).
+  attempt count(lock_state& state, time_point now) const;
   // A correct password: the count starts again (the caller writes the record).
   static void reset(store::user_record& user);
   // A correct password that an MFA code must follow: this attempt is not counted (and a lock
@@ -57,7 +57,6 @@ class lockout {
   // Whether a lock holds for `user` now.
   bool locked(const store::user_record& user, time_point now) const;
   bool locked(const lock_state& state, time_point now) const;
-  const lockout_policy& policy() const { return policy_; }
 
  private:
   lockout_policy policy_;

@@ -125,21 +125,31 @@ result<void> code_book::mail(store::transaction& tx, const store::user_record& u
   return {};
 }
 
+result<std::optional<store::code_record>> code_book::find_decoy(store::transaction& tx,
+                                                                const std::string& pool_id,
+                                                                const std::string& key,
+                                                                const code_kind& kind,
+                                                                time_point now) {
+  const std::string purpose(kind.purpose);
+  ASSIGN_OR_RETURN(auto stored, tx.codes().find_decoy(pool_id, key, purpose));
+  if (!stored && kind.decoy_always_sent) {
+    // As for a user who just signed up: a live code, which spent one of this hour's budget.
+    stored = store::code_record{.pool_id = pool_id,
+                                .user_id = key,
+                                .purpose = purpose,
+                                .expires_at = now + kind.lifetime,
+                                .sent_in_window = 1,
+                                .window_start = now};
+  }
+  return stored;
+}
+
 result<void> code_book::send_decoy(store::transaction& tx, const std::string& pool_id,
                                    const std::string& name, const code_kind& kind,
                                    time_point now) const {
   const std::string purpose(kind.purpose);
   const auto key = decoy_key(pool_id, name);
-  ASSIGN_OR_RETURN(auto previous, tx.codes().find_decoy(pool_id, key, purpose));
-  if (!previous && kind.decoy_always_sent) {
-    // As for a user who just signed up: the sign-up's code spent one of this hour's budget.
-    previous = store::code_record{.pool_id = pool_id,
-                                  .user_id = key,
-                                  .purpose = purpose,
-                                  .expires_at = now + kind.lifetime,
-                                  .sent_in_window = 1,
-                                  .window_start = now};
-  }
+  ASSIGN_OR_RETURN(auto previous, find_decoy(tx, pool_id, key, kind, now));
   store::code_record record{
       .pool_id = pool_id, .user_id = key, .purpose = purpose, .expires_at = now + kind.lifetime};
   RETURN_IF_ERROR(spend_budget(record, previous, now, limits_.max_per_hour));
@@ -171,17 +181,8 @@ result<code_verdict> code_book::check(store::transaction& tx, const store::user_
 result<code_verdict> code_book::check_decoy(store::transaction& tx, const std::string& pool_id,
                                             const std::string& name, const code_kind& kind,
                                             time_point now) const {
-  const std::string purpose(kind.purpose);
   const auto key = decoy_key(pool_id, name);
-  ASSIGN_OR_RETURN(auto stored, tx.codes().find_decoy(pool_id, key, purpose));
-  if (!stored && kind.decoy_always_sent) {
-    stored = store::code_record{.pool_id = pool_id,
-                                .user_id = key,
-                                .purpose = purpose,
-                                .expires_at = now + kind.lifetime,
-                                .sent_in_window = 1,
-                                .window_start = now};
-  }
+  ASSIGN_OR_RETURN(auto stored, find_decoy(tx, pool_id, key, kind, now));
   if (!stored || !live(*stored, now, limits_.max_attempts)) {
     return code_verdict::expired;
   }

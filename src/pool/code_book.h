@@ -18,6 +18,7 @@
 #include "store/store.h"
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -91,6 +92,13 @@ class code_book {
   std::string hash(const store::user_record& user, const code_kind& kind, const std::string& to,
                    const std::string& code) const;
   std::string decoy_key(const std::string& pool_id, const std::string& name) const;
+  // The decoy state of `key` for `kind`: the stored one, else — for a kind every user has a code
+  // of (decoy_always_sent) — the state a user who just signed up would have.
+  static result<std::optional<store::code_record>> find_decoy(store::transaction& tx,
+                                                              const std::string& pool_id,
+                                                              const std::string& key,
+                                                              const code_kind& kind,
+                                                              time_point now);
 
   const crypto::sealer& sealer_;
   code_limits limits_;
