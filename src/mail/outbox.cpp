@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace cognate::mail {
 namespace {
@@ -93,46 +94,81 @@ void outbox_worker::notify() {
   wake_.notify_all();
 }
 
+namespace {
+
+// What became of one send: written in the transaction that claims the next mail.
+struct send_outcome {
+  std::int64_t id = 0;
+  bool delivered = false;
+  bool give_up = false;
+  int attempts = 0;
+  time_point at;
+  time_point retry_at;
+  std::string error;
+};
+
+result<void> record(store::transaction& tx, const send_outcome& o) {
+  if (o.delivered) {
+    return tx.outbox().mark_sent(o.id, o.at);
+  }
+  if (o.give_up) {
+    return tx.outbox().mark_failed(o.id, o.error);
+  }
+  return tx.outbox().retry_later(o.id, o.attempts, o.retry_at, o.error);
+}
+
+}  // namespace
+
 int outbox_worker::deliver_due() {
   // One mail per claim: a claim's lease covers one send, so a batch of slow sends cannot outlive
   // it (another node would send the rest again), and a crash strands at most one mail, for one
-  // lease.
+  // lease. Each send's outcome is written by the transaction that claims the next mail (one
+  // transaction per mail, and one more at the end).
   const auto lease = mailer_.max_send_time() + options_.lease_margin;
   int sent = 0;
-  for (int tried = 0; tried < options_.batch; ++tried) {
+  std::optional<send_outcome> last;
+  for (int tried = 0;; ++tried) {
     const auto now = clock_.now();
+    const bool claim = tried < options_.batch;
     auto claimed = store::in_transaction(
-        store_, [&](store::transaction& tx) { return tx.outbox().claim_due(now, now + lease, 1); });
+        store_, [&](store::transaction& tx) -> result<std::vector<store::outbox_record>> {
+          if (last) {
+            RETURN_IF_ERROR(record(tx, *last));
+          }
+          if (!claim) {
+            return std::vector<store::outbox_record>{};
+          }
+          return tx.outbox().claim_due(now, now + lease, 1);
+        });
+    if (last && last->delivered && claimed) {
+      ++sent;
+    }
+    last.reset();
     if (!claimed || claimed->empty()) {
       break;
     }
     const auto& row = claimed->front();
     auto m = from_outbox_record(row, sealer_);
     auto delivered = m ? mailer_.send(*m) : result<void>(m.error());
-    const auto after = clock_.now();
-    const int attempts = row.attempts + 1;
-    const bool give_up = !delivered && (!m || after - row.created_at >= options_.give_up_after);
-    const auto delay = std::min<std::chrono::seconds>(
-        options_.max_retry, options_.first_retry * (1LL << std::min(attempts - 1, 20)));
-    auto recorded = store_.transact([&](store::transaction& tx) -> result<void> {
-      if (delivered) {
-        return tx.outbox().mark_sent(row.id, after);
+    send_outcome o{.id = row.id, .delivered = delivered.has_value(), .attempts = row.attempts + 1,
+                   .at = clock_.now()};
+    if (!delivered) {
+      o.give_up = !m || o.at - row.created_at >= options_.give_up_after;
+      o.retry_at = o.at + std::min<std::chrono::seconds>(
+                              options_.max_retry,
+                              options_.first_retry * (1LL << std::min(o.attempts - 1, 20)));
+      o.error = delivered.error().message;
+      if (o.give_up) {
+        spdlog::error("mail {} to {} failed for good after {} attempts: {}", row.id,
+                      row.recipient, o.attempts, o.error);
+      } else {
+        spdlog::warn("mail {} to {} not delivered (attempt {}), retrying in {}s: {}", row.id,
+                     row.recipient, o.attempts,
+                     std::chrono::duration_cast<std::chrono::seconds>(o.retry_at - o.at).count(),
+                     o.error);
       }
-      if (give_up) {
-        return tx.outbox().mark_failed(row.id, delivered.error().message);
-      }
-      return tx.outbox().retry_later(row.id, attempts, after + delay, delivered.error().message);
-    });
-    if (give_up) {
-      spdlog::error("mail {} to {} failed for good after {} attempts: {}", row.id, row.recipient,
-                    attempts, delivered.error().message);
-    } else if (!delivered) {
-      spdlog::warn("mail {} to {} not delivered (attempt {}), retrying in {}s: {}", row.id,
-                   row.recipient, attempts, delay.count(), delivered.error().message);
     }
-    if (delivered && recorded) {
-      ++sent;
-    }
+    last = std::move(o);
   }
   return sent;
 }
