@@ -66,12 +66,13 @@ result<code_delivery> account_recovery::forgot_password(const client_entry& clie
             return fail(*refusal);
           }
           // Answer as if a code went out (the same budget), send nothing; record it as a real
-          // request is (which also keeps the two commits' sizes, and so their times, close).
+          // request is (which also keeps the two commits' sizes, and so their times, close),
+          // with the user it was about when there is one (a disabled or unverified user).
           RETURN_IF_ERROR(codes_.send_decoy(tx, pool.id, username, kind_, now));
           RETURN_IF_ERROR(tx.audit().append({.pool_id = pool.id,
-                                             .user_id = "",
+                                             .user_id = found ? found->id : std::string(),
                                              .event = "forgot_password",
-                                             .detail = R"({"user":"none"})",
+                                             .detail = R"({"sent":false})",
                                              .at = now}));
           return std::string();
         }

@@ -130,7 +130,7 @@ result<code_delivery> registration::resend_confirmation_code(const client_entry&
             RETURN_IF_ERROR(tx.audit().append({.pool_id = pool.id,
                                                .user_id = "",
                                                .event = "resend_confirmation_code",
-                                               .detail = R"({"user":"none"})",
+                                               .detail = R"({"sent":false})",
                                                .at = now}));
           }
           return std::string();
