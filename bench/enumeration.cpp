@@ -53,7 +53,6 @@
 #include <mutex>
 #include <optional>
 #include <random>
-#include <regex>
 #include <thread>
 #include <vector>
 
@@ -86,10 +85,6 @@ struct options {
   bool a_a = false;      // both sides of each pair unknown names: a check of the noise estimate
 };
 
-// A call that did not go as set up (untimed steps must succeed).
-struct failure {
-  std::string what;
-};
 
 // The part of an answer both names must share: status and error type.
 struct answer {
@@ -114,20 +109,6 @@ answer answer_of(const api_response& r) {
   }
   if (r.status == 0) a.type = r.body;  // the connection failed
   return a;
-}
-
-json::object call_ok(http_client& client, const std::string& operation, const json::object& body) {
-  api_response r = client.call(operation, json::serialize(body));
-  if (r.status != 200) {
-    throw failure{fmt::format("{}: HTTP {} {}", operation, r.status, r.body.substr(0, 200))};
-  }
-  return json::parse(r.body).as_object();
-}
-
-std::string str(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (!v || !v->is_string()) throw failure{fmt::format("answer without {}", key)};
-  return std::string(v->as_string());
 }
 
 // ---- the outbox ---------------------------------------------------------------------------------
@@ -570,14 +551,12 @@ int main(int argc, char** argv) {
                "an A/A run: the known side gets unknown names too, so every difference is noise");
   CLI11_PARSE(cli, argc, argv);
 
-  static const std::regex endpoint_form(R"(http://([0-9.]+):(\d+)/?)");
-  std::smatch m;
-  if (!std::regex_match(endpoint, m, endpoint_form)) {
+  const auto where = parse_endpoint(endpoint);
+  if (!where) {
     fmt::print(stderr, "cognate-enumeration: --endpoint must be http://IPv4:PORT\n");
     return 2;
   }
-  o.host = m[1].str();
-  o.port = std::stoi(m[2].str());
+  std::tie(o.host, o.port) = *where;
 
   std::vector<const operation*> ops;
   for (const auto& op : all_operations()) {

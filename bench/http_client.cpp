@@ -7,9 +7,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fmt/core.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <regex>
 #include <utility>
 
 namespace cognate::bench {
@@ -106,6 +109,30 @@ api_response http_client::call(const std::string& operation, const std::string& 
     close_socket();  // the server closed an idle connection: retry once on a new one
   }
   return {0, "connection failed twice"};
+}
+
+boost::json::object call_ok(http_client& client, const std::string& operation,
+                            const boost::json::object& body) {
+  api_response r = client.call(operation, boost::json::serialize(body));
+  if (r.status != 200) {
+    throw failure{fmt::format("{}: HTTP {} {}", operation, r.status, r.body.substr(0, 200))};
+  }
+  return boost::json::parse(r.body).as_object();
+}
+
+std::string str(const boost::json::object& o, std::string_view key) {
+  const boost::json::value* v = o.if_contains(key);
+  if (!v || !v->is_string()) throw failure{fmt::format("answer without {}", key)};
+  return std::string(v->as_string());
+}
+
+std::optional<std::pair<std::string, int>> parse_endpoint(const std::string& endpoint) {
+  static const std::regex form(R"(http://([0-9.]+):(\d+)/?)");
+  std::smatch m;
+  if (!std::regex_match(endpoint, m, form)) {
+    return std::nullopt;
+  }
+  return std::pair{m[1].str(), std::stoi(m[2].str())};
 }
 
 }  // namespace cognate::bench

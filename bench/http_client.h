@@ -1,8 +1,14 @@
 #pragma once
 // A blocking HTTP/1.1 client for the Cognito JSON API: one keep-alive connection, POST only,
-// responses read by Content-Length. One instance per virtual user; not thread-safe.
+// responses read by Content-Length. One instance per virtual user; not thread-safe. Also what the
+// load generators share around it: JSON calls that must succeed, and the --endpoint form.
 
+#include <boost/json.hpp>
+
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 
 namespace cognate::bench {
 
@@ -34,5 +40,18 @@ class http_client {
   int fd_ = -1;
   std::string buffer_;  // bytes read past the previous response
 };
+
+// A step that did not go as set up: which operation, the HTTP status and the start of the answer.
+struct failure {
+  std::string what;
+};
+
+// Calls `operation` with `body` and returns its JSON answer; throws failure unless it is a 200.
+boost::json::object call_ok(http_client& client, const std::string& operation,
+                            const boost::json::object& body);
+// The string member `key` of an answer; throws failure when there is none.
+std::string str(const boost::json::object& o, std::string_view key);
+// "http://IPv4:PORT" (an optional trailing slash) → host and port; nothing for any other form.
+std::optional<std::pair<std::string, int>> parse_endpoint(const std::string& endpoint);
 
 }  // namespace cognate::bench

@@ -88,29 +88,11 @@ struct user {
   std::string refresh_token;
 };
 
-// A failed step: which operation, the HTTP status and the start of the answer.
-struct failure {
-  std::string what;
-};
-
-json::object call(http_client& client, const std::string& operation, const json::object& body) {
-  api_response r = client.call(operation, json::serialize(body));
-  if (r.status != 200) {
-    throw failure{fmt::format("{}: HTTP {} {}", operation, r.status, r.body.substr(0, 200))};
-  }
-  return json::parse(r.body).as_object();
-}
-
-std::string str(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (!v || !v->is_string()) throw failure{fmt::format("answer without {}", key)};
-  return std::string(v->as_string());
-}
 
 // ---- the steps ---------------------------------------------------------------------------------
 
 void sign_up(http_client& client, const options& o, const user& u) {
-  call(client, "SignUp",
+  call_ok(client, "SignUp",
        {{"ClientId", o.client_id},
         {"Username", u.name},
         {"Password", u.password},
@@ -118,12 +100,12 @@ void sign_up(http_client& client, const options& o, const user& u) {
 }
 
 void confirm(http_client& client, const options& o, const user& u, const std::string& code) {
-  call(client, "ConfirmSignUp",
+  call_ok(client, "ConfirmSignUp",
        {{"ClientId", o.client_id}, {"Username", u.name}, {"ConfirmationCode", code}});
 }
 
 json::object password_auth(http_client& client, const options& o, const user& u) {
-  return call(client, "InitiateAuth",
+  return call_ok(client, "InitiateAuth",
               {{"ClientId", o.client_id},
                {"AuthFlow", "USER_PASSWORD_AUTH"},
                {"AuthParameters", {{"USERNAME", u.name}, {"PASSWORD", u.password}}}});
@@ -141,14 +123,14 @@ void enrol_totp(http_client& client, const options& o, user& u) {
   json::object challenge = password_auth(client, o, u);
   if (str(challenge, "ChallengeName") != "MFA_SETUP") throw failure{"expected MFA_SETUP"};
   json::object associated =
-      call(client, "AssociateSoftwareToken", {{"Session", str(challenge, "Session")}});
+      call_ok(client, "AssociateSoftwareToken", {{"Session", str(challenge, "Session")}});
   u.totp_secret = base32_decode(str(associated, "SecretCode")).value_or(bytes{});
   json::object verified =
-      call(client, "VerifySoftwareToken",
+      call_ok(client, "VerifySoftwareToken",
            {{"Session", str(associated, "Session")},
             {"UserCode", mfa::totp_code(u.totp_secret, std::chrono::system_clock::now())}});
   u.totp_steps_ahead = 1;
-  keep_tokens(u, call(client, "RespondToAuthChallenge",
+  keep_tokens(u, call_ok(client, "RespondToAuthChallenge",
                       {{"ClientId", o.client_id},
                        {"ChallengeName", "MFA_SETUP"},
                        {"Session", str(verified, "Session")},
@@ -162,7 +144,7 @@ void answer_totp(http_client& client, const options& o, user& u, const json::obj
   if (str(challenge, "ChallengeName") != "SOFTWARE_TOKEN_MFA")
     throw failure{"expected SOFTWARE_TOKEN_MFA"};
   const auto at = std::chrono::system_clock::now() + std::chrono::seconds(30 * u.totp_steps_ahead);
-  keep_tokens(u, call(client, "RespondToAuthChallenge",
+  keep_tokens(u, call_ok(client, "RespondToAuthChallenge",
                       {{"ClientId", o.client_id},
                        {"ChallengeName", "SOFTWARE_TOKEN_MFA"},
                        {"Session", str(challenge, "Session")},
@@ -175,7 +157,7 @@ void answer_totp(http_client& client, const options& o, user& u, const json::obj
 void srp_mfa_sign_in(http_client& client, const options& o, user& u) {
   testing::srp_client srp;
   json::object verifier =
-      call(client, "InitiateAuth",
+      call_ok(client, "InitiateAuth",
            {{"ClientId", o.client_id},
             {"AuthFlow", "USER_SRP_AUTH"},
             {"AuthParameters", {{"USERNAME", u.name}, {"SRP_A", srp.A_hex()}}}});
@@ -186,7 +168,7 @@ void srp_mfa_sign_in(http_client& client, const options& o, user& u) {
   const std::string pool_name = o.pool_id.substr(o.pool_id.find('_') + 1);
   const std::string signature = srp.signature(pool_name, user_id, u.password, str(params, "SALT"),
                                               str(params, "SRP_B"), block, timestamp);
-  json::object mfa = call(client, "RespondToAuthChallenge",
+  json::object mfa = call_ok(client, "RespondToAuthChallenge",
                           {{"ClientId", o.client_id},
                            {"ChallengeName", "PASSWORD_VERIFIER"},
                            {"Session", str(verifier, "Session")},
@@ -546,14 +528,14 @@ result run_level(const options& o, int concurrency, int level) {
   }
   if (o.op == "GetTokensFromRefreshToken") {
     return measure(o, concurrency, n, [&](http_client& c, std::size_t, int t) {
-      call(c, "GetTokensFromRefreshToken",
+      call_ok(c, "GetTokensFromRefreshToken",
            {{"ClientId", o.client_id},
             {"RefreshToken", users[static_cast<std::size_t>(t)].refresh_token}});
     });
   }
   if (o.op == "RefreshTokenAuth") {
     return measure(o, concurrency, n, [&](http_client& c, std::size_t, int t) {
-      call(c, "InitiateAuth",
+      call_ok(c, "InitiateAuth",
            {{"ClientId", o.client_id},
             {"AuthFlow", "REFRESH_TOKEN_AUTH"},
             {"AuthParameters",
@@ -562,7 +544,7 @@ result run_level(const options& o, int concurrency, int level) {
   }
   if (o.op == "GetUser") {
     return measure(o, concurrency, n, [&](http_client& c, std::size_t, int t) {
-      call(c, "GetUser", {{"AccessToken", users[static_cast<std::size_t>(t)].access_token}});
+      call_ok(c, "GetUser", {{"AccessToken", users[static_cast<std::size_t>(t)].access_token}});
     });
   }
   throw failure{"unknown --op " + o.op};
@@ -640,14 +622,12 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
   o.header = !no_header;
 
-  static const std::regex endpoint_form(R"(http://([0-9.]+):(\d+)/?)");
-  std::smatch m;
-  if (!std::regex_match(endpoint, m, endpoint_form)) {
+  const auto where = parse_endpoint(endpoint);
+  if (!where) {
     fmt::print(stderr, "cognate-bench: --endpoint must be http://IPv4:PORT\n");
     return 2;
   }
-  o.host = m[1].str();
-  o.port = std::stoi(m[2].str());
+  std::tie(o.host, o.port) = *where;
   if (o.outbox.empty() == o.code.empty()) {
     fmt::print(stderr, "cognate-bench: give --outbox or --code\n");
     return 2;
