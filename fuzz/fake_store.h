@@ -143,6 +143,7 @@ class fake_store final : public cognate::store::store, private cognate::store::t
   cognate::store::directory_repository& directory() override { unexpected("directory()"); }
   cognate::store::audit_repository& audit() override { unexpected("audit()"); }
   cognate::store::group_repository& groups() override { unexpected("groups()"); }
+  cognate::store::sealed_repository& sealed() override { unexpected("sealed()"); }
 };
 
 }  // namespace cognate::fuzz

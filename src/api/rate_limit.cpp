@@ -1,11 +1,11 @@
 #include "api/rate_limit.h"
 
-#include "common/ip_address.h"
-#include "common/reasons.h"
-
 #include <algorithm>
 #include <charconv>
 #include <functional>
+
+#include "common/ip_address.h"
+#include "common/reasons.h"
 
 namespace cognate::api {
 namespace {
@@ -60,26 +60,23 @@ rate_limits rate_limits::defaults() {
 
 rate_limits rate_limits::none() { return rate_limits{}; }
 
-result<void> rate_limits::apply(std::string_view setting) {
-  if (setting == "off") {
-    *this = none();
-    return {};
-  }
-  if (setting == "defaults") {
-    *this = defaults();
-    return {};
-  }
+namespace {
+
+// One CLASS.SCOPE=RATE[/BURST]; `whole` is the flag's value, for messages.
+result<rate_limits::pool_setting> parse_setting(std::string_view text, std::string_view whole) {
   const auto bad = [&](std::string_view why) {
-    return fail(reason::invalid_parameter, "--rate-limit " + std::string(setting) + ": " +
-                                             std::string(why));
+    return fail(reason::invalid_parameter,
+                "--rate-limit " + std::string(whole) + ": " + std::string(why));
   };
-  const auto dot = setting.find('.');
-  const auto eq = setting.find('=');
+  const auto dot = text.find('.');
+  const auto eq = text.find('=');
   if (dot == std::string_view::npos || eq == std::string_view::npos || eq < dot) {
-    return bad("expected off or CLASS.SCOPE=RATE[/BURST], e.g. sign-in.address=20/40");
+    return bad(
+        "expected off, defaults or [POOL_ID:]CLASS.SCOPE=RATE[/BURST], e.g. "
+        "sign-in.address=20/40");
   }
-  const auto name = setting.substr(0, dot);
-  const auto scope = setting.substr(dot + 1, eq - dot - 1);
+  const auto name = text.substr(0, dot);
+  const auto scope = text.substr(dot + 1, eq - dot - 1);
   const auto found = std::find_if(limited_classes.begin(), limited_classes.end(),
                                   [&](const class_name& c) { return c.name == name; });
   if (found == limited_classes.end()) {
@@ -88,7 +85,11 @@ result<void> rate_limits::apply(std::string_view setting) {
   if (scope != "address" && scope != "client") {
     return bad("the scope is address or client");
   }
-  auto value = setting.substr(eq + 1);
+  auto value = text.substr(eq + 1);
+  if (value == "off") {
+    return rate_limits::pool_setting{
+        .of = found->value, .per_address = scope == "address", .limit = {}};
+  }
   const auto slash = value.find('/');
   const auto per_second = parse_number(value.substr(0, slash));
   if (!per_second) {
@@ -105,13 +106,85 @@ result<void> rate_limits::apply(std::string_view setting) {
   if (r.per_second > 0 && r.burst < 1) {
     r.burst = 1;
   }
-  auto& limits = of(found->value);
-  (scope == "address" ? limits.per_address : limits.per_client) = r;
+  return rate_limits::pool_setting{
+      .of = found->value, .per_address = scope == "address", .limit = r};
+}
+
+void set(limit_table& table, const rate_limits::pool_setting& s) {
+  auto& limits = table[static_cast<std::size_t>(s.of)];
+  (s.per_address ? limits.per_address : limits.per_client) = s.limit;
+}
+
+}  // namespace
+
+result<void> rate_limits::apply(std::string_view setting) {
+  if (setting == "off") {
+    *this = none();
+    return {};
+  }
+  if (setting == "defaults") {
+    *this = defaults();
+    return {};
+  }
+  const auto colon = setting.find(':');
+  if (colon == std::string_view::npos) {
+    ASSIGN_OR_RETURN(auto parsed, parse_setting(setting, setting));
+    set(by_class, parsed);
+    return {};
+  }
+  const auto pool_id = setting.substr(0, colon);
+  const auto rest = setting.substr(colon + 1);
+  if (pool_id.empty()) {
+    return fail(
+        reason::invalid_parameter,
+        "--rate-limit " + std::string(setting) +
+            ": a pool's setting starts with its id, e.g. us-east-1_Ab12Cd34E:sign-in.address=50");
+  }
+  std::vector<pool_setting> parsed;
+  if (rest == "off") {
+    for (const auto& c : limited_classes) {
+      parsed.push_back({.of = c.value, .per_address = true, .limit = {}});
+      parsed.push_back({.of = c.value, .per_address = false, .limit = {}});
+    }
+  } else {
+    ASSIGN_OR_RETURN(auto one, parse_setting(rest, setting));
+    parsed.push_back(one);
+  }
+  auto& own = pools[std::string(pool_id)];
+  own.insert(own.end(), parsed.begin(), parsed.end());
   return {};
 }
 
+limit_table rate_limits::for_pool(std::string_view pool_id) const {
+  limit_table table = by_class;
+  if (auto it = pools.find(pool_id); it != pools.end()) {
+    for (const auto& s : it->second) {
+      set(table, s);
+    }
+  }
+  return table;
+}
+
 rate_limiter::rate_limiter(rate_limits limits, std::size_t max_keys)
-    : limits_(limits), max_per_shard_(std::max<std::size_t>(1, max_keys / shard_count)) {}
+    : limits_(std::move(limits)),
+      address_ceiling_(limits_.by_class),
+      max_per_shard_(std::max<std::size_t>(1, max_keys / shard_count)) {
+  for (const auto& [pool_id, settings] : limits_.pools) {
+    auto table = limits_.for_pool(pool_id);
+    for (std::size_t c = 0; c < limit_class_count; ++c) {
+      // The highest rate any pool allows an address; 0 (no limit) is the highest of all.
+      auto& ceiling = address_ceiling_[c].per_address;
+      const auto& own = table[c].per_address;
+      if (ceiling.per_second > 0) {
+        ceiling = own.per_second <= 0
+                      ? rate{}
+                      : rate{.per_second = std::max(ceiling.per_second, own.per_second),
+                             .burst = std::max(ceiling.burst, own.burst)};
+      }
+    }
+    pool_tables_.emplace(pool_id, table);
+  }
+}
 
 std::string rate_limiter::address_key(std::string_view address) {
   auto ip = parse_ip(address);
@@ -125,9 +198,8 @@ std::string rate_limiter::address_key(std::string_view address) {
   return format_ip(*ip) + "/64";
 }
 
-bool rate_limiter::admit_address(limit_class c, std::string_view address,
-                                 clock::time_point now) {
-  const auto& r = limits_.of(c).per_address;
+bool rate_limiter::admit_address(limit_class c, std::string_view address, clock::time_point now) {
+  const auto& r = address_ceiling_[static_cast<std::size_t>(c)].per_address;
   if (r.per_second <= 0) {
     return true;
   }
@@ -137,16 +209,34 @@ bool rate_limiter::admit_address(limit_class c, std::string_view address,
   return take(r, std::move(key), now);
 }
 
-bool rate_limiter::admit_client(limit_class c, std::string_view client_id,
-                                clock::time_point now) {
-  const auto& r = limits_.of(c).per_client;
-  if (r.per_second <= 0) {
-    return true;
+rate_limiter::verdict rate_limiter::admit_pool(limit_class c, std::string_view pool_id,
+                                               std::string_view client_id, std::string_view address,
+                                               clock::time_point now) {
+  const auto i = static_cast<std::size_t>(c);
+  const auto own = pool_tables_.find(std::string(pool_id));
+  const auto& limits = own == pool_tables_.end() ? limits_.by_class[i] : own->second[i];
+  const auto& ceiling = address_ceiling_[i].per_address;
+  const auto& per_address = limits.per_address;
+  if (per_address.per_second > 0 &&
+      (per_address.per_second != ceiling.per_second || per_address.burst != ceiling.burst)) {
+    std::string key = "p";
+    key += static_cast<char>('0' + static_cast<int>(c));
+    key += pool_id;
+    key += '|';
+    key += address_key(address);
+    if (!take(per_address, std::move(key), now)) {
+      return verdict::address_over;
+    }
   }
-  std::string key = "c";
-  key += static_cast<char>('0' + static_cast<int>(c));
-  key += client_id;
-  return take(r, std::move(key), now);
+  if (limits.per_client.per_second > 0) {
+    std::string key = "c";
+    key += static_cast<char>('0' + static_cast<int>(c));
+    key += client_id;
+    if (!take(limits.per_client, std::move(key), now)) {
+      return verdict::client_over;
+    }
+  }
+  return verdict::admitted;
 }
 
 bool rate_limiter::take(const rate& r, std::string key, clock::time_point now) {

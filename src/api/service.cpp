@@ -112,9 +112,14 @@ result<boost::json::object> service::run(const request_context& request,
         return fail(reason::client_not_found, id);
       }
       c.pool = c.client->pool.get();
-      if (services_.limiter != nullptr &&
-          !services_.limiter->admit_client(op.limit, id, rate_limiter::clock::now())) {
-        return fail(reason::rate_exceeded, limit_class_name(op.limit), "this app client");
+      if (services_.limiter != nullptr) {
+        const auto verdict = services_.limiter->admit_pool(op.limit, c.pool->id, id, request.peer,
+                                                           rate_limiter::clock::now());
+        if (verdict != rate_limiter::verdict::admitted) {
+          return fail(reason::rate_exceeded, limit_class_name(op.limit),
+                      verdict == rate_limiter::verdict::client_over ? "this app client"
+                                                                    : "your address");
+        }
       }
       break;
     }

@@ -2,6 +2,7 @@
 
 #include "app/runtime.h"
 #include "auth/operator_guard.h"
+#include "pool/master_keys.h"
 
 #include <fmt/format.h>
 
@@ -69,7 +70,12 @@ void write_private_file(const std::filesystem::path& path, const std::string& te
 
 int run_credentials(const credentials_command& c) {
   auto store = open_store(c.database, 1);
-  crypto::sealer sealer(crypto::master_key::load(c.key_file));
+  auto opened = pool::open_sealer(*store, crypto::master_key::load(c.key_file));
+  if (!opened) {
+    fmt::print(stderr, "cognate: {}\n", opened.error().message);
+    return 1;
+  }
+  const crypto::sealer& sealer = *opened;
   const system_clock clock;
   if (c.action == "create") {
     auto issued = auth::operator_guard::create(*store, sealer, clock, c.name, c.pools, c.allow);

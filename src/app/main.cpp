@@ -6,10 +6,12 @@
 
 #include "app/config_source.h"
 #include "app/credentials.h"
+#include "app/keys_command.h"
 #include "app/provision.h"
 
 #include "app/runtime.h"
 #include "app/seed_command.h"
+#include "pool/master_keys.h"
 #include "pool/seed.h"
 #include "pool/signing_keys.h"
 #include "store/postgres/pg_store.h"
@@ -149,7 +151,8 @@ int main(int argc, char** argv) {
     cmd->add_option("--rate-limit", rate_limit_settings,
                     "CLASS.SCOPE=RATE[/BURST] (e.g. sign-in.address=20/40; classes sign-up, "
                     "sign-in, challenge, recovery, token, mfa; scopes address, client), off, or "
-                    "defaults (serve's; the sandbox has none unless asked), repeat for several "
+                    "defaults (serve's; the sandbox has none unless asked); POOL_ID:CLASS.SCOPE="
+                    "RATE[/BURST] or POOL_ID:off for one pool's calls; repeat for several "
                     "(docs/security.md lists the defaults)");
     cmd->add_option("--tls-cert", tls_cert,
                     "serve HTTPS with this PEM certificate chain (TLS 1.2+; reloaded on SIGHUP)");
@@ -205,6 +208,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve->add_option("--master-key-file", key_file, "file with the master key (cognate keygen)")
       ->required();
+  std::string previous_key_file;
+  serve->add_option("--previous-master-key-file", previous_key_file,
+                    "during a master-key rotation: the old key, to open what it sealed "
+                    "(docs/deployment.md)");
   auto* smtp_opt = serve->add_option("--smtp-url", smtp_url,
                                      "smtp://user:pass@host:587 (STARTTLS when offered) or smtps://");
   auto* dir_opt = serve->add_option("--mail-dir", mail_dir,
@@ -239,6 +246,22 @@ int main(int argc, char** argv) {
   rotate->add_option("--master-key-file", rotate_key_file, "the master key file")->required();
   std::string rotate_pool;
   rotate->add_option("--pool", rotate_pool, "the user pool (default: the database's only pool)");
+
+  auto* rotate_master = keys->add_subcommand(
+      "rotate-master", "re-seal every secret under a new master key while nodes serve: first "
+                       "restart them with --master-key-file NEW --previous-master-key-file OLD");
+  std::string master_db;
+  std::string master_old_file;
+  std::string master_new_file;
+  int master_batch = 200;
+  rotate_master->add_option("--database", master_db, "sqlite:PATH or postgresql://…")->required();
+  rotate_master->add_option("--master-key-file", master_old_file, "the master key in use now")
+      ->required();
+  rotate_master->add_option("--new-key-file", master_new_file, "the new key (cognate keygen)")
+      ->required();
+  rotate_master->add_option("--batch", master_batch, "values re-sealed per transaction")
+      ->check(CLI::Range(1, 10'000))
+      ->capture_default_str();
 
   auto* seed = cli.add_subcommand(
       "seed", "fill the pool with confirmed test users fast, for benchmarks (known password; "
@@ -316,10 +339,14 @@ int main(int argc, char** argv) {
     }
     if (rotate->parsed()) {
       auto store = app::open_store(rotate_db, 1);
-      crypto::sealer sealer(crypto::master_key::load(rotate_key_file));
+      auto sealer = pool::open_sealer(*store, crypto::master_key::load(rotate_key_file));
+      if (!sealer) {
+        fmt::print(stderr, "cognate: {}\n", sealer.error().message);
+        return 1;
+      }
       const system_clock clock;
       const auto pool_id = app::choose_pool(*store, rotate_pool);
-      auto kid = pool::signing_keys::rotate(*store, sealer, pool_id, clock);
+      auto kid = pool::signing_keys::rotate(*store, *sealer, pool_id, clock);
       if (!kid) {
         fmt::print(stderr, "cognate: {}\n", kid.error().message);
         return 1;
@@ -328,6 +355,9 @@ int main(int argc, char** argv) {
                  "signs with it after 60 s\n",
                  *kid, pool_id);
       return 0;
+    }
+    if (rotate_master->parsed()) {
+      return app::run_rotate_master(master_db, master_old_file, master_new_file, master_batch);
     }
     if (seed->parsed()) {
       if (seed_dir.empty() && seed_db.empty()) {
@@ -465,6 +495,9 @@ int main(int argc, char** argv) {
     o.database_pool_size = db_pool;
     o.keys_reload_interval = std::chrono::seconds(keys_reload);
     o.key = crypto::master_key::load(key_file);
+    if (!previous_key_file.empty()) {
+      o.previous_keys.push_back(crypto::master_key::load(previous_key_file));
+    }
     if (!smtp_url.empty()) {
       auto smtp = mail::smtp_mailer::parse_smtp_url(smtp_url);
       if (!smtp) {

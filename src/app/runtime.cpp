@@ -8,6 +8,7 @@
 #include "mail/outbox.h"
 #include "pool/auth_config.h"
 #include "pool/directory.h"
+#include "pool/master_keys.h"
 #include "pool/registration.h"
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -149,7 +150,16 @@ int run(runtime_options o) {
   try {
     auto store_ptr = open_store(o.database, o.database_pool_size);
     auto& store = *store_ptr;
-    crypto::sealer sealer(std::move(*o.key));
+    auto opened = pool::open_sealer(store, *o.key, o.previous_keys);
+    if (!opened) {
+      fmt::print(stderr, "cognate: {}\n", opened.error().message);
+      return 1;
+    }
+    const crypto::sealer sealer = std::move(*opened);
+    for (const auto& previous : o.previous_keys) {
+      spdlog::info("sealing with master key {}; also opening what key {} sealed (until `cognate "
+                   "keys rotate-master` has re-sealed it all)", o.key->id(), previous.id());
+    }
     const system_clock clock;
     const auto ids = provision(store, clock,
                                {.region = o.region,

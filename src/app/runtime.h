@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace cognate::app {
 
@@ -24,6 +25,7 @@ struct runtime_options {
   std::string database;  // "sqlite:PATH" or "postgresql://…"
   int database_pool_size = 4;  // PostgreSQL connections
   std::optional<crypto::master_key> key;
+  std::vector<crypto::master_key> previous_keys;  // open-only, during a master-key rotation
   std::unique_ptr<mail::mailer> mailer;
   std::string default_from;
   http::server_options http;

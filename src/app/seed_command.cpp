@@ -3,6 +3,7 @@
 #include "app/provision.h"
 #include "app/runtime.h"
 #include "crypto/sealer.h"
+#include "pool/master_keys.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -49,7 +50,11 @@ void draw(const pool::seed_progress& p, steady::time_point started, bool tty, in
 int run_seed(const std::string& database, const std::string& key_file,
              const std::string& pool_id, const pool::seed_options& options) {
   auto store = open_store(database, std::max(2, options.threads));
-  crypto::sealer sealer(crypto::master_key::load(key_file));
+  auto sealer = pool::open_sealer(*store, crypto::master_key::load(key_file));
+  if (!sealer) {
+    fmt::print(stderr, "cognate seed: {}\n", sealer.error().message);
+    return 1;
+  }
   std::string chosen;
   try {
     chosen = choose_pool(*store, pool_id);
@@ -62,7 +67,7 @@ int run_seed(const std::string& database, const std::string& key_file,
   const bool tty = ::isatty(2) != 0;
   const auto started = steady::now();
   int last_decile = 0;
-  auto done = pool::seed_users(*store, sealer, clock, chosen, options, [&](const pool::seed_progress& p) {
+  auto done = pool::seed_users(*store, *sealer, clock, chosen, options, [&](const pool::seed_progress& p) {
     draw(p, started, tty, last_decile);
   });
   if (tty) {

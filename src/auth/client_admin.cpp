@@ -1,8 +1,10 @@
 #include "auth/client_admin.h"
 
+
 #include "auth/page_token.h"
 #include "common/random.h"
 #include "common/reasons.h"
+#include "crypto/seal_context.h"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -89,7 +91,7 @@ result<store::client_record> client_admin::create(const pool::pool_entry& pool,
   if (c.generate_secret) {
     // 51 characters of [a-z0-9], as long as Cognito's; about 263 bits.
     const auto secret = random_string(51, "abcdefghijklmnopqrstuvwxyz0123456789");
-    r.secret_sealed = sealer_.seal(as_bytes(secret), pool::client_secret_context(r.id));
+    r.secret_sealed = sealer_.seal(as_bytes(secret), crypto::seal_context::client_secret(r.id));
   }
   RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) -> result<void> {
     RETURN_IF_ERROR(tx.directory().insert_client(r));
@@ -143,7 +145,7 @@ result<std::string> client_admin::secret_of(const store::client_record& r) const
   if (r.secret_sealed.empty()) {
     return std::string();
   }
-  ASSIGN_OR_RETURN(auto opened, sealer_.open(r.secret_sealed, pool::client_secret_context(r.id)));
+  ASSIGN_OR_RETURN(auto opened, sealer_.open(r.secret_sealed, crypto::seal_context::client_secret(r.id)));
   return std::string(opened.begin(), opened.end());
 }
 

@@ -14,7 +14,7 @@
 
 namespace cognate::auth {
 email_otp_factor::email_otp_factor(const crypto::sealer& sealer, std::string default_from)
-    : key_(sealer.key().derive("email-otp")), mailer_(sealer, {}, std::move(default_from)) {}
+    : key_(sealer.derive("email-otp")), mailer_(sealer, {}, std::move(default_from)) {}
 
 bool email_otp_factor::allowed(const pool::pool_settings& settings) const {
   return settings.mfa != pool::mfa_mode::off && settings.email_mfa_enabled;

@@ -1,10 +1,12 @@
 #include "auth/operator_guard.h"
 
+
 #include "auth/sigv4.h"
 #include "common/encoding.h"
 #include "common/random.h"
 #include "common/reasons.h"
 #include "crypto/hmac.h"
+#include "crypto/seal_context.h"
 
 #include <fmt/format.h>
 
@@ -94,9 +96,6 @@ std::string_view region_of(std::string_view pool_id) {
   return pool_id.substr(0, pool_id.find('_'));
 }
 
-std::string credential_context(std::string_view access_key_id) {
-  return fmt::format("credential:{}", access_key_id);
-}
 
 }  // namespace
 
@@ -152,7 +151,7 @@ result<operator_principal> operator_guard::check(const signed_request& request,
     return fail(reason::unrecognized_client);
   }
   ASSIGN_OR_RETURN(auto secret,
-                   sealer_.open(found->secret_sealed, credential_context(found->access_key_id)));
+                   sealer_.open(found->secret_sealed, crypto::seal_context::credential(found->access_key_id)));
 
   const auto payload_hash = sigv4::hex_sha256(request.body);
   const auto sent_hash = header(request, "x-amz-content-sha256");
@@ -224,7 +223,7 @@ result<operator_guard::issued> operator_guard::create(store::store& store,
   store::credential_record record{
       .access_key_id = out.access_key_id,
       .name = name,
-      .secret_sealed = sealer.seal(as_bytes(out.secret), credential_context(out.access_key_id)),
+      .secret_sealed = sealer.seal(as_bytes(out.secret), crypto::seal_context::credential(out.access_key_id)),
       .pools = std::move(pools),
       .allow = std::move(allow),
       .created_at = clock.now()};

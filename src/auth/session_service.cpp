@@ -1,17 +1,13 @@
 #include "auth/session_service.h"
 
+
 #include "auth/handles.h"
 #include "common/reasons.h"
+#include "crypto/seal_context.h"
 
 #include <chrono>
 
 namespace cognate::auth {
-namespace {
-
-std::string seal_context(std::string_view hash) { return "session:" + std::string(hash); }
-
-}  // namespace
-
 pending_session session_service::open(step s, const std::string& pool_id,
                                       const store::client_record& client,
                                       const std::string& user_id,
@@ -19,7 +15,7 @@ pending_session session_service::open(step s, const std::string& pool_id,
   const auto now = clock_.now();
   auto handle = new_handle("cg");
   auto hash = handle_hash(handle);
-  auto sealed = sealer_.seal(as_bytes(encode_state(state)), seal_context(hash));
+  auto sealed = sealer_.seal(as_bytes(encode_state(state)), crypto::seal_context::session(hash));
   return pending_session{
       .handle = std::move(handle),
       .record = {.pool_id = pool_id,
@@ -52,7 +48,7 @@ result<live_session> session_service::find(store::transaction& tx, std::string_v
       (row.retried_by && found->failed_attempts >= row.attempts)) {
     return fail(reason::invalid_session);
   }
-  auto opened = sealer_.open(found->state_sealed, seal_context(found->handle_hash));
+  auto opened = sealer_.open(found->state_sealed, crypto::seal_context::session(found->handle_hash));
   if (!opened) {
     return opened.error();
   }

@@ -24,7 +24,7 @@ std::string uuid_from(std::span<const unsigned char> b) {
 srp_factor::srp_factor(const crypto::sealer& sealer, std::chrono::seconds timestamp_skew)
     : sealer_(sealer),
       timestamp_skew_(timestamp_skew),
-      fake_key_(sealer.key().derive("fake-srp-user")) {}
+      fake_key_(sealer.derive("fake-srp-user")) {}
 
 std::string srp_factor::fake_verifier_hex(const std::string& name_key) const {
   // 3071 bits of keyed hashes: below N (whose top bit is set), unrelated to any password, and

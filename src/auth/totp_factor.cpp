@@ -1,6 +1,8 @@
 #include "auth/totp_factor.h"
 
+
 #include "auth/factors.h"
+#include "crypto/seal_context.h"
 
 #include "mfa/totp.h"
 
@@ -9,14 +11,6 @@
 #include <algorithm>
 
 namespace cognate::auth {
-
-namespace {
-
-std::string seal_context(const std::string& user_id) {
-  return fmt::format("user:{}:totp", user_id);
-}
-
-}  // namespace
 
 bool totp_factor::allowed(const pool::pool_settings& settings) const {
   return settings.mfa != pool::mfa_mode::off && settings.totp_enabled;
@@ -46,7 +40,7 @@ result<proof> totp_factor::check_code(const subject& who, std::string_view facto
   if (f == nullptr || who.user == nullptr) {
     return proof{};
   }
-  ASSIGN_OR_RETURN(auto secret, sealer_.open(f->secret_sealed, seal_context(who.user->id)));
+  ASSIGN_OR_RETURN(auto secret, sealer_.open(f->secret_sealed, crypto::seal_context::totp(who.user->id)));
   auto step = mfa::match_totp(secret, code, who.now);
   const auto* active = find_factor(who.factors, active_id);
   // Never a step at or before the last accepted one (of the active secret, when enrolling anew).
@@ -91,7 +85,7 @@ result<enrolment_start> totp_factor::begin_enrolment(const subject& who) const {
                   .id = std::string(pending_id),
                   .kind = "totp",
                   .status = store::factor_status::pending,
-                  .secret_sealed = sealer_.seal(secret, seal_context(who.user->id)),
+                  .secret_sealed = sealer_.seal(secret, crypto::seal_context::totp(who.user->id)),
                   .created_at = who.now,
                   .updated_at = who.now}};
 }

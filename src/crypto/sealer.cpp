@@ -1,17 +1,18 @@
 #include "crypto/sealer.h"
 
-#include "common/random.h"
-#include "crypto/hmac.h"
-
-#include <openssl/kdf.h>
 #include <openssl/evp.h>
+#include <openssl/kdf.h>
 #include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "common/random.h"
+#include "crypto/hmac.h"
 
 namespace cognate::crypto {
 namespace {
@@ -100,8 +101,34 @@ master_key master_key::load_or_create(const std::filesystem::path& file) {
 
 bytes master_key::derive(std::string_view purpose) const { return hkdf_sha256(key_, purpose, 32); }
 
-sealer::sealer(master_key key) : key_(std::move(key)), aead_key_(key_.derive("aead-at-rest")) {
+sealer::sealer(master_key key)
+    : sealer(key, {}, bytes(key.material().begin(), key.material().end())) {}
+
+sealer::sealer(master_key current, std::vector<master_key> previous, bytes hash_root)
+    : hash_root_(std::move(hash_root)) {
   random_bytes(0);  // initialises libsodium
+  if (hash_root_.size() != master_key::size) {
+    throw std::runtime_error("the hash root is 32 bytes");
+  }
+  keys_.push_back({current.id(), current.derive("aead-at-rest")});
+  for (const auto& k : previous) {
+    if (!can_open(k.id())) {
+      keys_.push_back({k.id(), k.derive("aead-at-rest")});
+    }
+  }
+}
+
+bytes sealer::derive(std::string_view purpose) const {
+  return hkdf_sha256(hash_root_, purpose, 32);
+}
+
+std::string_view sealer::key_id_of(std::string_view sealed) {
+  auto dot = sealed.find('.');
+  return dot == std::string_view::npos ? std::string_view() : sealed.substr(0, dot);
+}
+
+bool sealer::can_open(std::string_view key_id) const {
+  return std::ranges::any_of(keys_, [&](const ring_key& k) { return k.id == key_id; });
 }
 
 std::string sealer::seal(std::span<const unsigned char> plaintext, std::string_view context) const {
@@ -112,17 +139,19 @@ std::string sealer::seal(std::span<const unsigned char> plaintext, std::string_v
   crypto_aead_xchacha20poly1305_ietf_encrypt(
       out.data() + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &written, plaintext.data(),
       plaintext.size(), reinterpret_cast<const unsigned char*>(context.data()), context.size(),
-      nullptr, out.data(), aead_key_.data());
+      nullptr, out.data(), keys_.front().aead_key.data());
   out.resize(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + written);
-  return key_.id() + "." + base64_encode(out);
+  return keys_.front().id + "." + base64_encode(out);
 }
 
 result<bytes> sealer::open(std::string_view sealed, std::string_view context) const {
-  auto dot = sealed.find('.');
-  if (dot == std::string_view::npos || sealed.substr(0, dot) != key_.id()) {
-    return internal_failure("sealed value has an unknown master key id");
+  const auto id = key_id_of(sealed);
+  const auto key = std::ranges::find(keys_, id, &ring_key::id);
+  if (id.empty() || key == keys_.end()) {
+    return internal_failure("sealed value has an unknown master key id (" + std::string(id) +
+                            "): is --previous-master-key-file missing?");
   }
-  auto raw = base64_decode(sealed.substr(dot + 1));
+  auto raw = base64_decode(sealed.substr(id.size() + 1));
   constexpr auto overhead =
       crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES;
   if (!raw || raw->size() < overhead) {
@@ -134,7 +163,7 @@ result<bytes> sealer::open(std::string_view sealed, std::string_view context) co
           plain.data(), &len, nullptr, raw->data() + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
           raw->size() - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
           reinterpret_cast<const unsigned char*>(context.data()), context.size(), raw->data(),
-          aead_key_.data()) != 0) {
+          key->aead_key.data()) != 0) {
     return internal_failure("sealed value failed authentication (wrong key or context)");
   }
   plain.resize(len);

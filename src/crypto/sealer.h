@@ -6,15 +6,20 @@
 // into another row fails to open. The sealed form is "<key id>.<base64(nonce || ciphertext)>": the
 // key id lets a later master-key rotation open old rows while sealing new ones with the new key.
 //
-// Also derives purpose-specific subkeys (HKDF-SHA256) for keyed hashes, so the master key itself
-// is used for nothing but derivation. Safe for concurrent use (immutable after construction).
-
-#include "common/encoding.h"
-#include "common/error.h"
+// A sealer holds a key ring: it seals with the current master key and opens values sealed with it
+// or with a previous one, which is how a master-key rotation runs while nodes serve (`cognate keys
+// rotate-master` re-seals every value; docs/security.md). Keyed hashes (codes, decoys) use
+// purpose-specific subkeys (HKDF-SHA256) of a separate hash root: a hashed code cannot be re-hashed
+// under a new key, so the root is random, stored sealed in the database (pool/hash_root.h), and
+// stays when the master key changes. Safe for concurrent use (immutable after construction).
 
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "common/encoding.h"
+#include "common/error.h"
 
 namespace cognate::crypto {
 
@@ -31,7 +36,7 @@ class master_key {
   static master_key load_or_create(const std::filesystem::path& file);
   static master_key from_bytes(std::span<const unsigned char> key);  // tests
 
-  // A 32-byte key for `purpose` (HKDF-SHA256 info), e.g. "code-hash".
+  // A 32-byte key for `purpose` (HKDF-SHA256 info), e.g. "aead-at-rest".
   bytes derive(std::string_view purpose) const;
   // Short public id of this key (first 8 hex chars of a hash), stored next to sealed values.
   const std::string& id() const { return id_; }
@@ -45,7 +50,12 @@ class master_key {
 
 class sealer {
  public:
+  // Seals and opens with `key`, and derives keyed-hash subkeys from it too (tests, tools that
+  // never hash).
   explicit sealer(master_key key);
+  // Seals with `current`; opens values sealed with `current` or any of `previous`; derives
+  // keyed-hash subkeys from `hash_root` (32 bytes).
+  sealer(master_key current, std::vector<master_key> previous, bytes hash_root);
 
   // Encrypts `plaintext` bound to `context`. Never fails.
   std::string seal(std::span<const unsigned char> plaintext, std::string_view context) const;
@@ -53,11 +63,21 @@ class sealer {
   // the key id is unknown, the value is malformed, or authentication fails.
   result<bytes> open(std::string_view sealed, std::string_view context) const;
 
-  const master_key& key() const { return key_; }
+  // A 32-byte keyed-hash key for `purpose` (HKDF-SHA256 of the hash root), e.g. "code-hash".
+  bytes derive(std::string_view purpose) const;
+  // The id of the key seal() uses, and the key id a sealed value names ("" if malformed).
+  const std::string& key_id() const { return keys_.front().id; }
+  static std::string_view key_id_of(std::string_view sealed);
+  // Whether a key with this id is in the ring.
+  bool can_open(std::string_view key_id) const;
 
  private:
-  master_key key_;
-  bytes aead_key_;
+  struct ring_key {
+    std::string id;
+    bytes aead_key;
+  };
+  std::vector<ring_key> keys_;  // the first one seals
+  bytes hash_root_;
 };
 
 }  // namespace cognate::crypto

@@ -1,5 +1,7 @@
 #include "mail/outbox.h"
 
+#include "crypto/seal_context.h"
+
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -7,12 +9,6 @@
 #include <optional>
 
 namespace cognate::mail {
-namespace {
-
-std::string context_for(const std::string& recipient) { return "outbox:" + recipient; }
-
-}  // namespace
-
 store::outbox_record to_outbox_record(const message& m, const crypto::sealer& sealer,
                                       time_point now) {
   boost::json::object o{{"from", m.from},
@@ -26,14 +22,14 @@ store::outbox_record to_outbox_record(const message& m, const crypto::sealer& se
   std::string json = boost::json::serialize(o);
   store::outbox_record row;
   row.recipient = m.to;
-  row.payload_sealed = sealer.seal(as_bytes(json), context_for(m.to));
+  row.payload_sealed = sealer.seal(as_bytes(json), crypto::seal_context::outbox(m.to));
   row.next_attempt_at = now;
   row.created_at = now;
   return row;
 }
 
 result<message> from_outbox_record(const store::outbox_record& row, const crypto::sealer& sealer) {
-  auto plain = sealer.open(row.payload_sealed, context_for(row.recipient));
+  auto plain = sealer.open(row.payload_sealed, crypto::seal_context::outbox(row.recipient));
   if (!plain) {
     return plain.error();
   }

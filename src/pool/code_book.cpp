@@ -72,7 +72,7 @@ code_book::code_book(const crypto::sealer& sealer, code_limits limits, std::stri
     : sealer_(sealer),
       limits_(limits),
       default_from_(std::move(default_from)),
-      key_(sealer.key().derive("code-hash")) {}
+      key_(sealer.derive("code-hash")) {}
 
 std::string code_book::hash(const store::user_record& user, const code_kind& kind,
                             const std::string& to, const std::string& code) const {

@@ -1,6 +1,8 @@
 #include "pool/directory.h"
 
+
 #include "common/random.h"
+#include "crypto/seal_context.h"
 #include "pool/settings_json.h"
 
 #include <fmt/format.h>
@@ -23,9 +25,6 @@ std::string new_pool_id(std::string_view region) {
   return fmt::format("{}_{}", region, random_string(9, alnum));
 }
 
-std::string client_secret_context(std::string_view client_id) {
-  return fmt::format("client:{}:secret", client_id);
-}
 
 bool client_entry::allows(std::string_view flow) const {
   return std::any_of(record.auth_flows.begin(), record.auth_flows.end(), [&](std::string_view f) {
@@ -143,7 +142,7 @@ result<std::shared_ptr<const directory_snapshot>> directory::load() {
     }
     std::string secret;
     if (!c.secret_sealed.empty()) {
-      ASSIGN_OR_RETURN(auto opened, sealer_.open(c.secret_sealed, client_secret_context(c.id)));
+      ASSIGN_OR_RETURN(auto opened, sealer_.open(c.secret_sealed, crypto::seal_context::client_secret(c.id)));
       secret.assign(opened.begin(), opened.end());
     }
     auto id = c.id;

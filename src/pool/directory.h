@@ -44,9 +44,6 @@ struct pool_entry {
 // A new pool id, AWS-shaped: "<region>_<9 alphanumerics>" (protocol doc §2).
 std::string new_pool_id(std::string_view region);
 
-// Where an app client's secret is sealed (the associated data of store::client_record's
-// secret_sealed).
-std::string client_secret_context(std::string_view client_id);
 
 // One app client and the pool it belongs to.
 struct client_entry {

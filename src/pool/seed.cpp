@@ -1,6 +1,8 @@
 #include "pool/seed.h"
 
+
 #include "crypto/hmac.h"
+#include "crypto/seal_context.h"
 #include "pool/attributes.h"
 #include "pool/email_address.h"
 #include "pool/users.h"
@@ -47,7 +49,7 @@ seeded seeded_user(const crypto::sealer& sealer, const std::string& pool_id,
         .kind = "totp",
         .status = store::factor_status::active,
         .secret_sealed =
-            sealer.seal(seed_totp_secret(email), fmt::format("user:{}:totp", u.id)),
+            sealer.seal(seed_totp_secret(email), crypto::seal_context::totp(u.id)),
         .enabled = true,
         .preferred = true,
         .created_at = now,

@@ -1,6 +1,8 @@
 #include "pool/signing_keys.h"
 
+
 #include "common/encoding.h"
+#include "crypto/seal_context.h"
 
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
@@ -15,7 +17,7 @@ store::signing_key_record sealed_row(const token::rsa_key& key, const crypto::se
   return store::signing_key_record{
       .kid = key.kid(),
       .pool_id = pool_id,
-      .private_pem_sealed = sealer.seal(as_bytes(key.private_pem()), "signing-key:" + key.kid()),
+      .private_pem_sealed = sealer.seal(as_bytes(key.private_pem()), crypto::seal_context::signing_key(key.kid())),
       .active = true,
       .created_at = now};
 }
@@ -84,7 +86,7 @@ result<std::shared_ptr<const token::keyring>> signing_keys::load(bool create_if_
     if (i < signer && now - ((*rows)[i + 1].created_at + publish_delay) > keep_after_retirement_) {
       continue;  // retired long enough ago that nothing it signed is still valid
     }
-    auto pem = sealer_.open(row.private_pem_sealed, "signing-key:" + row.kid);
+    auto pem = sealer_.open(row.private_pem_sealed, crypto::seal_context::signing_key(row.kid));
     if (!pem) {
       return internal_failure("cannot open signing key " + row.kid +
                               " (was the database created with another master key?)");

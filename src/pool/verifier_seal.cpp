@@ -1,5 +1,7 @@
 #include "pool/verifier_seal.h"
 
+
+#include "crypto/seal_context.h"
 #include "crypto/srp.h"
 
 #include "common/encoding.h"
@@ -13,7 +15,6 @@ namespace {
 
 constexpr std::size_t group_bytes = 384;  // 3072 bits
 
-std::string context(const std::string& user_id) { return fmt::format("user:{}:verifier", user_id); }
 
 }  // namespace
 
@@ -27,11 +28,11 @@ std::string seal_verifier(const crypto::sealer& sealer, const std::string& user_
   if (!raw || raw->size() != group_bytes) {
     throw std::invalid_argument("an SRP verifier must be at most 3072 bits of hex");
   }
-  return sealer.seal(*raw, context(user_id));
+  return sealer.seal(*raw, crypto::seal_context::verifier(user_id));
 }
 
 result<std::string> open_verifier(const crypto::sealer& sealer, const store::user_record& user) {
-  auto plain = sealer.open(user.srp_verifier_sealed, context(user.id));
+  auto plain = sealer.open(user.srp_verifier_sealed, crypto::seal_context::verifier(user.id));
   if (!plain) {
     return plain.error();
   }

@@ -1,9 +1,9 @@
 #pragma once
 // The persistence seam the domain uses: a store runs units of work, each in one database
 // transaction, and the transaction hands out one repository per aggregate (users, factors,
-// sessions, codes, tokens, keys, outbox, pools and clients, audit, operator credentials). One
-// implementation per engine (SQLite, PostgreSQL) behind this interface; both share the SQL of
-// store/sql/.
+// sessions, codes, tokens, keys, outbox, pools and clients, audit, operator credentials, sealed
+// values). One implementation per engine (SQLite, PostgreSQL) behind this interface; both share
+// the SQL of store/sql/.
 //
 // All writes happen inside `store::transact`: the function runs in one database transaction that
 // commits when it returns a value and rolls back when it returns a failure. So a domain change,
@@ -23,6 +23,7 @@
 #include "store/group_repository.h"
 #include "store/key_repository.h"
 #include "store/outbox_repository.h"
+#include "store/sealed_repository.h"
 #include "store/session_repository.h"
 #include "store/token_repository.h"
 #include "store/user_repository.h"
@@ -49,6 +50,7 @@ class transaction {
   virtual audit_repository& audit() = 0;
   virtual credential_repository& credentials() = 0;
   virtual group_repository& groups() = 0;
+  virtual sealed_repository& sealed() = 0;
 };
 
 // Safe for concurrent use; transactions are serialised or isolated by the engine.

@@ -2,7 +2,7 @@
 // sandbox has none unless asked): a flood of sign-ins from one address is refused with
 // TooManyRequestsException while a user at another address signs in with password and TOTP, on
 // one node and on two (PostgreSQL); behind --trusted-proxy the address is X-Forwarded-For's, and
-// only then; the per-client budget; every refusal is in the log; and a lockout ends — the right
+// only then; the per-client budget; a pool's own limits; every refusal is in the log; and a lockout ends — the right
 // password and TOTP code work as soon as it does, however many wrong guesses came before.
 //
 // Addresses: the servers listen on 127.0.0.1; clients bind 127.0.0.2, .3, … (all loopback).
@@ -11,9 +11,10 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { GOOD_PASSWORD, TARGET_PREFIX, sleep, startServe, uniqueEmail } from './lib/cognate.mjs';
+import path from 'node:path';
+import { GOOD_PASSWORD, SEED_CONFIG, TARGET_PREFIX, keygen, makeTempDir, removeDir, sleep, startServe, uniqueEmail } from './lib/cognate.mjs';
 import { completeTotpSetup, answerTotp, passwordAuth, signUpConfirmed } from './lib/sign_in.mjs';
-import { startCluster } from './lib/cluster.mjs';
+import { runCognate, startCluster, startNode } from './lib/cluster.mjs';
 
 const RATE_MESSAGE = /^Rate exceeded: too many sign-in calls from your address; retry later\.$/;
 
@@ -212,6 +213,52 @@ describe('rate limits on two nodes (PostgreSQL)', () => {
     for (const tally of await floods) {
       assertLimited(tally, 300, { rate: 20, burst: 40 });  // each node has its own buckets
     }
+  });
+});
+
+describe("a pool's own limits (--rate-limit POOL_ID:…)", () => {
+  let dir;
+  let node;
+  let poolId;
+  const start = async (extraArgs) => {
+    node = await startNode({
+      databaseUrl: `sqlite:${path.join(dir, 'cognate.db')}`, keyFile: path.join(dir, 'master.key'),
+      mailDir: path.join(dir, 'mail'), cwd: dir, label: 'pool limits', extraArgs,
+    });
+    return node;
+  };
+  before(async () => {
+    dir = await makeTempDir('cognate-pool-limits-');
+    await keygen(path.join(dir, 'master.key'));
+    poolId = (await start([])).poolId;  // made at the first start
+    await node.stop();
+  });
+  after(async () => {
+    await node?.stop();
+    await removeDir(dir);
+  });
+
+  it("holds the pool's calls to its own per-address rate, higher or lower than the server's", async () => {
+    // The server's rate would admit 3; this pool's own admits its burst of 30 (many users
+    // behind one NAT), while another pool's setting changes nothing here.
+    await start(['--rate-limit', 'sign-in.address=1/3', '--rate-limit', `${poolId}:sign-in.address=10/30`,
+      '--rate-limit', 'us-east-1_Other:sign-in.address=off']);
+    assertLimited(await flood(node.endpoint, node.clientId, '127.0.0.13', { count: 120 }), 120, { rate: 10, burst: 30 });
+    await node.stop();
+    // Another pool allowing more does not lift this one's limit (the server's, 1/3).
+    await start(['--rate-limit', 'sign-in.address=1/3', '--rate-limit', 'us-east-1_Other:sign-in.address=100/100']);
+    assertLimited(await flood(node.endpoint, node.clientId, '127.0.0.14', { count: 60 }), 60, { rate: 1, burst: 3 });
+    await node.stop();
+    // POOL_ID:off: nothing refused for this pool, whatever the server's limits.
+    await start(['--rate-limit', 'sign-in.address=1/3', '--rate-limit', `${poolId}:off`]);
+    const open = await flood(node.endpoint, node.clientId, '127.0.0.15', { count: 60 });
+    assert.deepEqual({ ...open }, { 200: 60 });
+    await node.stop();
+    const bad = await runCognate(['serve', '--config', SEED_CONFIG, '--database', `sqlite:${path.join(dir, 'cognate.db')}`,
+      '--master-key-file', path.join(dir, 'master.key'), '--mail-dir', path.join(dir, 'mail'),
+      '--listen', '127.0.0.1:0', '--rate-limit', `${poolId}:sign-in.everyone=3`]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, new RegExp(`--rate-limit ${poolId}:sign-in.everyone=3: the scope is address or client`));
   });
 });
 

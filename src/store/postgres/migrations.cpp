@@ -227,7 +227,16 @@ CREATE TABLE operator_credentials (
 );
 )sql";
 
-constexpr std::array<std::string_view, 5> all = {v1, v2, v3, v4, v5};
+constexpr std::string_view v6 = R"sql(
+-- Values sealed once per database rather than per row: the hash root that keyed hashes (codes,
+-- decoys) derive from, so they outlive a master-key rotation (crypto/sealer.h).
+CREATE TABLE sealed_settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 6> all = {v1, v2, v3, v4, v5, v6};
 
 }  // namespace
 

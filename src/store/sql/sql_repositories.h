@@ -196,6 +196,21 @@ class sql_groups final : public group_repository {
   executor& db_;
 };
 
+class sql_sealed final : public sealed_repository {
+ public:
+  explicit sql_sealed(executor& db) : db_(db) {}
+  result<std::optional<std::string>> setting(const std::string& name) override;
+  result<bool> add_setting(const std::string& name, const std::string& sealed) override;
+  result<std::vector<sealed_value>> not_sealed_with(sealed_column column, std::string_view key_id,
+                                                    int limit) override;
+  result<std::int64_t> count_not_sealed_with(sealed_column column,
+                                             std::string_view key_id) override;
+  result<bool> replace(const sealed_value& v, const std::string& resealed) override;
+
+ private:
+  executor& db_;
+};
+
 // Helpers shared by the repositories.
 
 // A user_factors row read under `prefix` (the column names it was selected as: "" or "factor_").

@@ -18,7 +18,8 @@ class sql_transaction final : public transaction {
         directory_(db),
         audit_(db),
         credentials_(db),
-        groups_(db) {}
+        groups_(db),
+        sealed_(db) {}
 
   user_repository& users() override { return users_; }
   factor_repository& factors() override { return factors_; }
@@ -31,6 +32,7 @@ class sql_transaction final : public transaction {
   audit_repository& audit() override { return audit_; }
   credential_repository& credentials() override { return credentials_; }
   group_repository& groups() override { return groups_; }
+  sealed_repository& sealed() override { return sealed_; }
 
  private:
   sql::sql_users users_;
@@ -44,6 +46,7 @@ class sql_transaction final : public transaction {
   sql::sql_audit audit_;
   sql::sql_credentials credentials_;
   sql::sql_groups groups_;
+  sql::sql_sealed sealed_;
 };
 
 }  // namespace

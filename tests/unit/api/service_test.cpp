@@ -4,6 +4,7 @@
 #include "api/service.h"
 
 #include "auth/client_secret.h"
+#include "crypto/seal_context.h"
 
 #include "support/pool_harness.h"
 
@@ -135,7 +136,7 @@ TEST(ClientSecret, HashIsBase64OfHmacSha256OverUsernameThenClientId) {
 TEST_F(ServiceTest, AClientWithASecretNeedsItsProofBeforeAnythingRuns) {
   const std::string secret = "s3cret-of-client1";
   change_client([&](store::client_record& c) {
-    c.secret_sealed = sealer_.seal(as_bytes(secret), pool::client_secret_context(c.id));
+    c.secret_sealed = sealer_.seal(as_bytes(secret), crypto::seal_context::client_secret(c.id));
   });
   ASSERT_TRUE(client().has_secret());
   const auto hash = auth::secret_hash(secret, "a@example.com", testing::test_client_id);

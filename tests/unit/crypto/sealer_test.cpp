@@ -1,11 +1,11 @@
 #include "crypto/sealer.h"
 
-#include "common/random.h"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+
+#include "common/random.h"
 
 namespace cognate::crypto {
 namespace {
@@ -58,6 +58,46 @@ TEST(MasterKey, DerivedKeysDifferByPurpose) {
   auto key = master_key::from_bytes(random_bytes(32));
   EXPECT_NE(key.derive("code-hash"), key.derive("aead-at-rest"));
   EXPECT_EQ(key.derive("code-hash"), key.derive("code-hash"));
+}
+
+TEST(Sealer, AKeyRingSealsWithTheCurrentKeyAndOpensWhatAPreviousOneSealed) {
+  auto old_key = master_key::from_bytes(random_bytes(32));
+  auto new_key = master_key::from_bytes(random_bytes(32));
+  sealer before(old_key);
+  sealer ring(new_key, {old_key}, random_bytes(32));
+  sealer after(new_key);
+  auto old_value = before.seal(as_bytes("totp seed"), "user:1:totp");
+  auto new_value = ring.seal(as_bytes("totp seed"), "user:1:totp");
+  EXPECT_EQ(sealer::key_id_of(old_value), old_key.id());
+  EXPECT_EQ(sealer::key_id_of(new_value), new_key.id());
+  EXPECT_EQ(ring.key_id(), new_key.id());
+  EXPECT_TRUE(ring.can_open(old_key.id()));
+  ASSERT_TRUE(ring.open(old_value, "user:1:totp"));
+  EXPECT_EQ(text(*ring.open(old_value, "user:1:totp")), "totp seed");
+  EXPECT_FALSE(ring.open(old_value, "user:2:totp"));  // the context still binds
+  ASSERT_TRUE(after.open(new_value, "user:1:totp"));  // the new key alone opens the new value
+  auto unknown = after.open(old_value, "user:1:totp");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, errc::internal);  // the key id goes to the log
+  EXPECT_FALSE(before.open(new_value, "user:1:totp"));
+  EXPECT_EQ(sealer::key_id_of("no dot here"), "");
+}
+
+TEST(Sealer, KeyedHashesComeFromTheHashRootNotTheSealingKey) {
+  auto old_key = master_key::from_bytes(random_bytes(32));
+  auto new_key = master_key::from_bytes(random_bytes(32));
+  const auto root = random_bytes(32);
+  // The same root under either key: the same subkeys (codes hashed before a rotation still match).
+  EXPECT_EQ(sealer(old_key, {}, root).derive("code-hash"),
+            sealer(new_key, {old_key}, root).derive("code-hash"));
+  EXPECT_NE(sealer(new_key, {}, root).derive("code-hash"),
+            sealer(new_key, {}, random_bytes(32)).derive("code-hash"));
+  // A one-key sealer's root is the key itself: what every database made before roots used.
+  EXPECT_EQ(sealer(old_key).derive("code-hash"), old_key.derive("code-hash"));
+  EXPECT_EQ(sealer(old_key).derive("code-hash"),
+            sealer(new_key, {}, bytes(old_key.material().begin(), old_key.material().end()))
+                .derive("code-hash"));
+  EXPECT_THROW(sealer(new_key, {}, random_bytes(16)), std::runtime_error);
 }
 
 }  // namespace
