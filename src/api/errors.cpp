@@ -9,6 +9,7 @@ reply error_reply(const failure& f) {
   r.status = http_status(f.code);
   r.error_type = std::string(exception_name(f.code));
   r.error_message = f.message;
+  r.why = f.why;
   r.body = boost::json::serialize(boost::json::object{{"__type", r.error_type}, {"message", f.message}});
   return r;
 }

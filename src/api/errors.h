@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 
+#include <optional>
 #include <string>
 
 namespace cognate::api {
@@ -16,6 +17,11 @@ struct reply {
   std::string error_type;    // set on errors: x-amzn-ErrorType
   std::string error_message; // set on errors: x-amzn-ErrorMessage
   std::string content_type;  // empty: application/x-amz-json-1.1
+  std::optional<reason> why; // errors: the reason behind the answer (logs and metrics only)
+  // API calls, once known (logs): the pool, the app client, and the user's sub.
+  std::string pool_id;
+  std::string client_id;
+  std::string user_sub;
 };
 
 // {"__type": "<Exception>", "message": "<message>"} with the matching status and headers.

@@ -213,7 +213,8 @@ rate_limiter::verdict rate_limiter::admit_pool(limit_class c, std::string_view p
                                                std::string_view client_id, std::string_view address,
                                                clock::time_point now) {
   const auto i = static_cast<std::size_t>(c);
-  const auto own = pool_tables_.find(std::string(pool_id));
+  const auto own = pool_tables_.empty() ? pool_tables_.end()
+                                         : pool_tables_.find(std::string(pool_id));
   const auto& limits = own == pool_tables_.end() ? limits_.by_class[i] : own->second[i];
   const auto& ceiling = address_ceiling_[i].per_address;
   const auto& per_address = limits.per_address;

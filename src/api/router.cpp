@@ -1,10 +1,18 @@
 #include "api/router.h"
 
+#include <fmt/chrono.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+
+#include "common/metrics.h"
 #include "common/reasons.h"
 #include "mfa/qr_svg.h"
 #include "pool/auth_config.h"
-
-#include <boost/json.hpp>
 
 namespace cognate::api {
 namespace {
@@ -26,12 +34,46 @@ reply qr(std::string_view body) {
   return reply{.body = std::move(*svg), .content_type = "image/svg+xml"};
 }
 
+std::string iso8601_now() {
+  const auto now = std::chrono::system_clock::now();
+  const auto t = std::chrono::system_clock::to_time_t(now);
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", utc, ms.count());
+}
+
+// The JSON request lines go to stdout as they are (each one an object), apart from the other
+// log lines' pattern.
+std::shared_ptr<spdlog::logger> request_logger() {
+  if (auto existing = spdlog::get("requests")) {
+    return existing;
+  }
+  auto logger = std::make_shared<spdlog::logger>("requests",
+                                                 std::make_shared<spdlog::sinks::stdout_sink_mt>());
+  logger->set_pattern("%v");
+  logger->set_level(spdlog::level::info);
+  logger->flush_on(spdlog::level::info);
+  spdlog::register_logger(logger);
+  return logger;
+}
+
 }  // namespace
 
 placement router::place(std::string_view method, std::string_view path,
                         std::string_view target) const {
+  if (metrics_only_) {
+    // Its own I/O thread, which nothing else waits on: reading the store there is fine.
+    const bool known =
+        path == "/metrics" || path == "/readyz" || path == "/healthz" || path == "/health";
+    return is_get(method) && known ? placement::io : placement::none;
+  }
   if (is_get(method)) {
-    if (path == "/health" || path == "/_cognate/config" ||
+    if (path == "/readyz") {
+      return placement::read_call;
+    }
+    if (path == "/health" || path == "/healthz" || path == "/_cognate/config" ||
         path.find("/.well-known/") != std::string_view::npos) {
       return placement::io;
     }
@@ -51,7 +93,7 @@ reply router::handle(const request_context& request) const {
   if (auto answered = route(request)) {
     return std::move(*answered);
   }
-  if (request.method == "POST") {
+  if (request.method == "POST" && !metrics_only_) {
     return api_.handle(request);
   }
   auto r = error_reply(fail(reason::no_such_route));
@@ -61,18 +103,95 @@ reply router::handle(const request_context& request) const {
 
 std::optional<reply> router::route(const request_context& request) const {
   if (is_get(request.method)) {
-    if (request.path == "/health") {
+    if (request.path == "/health" || request.path == "/healthz") {
       return json_reply({{"status", "ok"}});
+    }
+    if (request.path == "/readyz") {
+      return ready();
+    }
+    if (metrics_only_) {
+      if (request.path == "/metrics") {
+        return reply{.body = metrics::process().render(),
+                     .content_type = "text/plain; version=0.0.4; charset=utf-8"};
+      }
+      return std::nullopt;
     }
     if (request.path == "/_cognate/config") {
       return page_settings();
     }
     return well_known(request.path);
   }
-  if (request.method == "POST" && request.path == "/_cognate/qr") {
+  if (request.method == "POST" && request.path == "/_cognate/qr" && !metrics_only_) {
     return qr(request.body);
   }
   return std::nullopt;
+}
+
+reply router::ready() const {
+  const auto found = readiness_ ? readiness_() : readiness{};
+  boost::json::object checks;
+  for (const auto& [name, state] : found.checks) {
+    checks[name] = state;
+  }
+  auto r = json_reply({{"status", found.ready ? "ready" : "not ready"}, {"checks", checks}});
+  r.status = found.ready ? 200 : 503;
+  return r;
+}
+
+void router::finished(std::string_view request_id, std::string_view target,
+                      std::string_view address, const reply& r, double seconds) const {
+  if (target.empty()) {
+    return;  // not an API call (/readyz)
+  }
+  const auto* op = api_.find(target);
+  const std::string operation = op != nullptr ? std::string(op->name) : "unknown";
+  const std::string outcome = r.error_type.empty() ? "success" : r.error_type;
+  auto& m = metrics::process();
+  m.requests.with({operation, outcome}).add();
+  m.request_seconds.with({operation}).observe(seconds);
+  std::string sign_in;
+  if (operation == "InitiateAuth" || operation == "RespondToAuthChallenge" ||
+      operation == "AdminInitiateAuth" || operation == "AdminRespondToAuthChallenge") {
+    const bool ok = r.error_type.empty();
+    const bool tokens = ok && r.body.find("\"AuthenticationResult\"") != std::string::npos;
+    const bool challenge = ok && !tokens && r.body.find("\"ChallengeName\"") != std::string::npos;
+    sign_in = metrics::sign_in_outcome(tokens, challenge, r.why);
+    m.sign_ins.with({sign_in}).add();
+  }
+  if (operation == "VerifySoftwareToken" && r.error_type.empty()) {
+    m.mfa_enrolments.with({"totp"}).add();
+  }
+  const double ms = seconds * 1000;
+  if (log_format_ == log_format::text) {
+    const bool limited = r.why == reason::rate_exceeded;
+    spdlog::info("{} {} {} {}{} {:.1f}ms", request_id,
+                 op != nullptr ? op->name : target.substr(0, 100), r.status, r.error_type,
+                 limited ? fmt::format(" {} rate limit", address) : "", ms);
+    return;
+  }
+  // One JSON object per line; never a body, a password, a code or a token: only who and what.
+  boost::json::object line{{"time", iso8601_now()},
+                           {"level", r.status >= 500 ? "error" : "info"},
+                           {"request_id", request_id},
+                           {"operation", operation},
+                           {"outcome", outcome},
+                           {"status", r.status},
+                           {"latency_us", static_cast<std::int64_t>(std::llround(seconds * 1e6))},
+                           {"address", address}};
+  if (!sign_in.empty()) {
+    line["sign_in"] = sign_in;
+  }
+  if (!r.pool_id.empty()) {
+    line["pool"] = r.pool_id;
+  }
+  if (!r.client_id.empty()) {
+    line["client"] = r.client_id;
+  }
+  if (!r.user_sub.empty()) {
+    line["sub"] = r.user_sub;
+  }
+  static const auto requests = request_logger();
+  requests->info(boost::json::serialize(line));
 }
 
 reply router::page_settings() const {

@@ -3,6 +3,7 @@
 #include "api/decoder.h"
 #include "api/rate_limit.h"
 #include "auth/client_secret.h"
+#include "common/metrics.h"
 #include "common/reasons.h"
 
 #include <algorithm>
@@ -29,6 +30,7 @@ std::optional<reply> service::refuse_over_limit(std::string_view target,
       services_.limiter->admit_address(op->limit, address, rate_limiter::clock::now())) {
     return std::nullopt;
   }
+  metrics::process().rate_limited.with({std::string(limit_class_name(op->limit)), "address"}).add();
   return error_reply(fail(reason::rate_exceeded, limit_class_name(op->limit), "your address"));
 }
 
@@ -41,17 +43,17 @@ reply service::handle(const request_context& request) const {
   if (op == nullptr) {
     return error_reply(fail(reason::unsupported_operation, target.substr(target_prefix.size(), 64)));
   }
-  auto answer = run(request, *op);
-  if (!answer) {
-    return error_reply(answer.error());
-  }
-  reply r;
-  r.body = boost::json::serialize(*answer);
+  call_facts facts;
+  auto answer = run(request, *op, facts);
+  reply r = answer ? reply{.body = boost::json::serialize(*answer)} : error_reply(answer.error());
+  r.pool_id = std::move(facts.pool_id);
+  r.client_id = std::move(facts.client_id);
+  r.user_sub = std::move(facts.user_sub);
   return r;
 }
 
 result<boost::json::object> service::run(const request_context& request,
-                                         const operation_spec& op) const {
+                                         const operation_spec& op, call_facts& facts) const {
   const auto directory = services_.directory.current();
   // A signed operation checks its signature before it reads anything else, as AWS does.
   std::optional<auth::operator_principal> principal;
@@ -101,6 +103,7 @@ result<boost::json::object> service::run(const request_context& request,
     ASSIGN_OR_RETURN(caller, services_.auth.guard.check(*directory, *token));
     c.caller = &*caller;
     c.pool = caller->pool.get();
+    facts.user_sub = caller->user.id;
   }
 
   // Which pool.
@@ -112,10 +115,16 @@ result<boost::json::object> service::run(const request_context& request,
         return fail(reason::client_not_found, id);
       }
       c.pool = c.client->pool.get();
+      facts.client_id = id;
       if (services_.limiter != nullptr) {
         const auto verdict = services_.limiter->admit_pool(op.limit, c.pool->id, id, request.peer,
                                                            rate_limiter::clock::now());
         if (verdict != rate_limiter::verdict::admitted) {
+          metrics::process()
+              .rate_limited
+              .with({std::string(limit_class_name(op.limit)),
+                     verdict == rate_limiter::verdict::client_over ? "client" : "address"})
+              .add();
           return fail(reason::rate_exceeded, limit_class_name(op.limit),
                       verdict == rate_limiter::verdict::client_over ? "this app client"
                                                                     : "your address");
@@ -135,6 +144,9 @@ result<boost::json::object> service::run(const request_context& request,
     case pool_lookup::access_token:  // found with the caller above
     case pool_lookup::session:       // the handler finds it with the Session
       break;
+  }
+  if (c.pool != nullptr) {
+    facts.pool_id = c.pool->id;
   }
   if (principal) {
     RETURN_IF_ERROR(auth::operator_guard::authorize(*principal, op.name, c.pool ? c.pool->id : ""));

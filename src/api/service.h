@@ -31,7 +31,14 @@ class service {
   std::optional<reply> refuse_over_limit(std::string_view target, std::string_view address) const;
 
  private:
-  result<boost::json::object> run(const request_context& request, const operation_spec& op) const;
+  // Who a call was about, as far as it got (for the log line): set as each becomes known.
+  struct call_facts {
+    std::string pool_id;
+    std::string client_id;
+    std::string user_sub;
+  };
+  result<boost::json::object> run(const request_context& request, const operation_spec& op,
+                                  call_facts& facts) const;
   // The caller's proof that it knows `client`'s secret, as `proof` says where it is.
   static result<void> check_proof(secret_proof proof, const pool::client_entry& client,
                                   decoder& in);

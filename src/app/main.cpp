@@ -19,7 +19,9 @@
 #include "mail/smtp_mailer.h"
 
 #include <CLI/CLI.hpp>
+#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -36,6 +38,28 @@ using namespace cognate;
 constexpr std::uint16_t default_port = 9339;
 
 // "127.0.0.1:9339", "0.0.0.0:8080", "[::1]:0" → host and port.
+// Log lines as JSON objects: {"time", "level", "message"} (request lines are objects of their own,
+// api/router.h). The message is escaped by a flag of our own, as spdlog has none for JSON.
+class json_message final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    const std::string_view text(msg.payload.data(), msg.payload.size());
+    const auto escaped = boost::json::serialize(boost::json::value(text));
+    dest.append(escaped.data() + 1, escaped.data() + escaped.size() - 1);  // without the quotes
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<json_message>();
+  }
+};
+
+void use_json_logs() {
+  auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+  formatter->add_flag<json_message>('*').set_pattern(
+      R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":"%*"})");
+  spdlog::set_formatter(std::move(formatter));
+}
+
 bool parse_listen(const std::string& text, http::server_options& out) {
   auto colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0) {
@@ -90,6 +114,8 @@ int main(int argc, char** argv) {
   std::string region = "us-east-1";
   std::string code_lifetime = "24h";
   std::string log_level = "info";
+  std::string log_format = "text";
+  std::string metrics_listen;
   std::string app_name = std::filesystem::current_path().filename().string();
   // API calls block on fsync (SQLite group commit) or the network (PostgreSQL). Many threads per
   // core keep the cores busy while others wait, and the more writers queue during one commit,
@@ -107,6 +133,7 @@ int main(int argc, char** argv) {
   std::string tls_cert;
   std::string tls_key;
   std::string lockout_first = "30s";
+  std::string outbox_stuck = "15m";
   std::string lockout_max = "15m";
   auto add_common = [&](CLI::App* cmd) {
     cmd->add_option("--config", config,
@@ -121,6 +148,17 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     cmd->add_option("--log-level", log_level, "trace, debug, info, warn, error")
         ->capture_default_str();
+    cmd->add_option("--log-format", log_format,
+                    "text, or json: one JSON object per line (a line per request with its id, "
+                    "operation, outcome, latency, pool, client, user and address)")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    cmd->add_option("--outbox-stuck-after", outbox_stuck,
+                    "/readyz says not ready once the oldest unsent email has waited this long")
+        ->capture_default_str();
+    cmd->add_option("--metrics-listen", metrics_listen,
+                    "HOST:PORT of a listener for Prometheus (/metrics) and health checks "
+                    "(/healthz, /readyz); off unless given");
     cmd->add_option("--workers", workers, "threads running API calls (default: 16 per core)")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();
@@ -325,6 +363,9 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(cli, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));
+  if (log_format == "json") {
+    use_json_logs();
+  }
 
   try {
     if (migrate->parsed()) {
@@ -416,6 +457,7 @@ int main(int argc, char** argv) {
     o.http.readers = read_workers;
     o.http.max_in_flight = max_in_flight;
     o.region = region;
+    o.outbox_stuck_after = parse_duration(outbox_stuck, "--outbox-stuck-after");
     o.code_lifetime =
         std::chrono::duration_cast<std::chrono::seconds>(parse_duration(code_lifetime, "--code-lifetime"));
     o.lockout.first = std::chrono::duration_cast<std::chrono::seconds>(
@@ -451,6 +493,16 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "cognate: {}\n", applied.error().message);
         return 1;
       }
+    }
+    o.log_format = log_format == "json" ? api::log_format::json : api::log_format::text;
+    if (!metrics_listen.empty()) {
+      http::server_options m{.io_threads = 1, .workers = 1, .readers = 1, .max_connections = 64};
+      if (!parse_listen(metrics_listen, m)) {
+        fmt::print(stderr, "cognate: --metrics-listen expects HOST:PORT, got \"{}\"\n",
+                   metrics_listen);
+        return 1;
+      }
+      o.metrics = m;
     }
     if (!parse_listen(listen, o.http)) {
       fmt::print(stderr, "cognate: --listen expects HOST:PORT, got \"{}\"\n", listen);
@@ -506,7 +558,8 @@ int main(int argc, char** argv) {
       }
       o.mailer = std::make_unique<mail::smtp_mailer>(*smtp);
     } else if (!mail_dir.empty()) {
-      o.mailer = std::make_unique<mail::file_mailer>(mail_dir, stdout, false);
+      // Nothing on the console: serve's logs never carry a code (the .eml files do).
+      o.mailer = std::make_unique<mail::file_mailer>(mail_dir, nullptr, false);
       o.outbox_dir = mail_dir;
     } else {
       fmt::print(stderr, "cognate: serve needs --smtp-url (or --mail-dir to keep emails as files)\n");

@@ -1,10 +1,22 @@
 #include "app/runtime.h"
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
 #include "api/router.h"
 #include "api/service.h"
 #include "app/credentials.h"
 #include "app/provision.h"
 #include "auth/services.h"
+#include "common/metrics.h"
 #include "mail/outbox.h"
 #include "pool/auth_config.h"
 #include "pool/directory.h"
@@ -12,17 +24,6 @@
 #include "pool/registration.h"
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
-
-#include <boost/json.hpp>
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
-
-#include <csignal>
-#include <cstdio>
-#include <fstream>
-#include <sstream>
-#include <sys/resource.h>
-#include <unistd.h>
 
 namespace cognate::app {
 namespace {
@@ -42,8 +43,8 @@ void print_banner(const runtime_options& o, const pool_ids& ids, const std::stri
   fmt::print("  config        {}{}{}\n", o.config.name(),
              o.config.is_project() ? " (Amplify Gen 2 project, read with Node.js)" : "",
              o.watch_config ? " (watching: edits apply live)" : "");
-  fmt::print("  database      {}\n", o.database.starts_with("sqlite:") ? o.database.substr(7)
-                                                                      : std::string("PostgreSQL"));
+  fmt::print("  database      {}\n",
+             o.database.starts_with("sqlite:") ? o.database.substr(7) : std::string("PostgreSQL"));
   if (!o.outbox_dir.empty()) {
     fmt::print("  outbox        {}/ (every email lands here and below)\n", o.outbox_dir.string());
   }
@@ -56,15 +57,17 @@ void print_banner(const runtime_options& o, const pool_ids& ids, const std::stri
         "    userPoolEndpoint: '{}' }} }} }});\n",
         endpoint);
   }
-  fmt::print("\nAWS CLI: aws cognito-idp sign-up --endpoint-url {} --region {} --client-id {} "
-             "--username you@example.com --password 'Passw0rd!'\n",
-             endpoint, o.region, ids.client_id);
+  fmt::print(
+      "\nAWS CLI: aws cognito-idp sign-up --endpoint-url {} --region {} --client-id {} "
+      "--username you@example.com --password 'Passw0rd!'\n",
+      endpoint, o.region, ids.client_id);
   if (o.credentials_file) {
-    fmt::print("\nAdmin operations are signed with the access key {} in {}:\n"
-               "  export AWS_SHARED_CREDENTIALS_FILE={} AWS_PROFILE=cognate\n"
-               "  aws cognito-idp list-users --endpoint-url {} --user-pool-id {}\n",
-               access_key_id, o.credentials_file->string(),
-               std::filesystem::absolute(*o.credentials_file).string(), endpoint, ids.pool_id);
+    fmt::print(
+        "\nAdmin operations are signed with the access key {} in {}:\n"
+        "  export AWS_SHARED_CREDENTIALS_FILE={} AWS_PROFILE=cognate\n"
+        "  aws cognito-idp list-users --endpoint-url {} --user-pool-id {}\n",
+        access_key_id, o.credentials_file->string(),
+        std::filesystem::absolute(*o.credentials_file).string(), endpoint, ids.pool_id);
   }
   fmt::print("\n");
   std::fflush(stdout);
@@ -106,6 +109,131 @@ std::unique_ptr<store::store> open_store(const std::string& database, int pool_s
 
 namespace {
 
+double seconds_between(time_point from, time_point to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
+// What GET /readyz checks: the database answers and has this version's schema, every pool has
+// its signing keys, and the outbox is not stuck (its oldest pending mail is not older than
+// `outbox_stuck_after`).
+api::readiness check_readiness(store::store& store, const pool::directory& directory,
+                               const cognate::clock& clock,
+                               std::chrono::milliseconds outbox_stuck_after) {
+  api::readiness r;
+  const auto bad = [&](std::string name, std::string why) {
+    r.ready = false;
+    r.checks.emplace_back(std::move(name), std::move(why));
+  };
+  struct found {
+    store::outbox_repository::summary outbox;
+    bool schema = false;
+  };
+  auto read = store::in_read(store, [](store::transaction& tx) -> result<found> {
+    found f;
+    ASSIGN_OR_RETURN(f.outbox, tx.outbox().summarize());
+    ASSIGN_OR_RETURN(auto root, tx.sealed().setting("hash-root"));
+    f.schema = root.has_value();
+    return f;
+  });
+  if (!read) {
+    bad("database", "unreachable: " + read.error().message);
+  } else {
+    r.checks.emplace_back("database", "ok");
+    if (read->schema) {
+      r.checks.emplace_back("schema", "ok");
+    } else {
+      bad("schema", "not this version's (run cognate migrate)");
+    }
+    const auto oldest = read->outbox.oldest_pending;
+    if (oldest && clock.now() - *oldest > outbox_stuck_after) {
+      bad("outbox", fmt::format("stuck: the oldest unsent mail was queued {:.0f} s ago",
+                                seconds_between(*oldest, clock.now())));
+    } else {
+      r.checks.emplace_back("outbox", "ok");
+    }
+  }
+  const auto pools = directory.current()->pools();
+  const bool keys = !pools.empty() && std::ranges::all_of(pools, [](const auto& p) {
+    return p->keys != nullptr && p->keys->current() != nullptr;
+  });
+  if (keys) {
+    r.checks.emplace_back("signing_keys", "ok");
+  } else {
+    bad("signing_keys", "a pool has no signing key loaded");
+  }
+  return r;
+}
+
+// The gauges read when /metrics is scraped.
+std::vector<metrics::gauge_reading> node_gauges(store::store& store,
+                                                const pool::directory& directory,
+                                                const http::server& server,
+                                                const api::rate_limiter& limiter,
+                                                const cognate::clock& clock) {
+  std::vector<metrics::gauge_reading> out = metrics::process_readings();
+  out.push_back({"cognate_build_info",
+                 "Always 1; the labels say what runs.",
+                 "gauge",
+                 {{{{"version", COGNATE_VERSION}}, 1}}});
+  out.push_back({"cognate_worker_queue_depth",
+                 "API calls running or waiting for a worker.",
+                 "gauge",
+                 {{{}, static_cast<double>(server.in_flight())}}});
+  out.push_back({"cognate_rate_limit_buckets",
+                 "Token buckets this node holds.",
+                 "gauge",
+                 {{{}, static_cast<double>(limiter.size())}}});
+  const auto now = clock.now();
+  const auto pools = directory.current()->pools();
+  struct found {
+    store::outbox_repository::summary outbox;
+    std::vector<std::pair<std::string, time_point>> newest_keys;
+  };
+  auto read = store::in_read(store, [&](store::transaction& tx) -> result<found> {
+    found f;
+    ASSIGN_OR_RETURN(f.outbox, tx.outbox().summarize());
+    for (const auto& p : pools) {
+      ASSIGN_OR_RETURN(auto keys, tx.keys().list(p->id));
+      if (!keys.empty()) {
+        f.newest_keys.emplace_back(p->id, keys.back().created_at);
+      }
+    }
+    return f;
+  });
+  if (read) {
+    metrics::gauge_reading by_status{"cognate_outbox_emails",
+                                     "Emails in the outbox, by status (pending, sent, failed).",
+                                     "gauge",
+                                     {}};
+    for (const auto& status : {"pending", "sent", "failed"}) {
+      double n = 0;
+      for (const auto& [s, count] : read->outbox.by_status) {
+        n += s == status ? static_cast<double>(count) : 0;
+      }
+      by_status.samples.push_back({{{"status", status}}, n});
+    }
+    out.push_back(std::move(by_status));
+    const auto oldest = read->outbox.oldest_pending;
+    out.push_back({"cognate_outbox_oldest_pending_age_seconds",
+                   "How long the oldest unsent email has waited (0: none waits).",
+                   "gauge",
+                   {{{}, oldest ? std::max(0.0, seconds_between(*oldest, now)) : 0.0}}});
+    metrics::gauge_reading ages{"cognate_signing_key_age_seconds",
+                                "Age of each pool's newest token-signing key.",
+                                "gauge",
+                                {}};
+    for (const auto& [pool_id, created] : read->newest_keys) {
+      ages.samples.push_back({{{"pool", pool_id}}, seconds_between(created, now)});
+    }
+    out.push_back(std::move(ages));
+  }
+  out.push_back({"cognate_up",
+                 "1 when the last scrape could read the database, else 0.",
+                 "gauge",
+                 {{{}, read ? 1.0 : 0.0}}});
+  return out;
+}
+
 // Every connection is a file descriptor: take the hard limit when the soft one is too low for
 // --max-connections (plus the store's and the mail worker's), and say so when even that is.
 void raise_open_file_limit(int max_connections) {
@@ -119,8 +247,10 @@ void raise_open_file_limit(int max_connections) {
     setrlimit(RLIMIT_NOFILE, &limit);
   }
   if (limit.rlim_cur < wanted) {
-    spdlog::warn("open files are limited to {} (ulimit -n): fewer than --max-connections {} can "
-                 "be served at once", limit.rlim_cur, max_connections);
+    spdlog::warn(
+        "open files are limited to {} (ulimit -n): fewer than --max-connections {} can "
+        "be served at once",
+        limit.rlim_cur, max_connections);
   }
 }
 
@@ -157,8 +287,10 @@ int run(runtime_options o) {
     }
     const crypto::sealer sealer = std::move(*opened);
     for (const auto& previous : o.previous_keys) {
-      spdlog::info("sealing with master key {}; also opening what key {} sealed (until `cognate "
-                   "keys rotate-master` has re-sealed it all)", o.key->id(), previous.id());
+      spdlog::info(
+          "sealing with master key {}; also opening what key {} sealed (until `cognate "
+          "keys rotate-master` has re-sealed it all)",
+          o.key->id(), previous.id());
     }
     const system_clock clock;
     const auto ids = provision(store, clock,
@@ -175,9 +307,9 @@ int run(runtime_options o) {
         o.public_url.empty() ? fmt::format("{}://{}:{}", scheme, o.http.host, port) : o.public_url;
     pool::directory directory(store, sealer, clock, {.public_url = endpoint});
     mail::outbox_worker mail_worker(store, sealer, *o.mailer, clock);
-    pool::registration registration(store, sealer, clock,
-                                    {.default_from = o.default_from, .code_lifetime = o.code_lifetime},
-                                    [&mail_worker] { mail_worker.notify(); });
+    pool::registration registration(
+        store, sealer, clock, {.default_from = o.default_from, .code_lifetime = o.code_lifetime},
+        [&mail_worker] { mail_worker.notify(); });
     pool::account_recovery recovery(store, sealer, clock, {.default_from = o.default_from},
                                     [&mail_worker] { mail_worker.notify(); });
     auth::services auth(store, sealer, clock,
@@ -196,9 +328,34 @@ int run(runtime_options o) {
                             .region = o.region,
                             .limiter = &limiter});
 
-    const api::router router(api, directory,
-                             {.pool_id = ids.pool_id, .client_id = ids.client_id, .app_name = o.app_name});
+    const api::page_config page{
+        .pool_id = ids.pool_id, .client_id = ids.client_id, .app_name = o.app_name};
+    const auto readiness = [&] {
+      return check_readiness(store, directory, clock, o.outbox_stuck_after);
+    };
+    api::router router(api, directory, page);
+    router.set_readiness(readiness);
+    router.set_log_format(o.log_format);
+    // Gauges read at scrape time; unregistered (below) before what they read goes away.
+    struct gauges_registration {
+      int id;
+      ~gauges_registration() { metrics::process().remove_gauges(id); }
+    } gauges{metrics::process().add_gauges(
+        [&] { return node_gauges(store, directory, server, limiter, clock); })};
+    std::optional<http::server> metrics_server;
+    api::router metrics_router(api, directory, page);
+    if (o.metrics) {
+      metrics_router.serve_metrics_only();
+      metrics_router.set_readiness(readiness);
+      metrics_server.emplace(*o.metrics);
+      metrics_server->listen();
+    }
     server.start(router);
+    if (metrics_server) {
+      metrics_server->start(metrics_router);
+      spdlog::info("metrics on http://{}:{}/metrics (and /healthz, /readyz)", o.metrics->host,
+                   metrics_server->port());
+    }
     mail_worker.start();
 
     if (o.outputs_path) {
@@ -206,7 +363,8 @@ int run(runtime_options o) {
     }
     std::string access_key_id;
     if (o.credentials_file) {
-      access_key_id = ensure_sandbox_credential(store, sealer, clock, *o.credentials_file, o.region);
+      access_key_id =
+          ensure_sandbox_credential(store, sealer, clock, *o.credentials_file, o.region);
     }
     print_banner(o, ids, endpoint, access_key_id);
 
@@ -247,7 +405,6 @@ int run(runtime_options o) {
           RETURN_IF_ERROR(tx.sessions().remove_expired(clock.now()));
           RETURN_IF_ERROR(pool::code_book::sweep(tx, clock.now()));
           return {};
-
         });
       }
       if (!o.watch_config) {
@@ -287,6 +444,9 @@ int run(runtime_options o) {
         fmt::print("✓ config applied: {}\n", line);
       }
       std::fflush(stdout);
+    }
+    if (metrics_server) {
+      metrics_server->stop();
     }
     server.stop();
     mail_worker.stop();

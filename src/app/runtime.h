@@ -3,6 +3,7 @@
 // the config watcher and amplify_outputs.json. Shared by `cognate sandbox` and `cognate serve`.
 
 #include "api/rate_limit.h"
+#include "api/router.h"
 #include "app/config_source.h"
 #include "auth/lockout.h"
 #include "crypto/sealer.h"
@@ -29,6 +30,9 @@ struct runtime_options {
   std::unique_ptr<mail::mailer> mailer;
   std::string default_from;
   http::server_options http;
+  std::optional<http::server_options> metrics;  // --metrics-listen: /metrics, /healthz, /readyz
+  api::log_format log_format = api::log_format::text;
+  std::chrono::milliseconds outbox_stuck_after = std::chrono::minutes(15);  // /readyz
   api::rate_limits rate_limits = api::rate_limits::defaults();
   auth::lockout_policy lockout;
   std::string region = "us-east-1";

@@ -71,6 +71,7 @@ struct proof {
   bool correct = false;
   std::int64_t counter = 0;  // TOTP: the time step of the code
   bool enrols = false;       // EMAIL_OTP at MFA_SETUP: a right code sets the factor up
+  bool replayed = false;     // TOTP: a right code, of a time step already used (still wrong)
 };
 
 enum class verdict { passed, wrong };

@@ -519,7 +519,7 @@ result<auth_step> sign_in::answer_mfa(const pool::client_entry& client, const st
         return verdict::passed;
       }));
   if (v == verdict::wrong) {
-    return fail(reason::mfa_code_mismatch);
+    return fail(p.replayed ? reason::mfa_code_replayed : reason::mfa_code_mismatch);
   }
   return auth_step{.tokens = std::move(minted->tokens)};
 }

@@ -46,7 +46,7 @@ result<proof> totp_factor::check_code(const subject& who, std::string_view facto
   // Never a step at or before the last accepted one (of the active secret, when enrolling anew).
   const auto last = std::max(f->counter, active ? active->counter : 0);
   if (!step || *step <= last) {
-    return proof{};
+    return proof{.replayed = step.has_value()};
   }
   return proof{.correct = true, .counter = *step};
 }

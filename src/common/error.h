@@ -11,6 +11,7 @@
 #include <boost/system/result.hpp>
 
 #include <stdexcept>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -58,9 +59,12 @@ std::string_view exception_name(errc code) noexcept;
 // for everything else (NotAuthorizedException included; protocol doc §1.3–1.4).
 unsigned http_status(errc code) noexcept;
 
+enum class reason;  // reasons.h: why, in more detail than the client is told
+
 struct failure {
   errc code;
   std::string message;  // safe to show to the client
+  std::optional<reason> why = std::nullopt;  // set by fail(); for logs and metrics only
 };
 
 // Thrown only by result<T>::value() on a failure; domain code checks results instead.

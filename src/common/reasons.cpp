@@ -127,6 +127,7 @@ constexpr std::array catalogue = {
                 "Invalid session for the user, session is expired.", 0},
 
     reason_info{mfa_code_mismatch, errc::code_mismatch, "Invalid code or auth state for the user.", 0},
+    reason_info{mfa_code_replayed, errc::code_mismatch, "Invalid code or auth state for the user.", 0},
     reason_info{totp_not_enabled_by_pool, errc::software_token_mfa_not_found,
                 "Software Token MFA has not been enabled by the userPool.", 0},
     reason_info{totp_not_associated, errc::software_token_mfa_not_found,

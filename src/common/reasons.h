@@ -84,6 +84,7 @@ enum class reason {
   expired_session,
   // MFA.
   mfa_code_mismatch,
+  mfa_code_replayed,  // a right code of a time step already used: answered as a mismatch
   totp_not_enabled_by_pool,
   totp_not_associated,
   totp_setup_mismatch,
@@ -161,7 +162,7 @@ std::span<const reason_info> reason_catalogue() noexcept;
 template <class... Args>
 failure fail(reason r, const Args&... args) {
   const auto& row = info(r);
-  return failure{row.code, fmt::format(fmt::runtime(row.message), args...)};
+  return failure{row.code, fmt::format(fmt::runtime(row.message), args...), r};
 }
 
 }  // namespace cognate

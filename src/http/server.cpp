@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include "common/metrics.h"
+
 #include "common/reasons.h"
 #include "common/random.h"
 #include "ui/assets.h"
@@ -285,18 +287,21 @@ asio::awaitable<response> route(request req, server::state* st, std::string sock
     co_return res;
   }
 
+  const auto started = std::chrono::steady_clock::now();
+  const auto since = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
   if (auto refused = st->router->refuse_over_limit(target, peer)) {
     // Answered here, on the I/O thread: a flood never queues before anyone else's calls.
-    spdlog::info("{} {} {} {} {} rate limit", request_id, target.substr(0, 100), refused->status,
-                 refused->error_type, peer);
+    st->router->finished(request_id, target, peer, *refused, since());
     co_return make_reply(req, *refused, request_id);
   }
-  const auto started = std::chrono::steady_clock::now();
   api::reply reply;
   // Shared with the worker, which reads it while this coroutine waits.
   auto shared = std::make_shared<const request>(std::move(req));
   if (st->in_flight.fetch_add(1) >= st->options.max_in_flight) {
     reply = api::error_reply(fail(reason::too_many_requests));
+    metrics::process().overloaded.with({}).add();
   } else {
     try {
       auto& pool = where == api::placement::read_call ? st->readers : st->workers;
@@ -307,10 +312,7 @@ asio::awaitable<response> route(request req, server::state* st, std::string sock
     }
   }
   st->in_flight.fetch_sub(1);
-  const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                            started).count();
-  spdlog::info("{} {} {} {} {:.1f}ms", request_id,
-               target.substr(0, 100), reply.status, reply.error_type, ms);
+  st->router->finished(request_id, target, peer, reply, since());
   co_return make_reply(*shared, reply, request_id);
 }
 
@@ -549,5 +551,7 @@ void server::stop() {
 }
 
 std::uint16_t server::port() const { return state_->port; }
+
+int server::in_flight() const { return state_->in_flight.load(); }
 
 }  // namespace cognate::http

@@ -68,6 +68,8 @@ class server {
   void stop();
   std::uint16_t port() const;
   bool tls() const;
+  // API calls running or queued for a worker now.
+  int in_flight() const;
   // Reads the certificate and key files again (SIGHUP): new connections get the new ones, open
   // connections keep theirs. On failure (message in the error), the old ones stay in use.
   result<void> reload_tls();

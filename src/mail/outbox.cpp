@@ -1,5 +1,6 @@
 #include "mail/outbox.h"
 
+#include "common/metrics.h"
 #include "crypto/seal_context.h"
 
 #include <boost/json.hpp>
@@ -148,12 +149,16 @@ int outbox_worker::deliver_due() {
     auto delivered = m ? mailer_.send(*m) : result<void>(m.error());
     send_outcome o{.id = row.id, .delivered = delivered.has_value(), .attempts = row.attempts + 1,
                    .at = clock_.now()};
-    if (!delivered) {
+    auto& emails = metrics::process().emails;
+    if (delivered) {
+      emails.with({"sent"}).add();
+    } else {
       o.give_up = !m || o.at - row.created_at >= options_.give_up_after;
       o.retry_at = o.at + std::min<std::chrono::seconds>(
                               options_.max_retry,
                               options_.first_retry * (1LL << std::min(o.attempts - 1, 20)));
       o.error = delivered.error().message;
+      emails.with({o.give_up ? "failed" : "retried"}).add();
       if (o.give_up) {
         spdlog::error("mail {} to {} failed for good after {} attempts: {}", row.id,
                       row.recipient, o.attempts, o.error);

@@ -5,7 +5,9 @@
 #include "common/error.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cognate::store {
@@ -38,6 +40,12 @@ class outbox_repository {
                                    const std::string& last_error) = 0;
   virtual result<void> mark_failed(std::int64_t id, const std::string& last_error) = 0;
   virtual result<std::int64_t> count_pending() = 0;
+  // Mail by status ("pending", "sent", "failed"), and when the oldest pending one was queued.
+  struct summary {
+    std::vector<std::pair<std::string, std::int64_t>> by_status;
+    std::optional<time_point> oldest_pending;
+  };
+  virtual result<summary> summarize() = 0;
   // Deletes the mail to a user that is not sent yet (the user is being deleted).
   virtual result<void> drop_pending(const std::string& pool_id, const std::string& user_id) = 0;
 

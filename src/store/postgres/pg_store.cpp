@@ -1,5 +1,6 @@
 #include "store/postgres/pg_store.h"
 
+#include "common/metrics.h"
 #include "common/random.h"
 #include "store/postgres/migrations.h"
 #include "store/sql/sql_transaction.h"
@@ -118,12 +119,18 @@ void pg_store::release(std::unique_ptr<postgres::connection> c) {
 }
 
 result<void> pg_store::transact(const std::function<result<void>(transaction&)>& work) {
-  return run(work, "BEGIN ISOLATION LEVEL SERIALIZABLE");
+  const auto started = std::chrono::steady_clock::now();
+  auto outcome = run(work, "BEGIN ISOLATION LEVEL SERIALIZABLE");
+  metrics::note_transaction("write", started, outcome.has_value());
+  return outcome;
 }
 
 // A snapshot that never conflicts: reads need no serialisation checks of their own.
 result<void> pg_store::read(const std::function<result<void>(transaction&)>& work) {
-  return run(work, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  const auto started = std::chrono::steady_clock::now();
+  auto outcome = run(work, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  metrics::note_transaction("read", started, outcome.has_value());
+  return outcome;
 }
 
 result<void> pg_store::run(const std::function<result<void>(transaction&)>& work,
@@ -176,6 +183,7 @@ result<void> pg_store::run(const std::function<result<void>(transaction&)>& work
     if (attempt >= max_attempts) {
       return internal_failure("transaction still conflicting after retries");
     }
+    metrics::process().store_retries.with({}).add();
     // Back off a little, with jitter, before running the whole transaction again.
     std::this_thread::sleep_for(std::chrono::milliseconds(random_below(5u << std::min(attempt, 5))));
   }

@@ -68,6 +68,19 @@ result<std::int64_t> sql_outbox::count_pending() {
   return rows.front().integer("pending");
 }
 
+result<outbox_repository::summary> sql_outbox::summarize() {
+  summary out;
+  ASSIGN_OR_RETURN(auto rows, db_.query("SELECT status, count(*) AS n, min(created_at) AS oldest "
+                                        "FROM outbox GROUP BY status ORDER BY status"));
+  for (const auto& r : rows) {
+    out.by_status.emplace_back(r.text("status"), r.integer("n"));
+    if (r.text("status") == "pending" && !r.is_null("oldest")) {
+      out.oldest_pending = r.time("oldest");
+    }
+  }
+  return out;
+}
+
 result<void> sql_outbox::drop_pending(const std::string& pool_id, const std::string& user_id) {
   return done(db_.run(
       "DELETE FROM outbox WHERE status = 'pending' AND pool_id = ?1 AND user_id = ?2",

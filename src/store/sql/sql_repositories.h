@@ -122,6 +122,7 @@ class sql_outbox final : public outbox_repository {
                            const std::string& last_error) override;
   result<void> mark_failed(std::int64_t id, const std::string& last_error) override;
   result<std::int64_t> count_pending() override;
+  result<summary> summarize() override;
   result<void> drop_pending(const std::string& pool_id, const std::string& user_id) override;
 
 

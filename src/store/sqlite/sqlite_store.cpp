@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include "common/metrics.h"
 #include "store/sql/sql_transaction.h"
 #include "store/sqlite/migrations.h"
 
@@ -71,6 +72,7 @@ result<void> sqlite_store::end_batch(bool commit) {
   if (outcome) {
     ++stats_.commits;
     stats_.units += b->members;
+    metrics::process().store_group_commit_size.with({}).observe(b->members);
   } else if (writer_.in_transaction()) {
     // A failed COMMIT may have rolled back already (SQLITE_FULL does): a ROLLBACK then would
     // only log a misleading "cannot rollback - no transaction is active".
@@ -99,6 +101,13 @@ void sqlite_store::note_space(bool committed) {
 }
 
 result<void> sqlite_store::transact(const std::function<result<void>(transaction&)>& work) {
+  const auto started = std::chrono::steady_clock::now();
+  auto outcome = write(work);
+  metrics::note_transaction("write", started, outcome.has_value());
+  return outcome;
+}
+
+result<void> sqlite_store::write(const std::function<result<void>(transaction&)>& work) {
   queued_writers_.fetch_add(1);
   std::unique_lock lock(writer_mutex_);
   queued_writers_.fetch_sub(1);
@@ -162,6 +171,13 @@ std::unique_ptr<sqlite::connection> sqlite_store::open_reader() {
 }
 
 result<void> sqlite_store::read(const std::function<result<void>(transaction&)>& work) {
+  const auto started = std::chrono::steady_clock::now();
+  auto outcome = read_once(work);
+  metrics::note_transaction("read", started, outcome.has_value());
+  return outcome;
+}
+
+result<void> sqlite_store::read_once(const std::function<result<void>(transaction&)>& work) {
   std::unique_ptr<sqlite::connection> c;
   {
     std::unique_lock lock(readers_mutex_);

@@ -53,6 +53,8 @@ class sqlite_store final : public store {
   commit_stats stats();
 
  private:
+  result<void> write(const std::function<result<void>(transaction&)>& work);
+  result<void> read_once(const std::function<result<void>(transaction&)>& work);
   struct batch;
   std::unique_ptr<sqlite::connection> open_reader();
   // Ends the open batch — COMMIT, or ROLLBACK when `commit` is false or COMMIT fails — and

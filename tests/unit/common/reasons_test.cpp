@@ -37,7 +37,10 @@ TEST(Reasons, EveryRowFormatsWithTheValuesItDeclares) {
 TEST(Reasons, EachAnswerIsWrittenOnce) {
   std::set<std::pair<errc, std::string_view>> seen;
   for (const auto& row : reason_catalogue()) {
-    EXPECT_TRUE(seen.insert({row.code, row.message}).second || row.message == "{}") << row.message;
+    // A replayed TOTP code is told apart for metrics only: the client gets the mismatch answer.
+    const bool alias = row.id == reason::mfa_code_replayed;
+    EXPECT_TRUE(seen.insert({row.code, row.message}).second || row.message == "{}" || alias)
+        << row.message;
   }
 }
 
