@@ -3,13 +3,15 @@
 //   cognate sandbox   the developer loop: embedded database, live config, emails in an outbox
 //   cognate serve     production: --database, --master-key-file, --smtp-url
 //   cognate keygen    writes a new master key file
+//   cognate keys      signing-key and master-key rotation
+//   cognate backup    copies a live SQLite database (restore makes one from a copy)
 
 #include "app/config_source.h"
 #include "app/credentials.h"
-#include "app/keys_command.h"
 #include "app/provision.h"
 
 #include "app/runtime.h"
+#include "app/secrets_commands.h"
 #include "app/seed_command.h"
 #include "pool/master_keys.h"
 #include "pool/seed.h"
@@ -357,6 +359,20 @@ int main(int argc, char** argv) {
   add_cred_store(cred_revoke);
   cred_revoke->add_option("access-key-id", cred.access_key_id, "the access key id")->required();
 
+  auto* backup = cli.add_subcommand(
+      "backup", "copy a SQLite database while it serves (PostgreSQL: pg_dump, docs/deployment.md)");
+  std::string backup_db;
+  std::string backup_out;
+  backup->add_option("--database", backup_db, "sqlite:PATH")->required();
+  backup->add_option("--out", backup_out, "the copy to write (a new file)")->required();
+  auto* restore = cli.add_subcommand(
+      "restore", "make a SQLite database from a backup (before starting a server on it)");
+  std::string restore_from;
+  std::string restore_db;
+  restore->add_option("--from", restore_from, "the backup file")->required();
+  restore->add_option("--database", restore_db, "sqlite:PATH of the new database (a new file)")
+      ->required();
+
   auto* keygen = cli.add_subcommand("keygen", "write a new master key file (mode 0600)");
   std::string key_out;
   keygen->add_option("--out", key_out, "file to create")->required();
@@ -396,6 +412,17 @@ int main(int argc, char** argv) {
                  "signs with it after 60 s\n",
                  *kid, pool_id);
       return 0;
+    }
+    if (backup->parsed() || restore->parsed()) {
+      const auto& db = backup->parsed() ? backup_db : restore_db;
+      if (!db.starts_with("sqlite:")) {
+        fmt::print(stderr, "cognate: {} copies SQLite databases; for PostgreSQL use pg_dump and "
+                           "pg_restore (docs/deployment.md, \"Back up and restore\")\n",
+                   backup->parsed() ? "backup" : "restore");
+        return 2;
+      }
+      return app::run_copy(backup->parsed(), backup->parsed() ? db.substr(7) : restore_from,
+                           backup->parsed() ? backup_out : db.substr(7));
     }
     if (rotate_master->parsed()) {
       return app::run_rotate_master(master_db, master_old_file, master_new_file, master_batch);

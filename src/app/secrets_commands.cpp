@@ -1,14 +1,40 @@
-#include "app/keys_command.h"
+#include "app/secrets_commands.h"
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdio>
 #include <numeric>
 
 #include "app/runtime.h"
 #include "pool/master_keys.h"
+#include "store/sqlite/backup.h"
 
 namespace cognate::app {
+
+int run_copy(bool backup, const std::string& from, const std::string& to) {
+  const auto started = std::chrono::steady_clock::now();
+  auto copied = store::sqlite::copy_database(from, to);
+  if (!copied) {
+    fmt::print(stderr, "cognate: {}\n", copied.error().message);
+    return 1;
+  }
+  if (!backup) {
+    open_store("sqlite:" + to, 1);  // brings an older backup to this version's schema
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  fmt::print("{} {} to {}: {} users in {} pool(s), {:.1f} MB, checked, in {:.1f} s\n",
+             backup ? "backed up" : "restored", from, to, copied->users, copied->pools,
+             static_cast<double>(copied->bytes) / 1e6, seconds);
+  if (!copied->key_id.empty()) {
+    fmt::print(
+        "its secrets are sealed with master key {}: without that key the copy is useless, "
+        "and with it anyone can use the copy, so keep the two apart\n",
+        copied->key_id);
+  }
+  return 0;
+}
 
 int run_rotate_master(const std::string& database, const std::string& old_key_file,
                       const std::string& new_key_file, int batch) {
