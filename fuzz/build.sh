@@ -47,9 +47,9 @@ declare -A sources=(
     src/auth/factors.cpp src/auth/password_factor.cpp src/auth/srp_factor.cpp
     src/auth/totp_factor.cpp src/auth/email_otp_factor.cpp src/auth/lockout.cpp
     src/auth/next_step.cpp src/auth/user_profile.cpp src/crypto/srp.cpp src/mfa/totp.cpp
-    src/mail/outbox.cpp src/mail/template.cpp src/pool/attributes.cpp src/pool/code_book.cpp
-    src/pool/codes.cpp src/pool/password_check.cpp src/pool/srp_timestamp.cpp src/pool/users.cpp
-    src/pool/verifier_seal.cpp $crypto $directory"
+    src/mail/outbox.cpp src/mail/template.cpp src/common/metrics.cpp src/pool/attributes.cpp
+    src/pool/code_book.cpp src/pool/codes.cpp src/pool/password_check.cpp
+    src/pool/srp_timestamp.cpp src/pool/users.cpp src/pool/verifier_seal.cpp $crypto $directory"
   [config_fuzz]="fuzz/config_fuzz.cpp src/pool/auth_config.cpp src/pool/settings_json.cpp
     src/pool/email_address.cpp"
   [token_fuzz]="fuzz/token_fuzz.cpp src/token/jws.cpp src/token/access_token.cpp
