@@ -6,6 +6,7 @@
 //   cognate keys      signing-key and master-key rotation
 //   cognate backup    copies a live SQLite database (restore makes one from a copy)
 
+#include "app/audit_command.h"
 #include "app/config_source.h"
 #include "app/credentials.h"
 #include "app/provision.h"
@@ -85,8 +86,9 @@ bool parse_listen(const std::string& text, http::server_options& out) {
   }
 }
 
-// "90" (seconds), "500ms", "90s", "15m", "24h".
-std::chrono::milliseconds parse_duration(const std::string& text, const std::string& option) {
+// "90" (seconds), "500ms", "90s", "15m", "24h", "90d"; "0" only where `zero_allowed`.
+std::chrono::milliseconds parse_duration(const std::string& text, const std::string& option,
+                                         bool zero_allowed = false) {
   std::size_t used = 0;
   long long n = 0;
   try {
@@ -95,11 +97,15 @@ std::chrono::milliseconds parse_duration(const std::string& text, const std::str
     used = 0;
   }
   const std::string unit = text.substr(used);
-  if (used == 0 || n <= 0 || n > 100'000'000 ||
-      (unit != "" && unit != "ms" && unit != "s" && unit != "m" && unit != "h")) {
-    throw CLI::ValidationError(option, "expected a positive duration like 500ms, 90s, 15m or 24h");
+  if (used == 0 || n < (zero_allowed ? 0 : 1) || n > 100'000'000 ||
+      (unit != "" && unit != "ms" && unit != "s" && unit != "m" && unit != "h" && unit != "d")) {
+    throw CLI::ValidationError(option, "expected a positive duration like 500ms, 90s, 15m, 24h or 7d");
   }
-  const long long ms = unit == "ms" ? 1 : unit == "m" ? 60'000 : unit == "h" ? 3'600'000 : 1000;
+  const long long ms = unit == "ms"  ? 1
+                       : unit == "m" ? 60'000
+                       : unit == "h" ? 3'600'000
+                       : unit == "d" ? 86'400'000
+                                     : 1000;
   return std::chrono::milliseconds(n * ms);
 }
 
@@ -136,6 +142,7 @@ int main(int argc, char** argv) {
   std::string tls_key;
   std::string lockout_first = "30s";
   std::string outbox_stuck = "15m";
+  std::string audit_retention = "90d";
   std::string lockout_max = "15m";
   auto add_common = [&](CLI::App* cmd) {
     cmd->add_option("--config", config,
@@ -154,6 +161,9 @@ int main(int argc, char** argv) {
                     "text, or json: one JSON object per line (a line per request with its id, "
                     "operation, outcome, latency, pool, client, user and address)")
         ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    cmd->add_option("--audit-retention", audit_retention,
+                    "how long audit events are kept (0: for ever)")
         ->capture_default_str();
     cmd->add_option("--outbox-stuck-after", outbox_stuck,
                     "/readyz says not ready once the oldest unsent email has waited this long")
@@ -333,6 +343,23 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
 
+  auto* audit = cli.add_subcommand("audit", "list security events (sign-ups, sign-ins, lockouts, "
+                                             "MFA, password changes, admin actions), newest first");
+  app::audit_command audit_cmd;
+  std::string audit_dir;
+  std::string audit_since;
+  auto* audit_db_opt = audit->add_option("--database", audit_cmd.database,
+                                         "sqlite:PATH or postgresql://…");
+  audit->add_option("--dir", audit_dir, "a sandbox folder (default .cognate)")
+      ->excludes(audit_db_opt);
+  audit->add_option("--pool", audit_cmd.pool, "only this user pool");
+  audit->add_option("--user", audit_cmd.user, "only this user: an email or a sub");
+  audit->add_option("--since", audit_since, "only the last DURATION (e.g. 24h, 7d)");
+  audit->add_option("--limit", audit_cmd.limit, "at most this many events")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  audit->add_flag("--json", audit_cmd.json, "one JSON object per line");
+
   auto* credentials = cli.add_subcommand(
       "credentials", "operator access keys that sign the admin operations (SigV4)");
   credentials->require_subcommand(1);
@@ -439,6 +466,18 @@ int main(int argc, char** argv) {
       }
       return app::run_seed(seed_db, seed_key_file, seed_pool, seed_opts);
     }
+    if (audit->parsed()) {
+      if (audit_cmd.database.empty()) {
+        audit_cmd.database =
+            "sqlite:" + (std::filesystem::path(audit_dir.empty() ? ".cognate" : audit_dir) /
+                         "cognate.db").string();
+      }
+      if (!audit_since.empty()) {
+        audit_cmd.since = std::chrono::duration_cast<std::chrono::seconds>(
+            parse_duration(audit_since, "--since"));
+      }
+      return app::run_audit(audit_cmd);
+    }
     if (credentials->parsed()) {
       cred.action = cred_create->parsed() ? "create" : cred_list->parsed() ? "list" : "revoke";
       if (cred_dir.empty() && cred.database.empty()) {
@@ -485,6 +524,8 @@ int main(int argc, char** argv) {
     o.http.max_in_flight = max_in_flight;
     o.region = region;
     o.outbox_stuck_after = parse_duration(outbox_stuck, "--outbox-stuck-after");
+    o.audit_retention = std::chrono::duration_cast<std::chrono::seconds>(
+        parse_duration(audit_retention, "--audit-retention", /*zero_allowed=*/true));
     o.code_lifetime =
         std::chrono::duration_cast<std::chrono::seconds>(parse_duration(code_lifetime, "--code-lifetime"));
     o.lockout.first = std::chrono::duration_cast<std::chrono::seconds>(

@@ -373,7 +373,7 @@ int run(runtime_options o) {
     std::string last_fingerprint = o.watch_config ? o.config.fingerprint() : "";
     pool::pool_settings current = *parsed;
     timespec poll_interval{0, 300'000'000};
-    auto next_sweep = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+    auto next_sweep = std::chrono::steady_clock::now();  // at start, then every minute
     auto next_key_reload = std::chrono::steady_clock::now() + o.keys_reload_interval;
     auto next_directory_check = std::chrono::steady_clock::now() + o.directory_check_interval;
     for (;;) {
@@ -404,6 +404,10 @@ int run(runtime_options o) {
         (void)store.transact([&](store::transaction& tx) -> result<void> {
           RETURN_IF_ERROR(tx.sessions().remove_expired(clock.now()));
           RETURN_IF_ERROR(pool::code_book::sweep(tx, clock.now()));
+          if (o.audit_retention.count() > 0) {
+            // Bounded per sweep, so a first sweep of a large backlog does not hold the writer.
+            RETURN_IF_ERROR(tx.audit().remove_before(clock.now() - o.audit_retention, 10'000));
+          }
           return {};
         });
       }

@@ -33,6 +33,7 @@ struct runtime_options {
   std::optional<http::server_options> metrics;  // --metrics-listen: /metrics, /healthz, /readyz
   api::log_format log_format = api::log_format::text;
   std::chrono::milliseconds outbox_stuck_after = std::chrono::minutes(15);  // /readyz
+  std::chrono::seconds audit_retention = std::chrono::hours(24 * 90);     // 0: for ever
   api::rate_limits rate_limits = api::rate_limits::defaults();
   auth::lockout_policy lockout;
   std::string region = "us-east-1";

@@ -25,6 +25,13 @@ class audit_repository {
   // The user's newest `limit` events, newest first.
   virtual result<std::vector<audit_record>> recent(const std::string& pool_id,
                                                    const std::string& user_id, int limit) = 0;
+  // For operators: the newest `limit` events at or after `since`, newest first, of one pool
+  // and one user when those are not empty.
+  virtual result<std::vector<audit_record>> search(const std::string& pool_id,
+                                                   const std::string& user_id, time_point since,
+                                                   int limit) = 0;
+  // Deletes up to `limit` events older than `before` (retention); returns how many.
+  virtual result<int> remove_before(time_point before, int limit) = 0;
 };
 
 }  // namespace cognate::store

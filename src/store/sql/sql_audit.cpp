@@ -8,6 +8,33 @@ result<void> sql_audit::append(const audit_record& a) {
               {a.pool_id, a.user_id, a.event, a.detail, seconds(a.at)}));
 }
 
+namespace {
+
+audit_record audit_from(const row& r) {
+  return audit_record{.pool_id = r.text("pool_id"),
+                      .user_id = r.text("user_id"),
+                      .event = r.text("event"),
+                      .detail = r.text("detail"),
+                      .at = r.time("at")};
+}
+
+}  // namespace
+
+result<std::vector<audit_record>> sql_audit::search(const std::string& pool_id,
+                                                    const std::string& user_id, time_point since,
+                                                    int limit) {
+  return all_of(db_.query("SELECT pool_id, user_id, event, detail, at FROM audit "
+                          "WHERE (?1 = '' OR pool_id = ?1) AND (?2 = '' OR user_id = ?2) "
+                          "AND at >= ?3 ORDER BY id DESC LIMIT ?4",
+                          {pool_id, user_id, seconds(since), std::int64_t{limit}}),
+                audit_from);
+}
+
+result<int> sql_audit::remove_before(time_point before, int limit) {
+  return db_.run("DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < ?1 LIMIT ?2)",
+                 {seconds(before), std::int64_t{limit}});
+}
+
 result<std::vector<audit_record>> sql_audit::recent(const std::string& pool_id,
                                                     const std::string& user_id, int limit) {
   return all_of(db_.query("SELECT pool_id, user_id, event, detail, at FROM audit "

@@ -156,6 +156,9 @@ class sql_audit final : public audit_repository {
   result<void> append(const audit_record& a) override;
   result<std::vector<audit_record>> recent(const std::string& pool_id, const std::string& user_id,
                                            int limit) override;
+  result<std::vector<audit_record>> search(const std::string& pool_id, const std::string& user_id,
+                                           time_point since, int limit) override;
+  result<int> remove_before(time_point before, int limit) override;
 
  private:
   executor& db_;

@@ -242,6 +242,9 @@ CREATE TABLE sealed_settings (
   name TEXT PRIMARY KEY,
   value TEXT NOT NULL
 ) STRICT;
+-- The audit trail is searched by user and by time (cognate audit) and swept by age (retention).
+CREATE INDEX audit_user ON audit (pool_id, user_id);
+CREATE INDEX audit_at ON audit (at);
 )sql";
 
 constexpr std::array<std::string_view, 6> all = {v1, v2, v3, v4, v5, v6};

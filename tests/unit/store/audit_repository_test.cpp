@@ -27,5 +27,43 @@ TEST_P(AuditRepositoryTest, ListsAUsersNewestEventsFirst) {
   EXPECT_EQ(all->size(), 3u);
 }
 
+TEST_P(AuditRepositoryTest, OperatorsSearchByPoolUserAndTimeAndOldEventsAreSwept) {
+  ASSERT_TRUE(commits(db(), [](transaction& tx) -> result<void> {
+    RETURN_IF_ERROR(tx.audit().append({"p1", "u1", "sign_up", "{}", from_unix(100)}));
+    RETURN_IF_ERROR(tx.audit().append({"p1", "u2", "sign_up", "{}", from_unix(200)}));
+    RETURN_IF_ERROR(tx.audit().append({"p2", "u1", "sign_in", "{}", from_unix(300)}));
+    return tx.audit().append({"p1", "u1", "sign_in", "{}", from_unix(400)});
+  }));
+  const auto events = [&](std::string pool, std::string user, std::int64_t since, int limit) {
+    auto found = in_read(db(), [&](transaction& tx) {
+      return tx.audit().search(pool, user, from_unix(since), limit);
+    });
+    EXPECT_TRUE(found);
+    std::vector<std::string> out;
+    for (const auto& e : *found) {
+      out.push_back(e.pool_id + "/" + e.user_id + "/" + e.event);
+    }
+    return out;
+  };
+  using list = std::vector<std::string>;
+  EXPECT_EQ(events("", "", 0, 10),
+            (list{"p1/u1/sign_in", "p2/u1/sign_in", "p1/u2/sign_up", "p1/u1/sign_up"}));
+  EXPECT_EQ(events("p1", "", 0, 10), (list{"p1/u1/sign_in", "p1/u2/sign_up", "p1/u1/sign_up"}));
+  EXPECT_EQ(events("p1", "u1", 0, 10), (list{"p1/u1/sign_in", "p1/u1/sign_up"}));
+  EXPECT_EQ(events("", "", 200, 10), (list{"p1/u1/sign_in", "p2/u1/sign_in", "p1/u2/sign_up"}));
+  EXPECT_EQ(events("", "", 0, 1), (list{"p1/u1/sign_in"}));
+
+  auto removed = in_transaction(db(), [](transaction& tx) {
+    return tx.audit().remove_before(from_unix(300), 1);  // bounded: one of the two old ones
+  });
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 1);
+  removed = in_transaction(
+      db(), [](transaction& tx) { return tx.audit().remove_before(from_unix(300), 100); });
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 1);
+  EXPECT_EQ(events("", "", 0, 10), (list{"p1/u1/sign_in", "p2/u1/sign_in"}));
+}
+
 }  // namespace
 }  // namespace cognate::store::testing
