@@ -1,11 +1,11 @@
 #include "api/rate_limit.h"
 
+#include "common/ip_address.h"
+#include "common/reasons.h"
+
 #include <algorithm>
 #include <charconv>
 #include <functional>
-
-#include "common/ip_address.h"
-#include "common/reasons.h"
 
 namespace cognate::api {
 namespace {

@@ -1,18 +1,18 @@
 #include "api/router.h"
 
-#include <fmt/chrono.h>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
-
-#include <boost/json.hpp>
-#include <chrono>
-#include <cmath>
-#include <ctime>
-
 #include "common/metrics.h"
 #include "common/reasons.h"
 #include "mfa/qr_svg.h"
 #include "pool/auth_config.h"
+
+#include <boost/json.hpp>
+#include <fmt/chrono.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
 
 namespace cognate::api {
 namespace {

@@ -1,15 +1,15 @@
 #include "app/audit_command.h"
 
-#include <fmt/chrono.h>
-#include <fmt/format.h>
-
-#include <boost/json.hpp>
-#include <ctime>
-
 #include "app/provision.h"
 #include "app/runtime.h"
 #include "common/clock.h"
 #include "pool/email_address.h"
+
+#include <boost/json.hpp>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <ctime>
 
 namespace cognate::app {
 namespace {

@@ -1,16 +1,5 @@
 #include "app/runtime.h"
 
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
-#include <sys/resource.h>
-#include <unistd.h>
-
-#include <boost/json.hpp>
-#include <csignal>
-#include <cstdio>
-#include <fstream>
-#include <sstream>
-
 #include "api/router.h"
 #include "api/service.h"
 #include "app/credentials.h"
@@ -24,6 +13,17 @@
 #include "pool/registration.h"
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 
 namespace cognate::app {
 namespace {

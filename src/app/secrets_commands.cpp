@@ -1,14 +1,14 @@
 #include "app/secrets_commands.h"
 
+#include "app/runtime.h"
+#include "pool/master_keys.h"
+#include "store/sqlite/backup.h"
+
 #include <fmt/format.h>
 
 #include <chrono>
 #include <cstdio>
 #include <numeric>
-
-#include "app/runtime.h"
-#include "pool/master_keys.h"
-#include "store/sqlite/backup.h"
 
 namespace cognate::app {
 

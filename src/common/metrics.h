@@ -8,6 +8,8 @@
 // Rendering follows the text exposition format 0.0.4. Safe for concurrent use; an increment is
 // a lock-free atomic add once its series exists.
 
+#include "common/reasons.h"
+
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -22,8 +24,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "common/reasons.h"
 
 namespace cognate::metrics {
 

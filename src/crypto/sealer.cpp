@@ -1,5 +1,8 @@
 #include "crypto/sealer.h"
 
+#include "common/random.h"
+#include "crypto/hmac.h"
+
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 #include <sodium.h>
@@ -10,9 +13,6 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-
-#include "common/random.h"
-#include "crypto/hmac.h"
 
 namespace cognate::crypto {
 namespace {

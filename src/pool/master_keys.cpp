@@ -1,11 +1,11 @@
 #include "pool/master_keys.h"
 
+#include "common/random.h"
+#include "crypto/seal_context.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
-
-#include "common/random.h"
-#include "crypto/seal_context.h"
 
 namespace cognate::pool {
 namespace {

@@ -2,14 +2,14 @@
 // Every sealed value in the database, column by column, for re-sealing them all under a new master
 // key (`cognate keys rotate-master`), and the settings sealed once per database (the hash root).
 
+#include "common/error.h"
+
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "common/error.h"
 
 namespace cognate::store {
 

@@ -1,8 +1,8 @@
+#include "store/sql/sql_repositories.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
-
-#include "store/sql/sql_repositories.h"
 
 namespace cognate::store {
 

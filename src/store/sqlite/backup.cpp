@@ -1,9 +1,9 @@
 #include "store/sqlite/backup.h"
 
+#include "store/sqlite/connection.h"
+
 #include <fmt/format.h>
 #include <sqlite3.h>
-
-#include "store/sqlite/connection.h"
 
 namespace cognate::store::sqlite {
 namespace {

@@ -3,11 +3,11 @@
 // every page of one consistent snapshot (a read transaction in WAL mode blocks no writer), to a
 // new file that is then checked page by page (PRAGMA integrity_check).
 
+#include "common/error.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
-
-#include "common/error.h"
 
 namespace cognate::store::sqlite {
 

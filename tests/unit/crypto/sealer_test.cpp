@@ -1,11 +1,11 @@
 #include "crypto/sealer.h"
 
+#include "common/random.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include "common/random.h"
 
 namespace cognate::crypto {
 namespace {

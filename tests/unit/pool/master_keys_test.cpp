@@ -3,12 +3,12 @@
 // sealed column under a new key, with transaction bodies run twice as PostgreSQL may.
 #include "pool/master_keys.h"
 
-#include <numeric>
-
 #include "common/random.h"
 #include "crypto/seal_context.h"
 #include "store/store_fixture.h"
 #include "support/rerunning_store.h"
+
+#include <numeric>
 
 namespace cognate::pool {
 namespace {
