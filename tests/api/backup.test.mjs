@@ -10,20 +10,13 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { keygen, makeTempDir, removeDir, waitFor } from './lib/cognate.mjs';
+import { keygen, masterKeyId, makeTempDir, removeDir, waitFor } from './lib/cognate.mjs';
 import { answerTotp, enrolledUser, passwordAuth } from './lib/sign_in.mjs';
 import { createDatabase, migrate, postgresUrl, runCognate, startNode } from './lib/cluster.mjs';
 
 const execFileP = promisify(execFile);
 const WORKERS = 4;
 const PG_BIN = '/usr/bin';  // Debian's pg_wrapper: pg_dump and pg_restore of the cluster's version
-
-async function keyId(file) {
-  const { readFile } = await import('node:fs/promises');
-  const { createHash } = await import('node:crypto');
-  const key = Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
-  return createHash('sha256').update(key).digest('hex').slice(0, 8);
-}
 
 /**
  * Runs a sign-up + TOTP load on `node`, calls `takeBackup()` once some users are enrolled, goes
@@ -91,7 +84,7 @@ describe('backup and restore while serving', () => {
       runCognate(['backup', '--database', `sqlite:${db}`, '--out', copy], { timeoutMs: 60_000 }));
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, new RegExp(`^backed up ${db} to ${copy}: \\d+ users in 1 pool\\(s\\), [\\d.]+ MB, checked, in [\\d.]+ s$`, 'm'));
-    assert.match(result.stdout, new RegExp(`sealed with master key ${await keyId(keyFile)}: without that key the copy is useless`));
+    assert.match(result.stdout, new RegExp(`sealed with master key ${await masterKeyId(keyFile)}: without that key the copy is useless`));
     await node.stop();
 
     const again = await runCognate(['backup', '--database', `sqlite:${db}`, '--out', copy]);

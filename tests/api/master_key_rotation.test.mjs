@@ -27,7 +27,7 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
-  COGNATE_BIN, GOOD_PASSWORD, SEED_CONFIG, keygen, makeTempDir, removeDir, waitFor, waitForEmail,
+  COGNATE_BIN, GOOD_PASSWORD, SEED_CONFIG, keygen, masterKeyId, makeTempDir, removeDir, waitFor, waitForEmail,
 } from './lib/cognate.mjs';
 import { answerTotp, enrolledUser, passwordAuth } from './lib/sign_in.mjs';
 import { PSQL, PYTHON, createDatabase, migrate, postgresUrl, runCognate, startNode } from './lib/cluster.mjs';
@@ -44,14 +44,6 @@ const SEALED = [
   ['outbox', 'payload'], ['signing_keys', 'private_pem'], ['app_clients', 'secret'],
   ['operator_credentials', 'secret'], ['sealed_settings', 'value'],
 ];
-
-/** The id cognate gives a master key file: the first 8 hex digits of SHA-256 of the key bytes. */
-async function keyId(file) {
-  const { readFile } = await import('node:fs/promises');
-  const { createHash } = await import('node:crypto');
-  const key = Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
-  return createHash('sha256').update(key).digest('hex').slice(0, 8);
-}
 
 /** Sealed values per key id in the whole database, read with the engine's own client. */
 async function sealedByKey(database) {
@@ -94,7 +86,7 @@ async function rotationScenario(database, dir, running) {
   const mailDir = path.join(dir, 'mail');
   const oldKey = await keygen(path.join(dir, 'old.key'));
   const newKey = await keygen(path.join(dir, 'new.key'));
-  const [oldId, newId] = [await keyId(oldKey), await keyId(newKey)];
+  const [oldId, newId] = [await masterKeyId(oldKey), await masterKeyId(newKey)];
   const node = (keyFile, extraArgs = [], label = 'node') =>
     startNode({ databaseUrl: database, keyFile, mailDir, cwd: dir, label, extraArgs: ['--rate-limit', 'off', ...extraArgs] });
 

@@ -5,6 +5,7 @@
 // exits, as a backstop for the after() hooks the tests use.
 
 import { spawn, execFile } from 'node:child_process';
+import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -229,6 +230,12 @@ export async function startSandbox({ dir, config, codeLifetime, extraArgs = [] }
 export async function keygen(file) {
   await execFileP(COGNATE_BIN, ['keygen', '--out', file], { timeout: 10_000 });
   return file;
+}
+
+/** The id cognate gives a master key file: the first 8 hex digits of SHA-256 of the key bytes. */
+export async function masterKeyId(file) {
+  const key = Buffer.from((await fs.readFile(file, 'utf8')).trim(), 'base64');
+  return crypto.createHash('sha256').update(key).digest('hex').slice(0, 8);
 }
 
 /**
