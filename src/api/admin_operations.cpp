@@ -1,8 +1,8 @@
 // The signed admin operations on a pool's users (protocol doc cognito-admin-api.md §3, §5):
 // AdminCreateUser, AdminGetUser, ListUsers, AdminDeleteUser, AdminDisableUser, AdminEnableUser,
 // AdminConfirmSignUp, AdminResetUserPassword, AdminSetUserPassword, AdminUserGlobalSignOut,
-// AdminSetUserMFAPreference. The service has checked the signature and the credential's
-// permission for the pool before any of these runs.
+// AdminSetUserMFAPreference, AdminListUserAuthEvents. The service has checked the signature and
+// the credential's permission for the pool before any of these runs.
 #include "api/handlers.h"
 #include "common/reasons.h"
 
@@ -82,6 +82,45 @@ result<boost::json::object> list_users(const call& c) {
   boost::json::object out{{"Users", users}};
   if (!page.next_token.empty()) {
     out["PaginationToken"] = page.next_token;
+  }
+  return out;
+}
+
+result<boost::json::object> admin_list_user_auth_events(const call& c) {
+  decoder in(c.body);
+  const auto limit = in.optional_integer("MaxResults", {.min_length = 0, .max_length = 60}).value_or(60);
+  ASSIGN_OR_RETURN(auto page, c.services.auth.admin.auth_events(
+                                  *c.pool, in.required_string("Username"),
+                                  limit == 0 ? 60 : static_cast<int>(limit),
+                                  in.optional_string("NextToken").value_or("")));
+  boost::json::array events;
+  for (const auto& e : page.events) {
+    boost::json::object event{{"EventId", e.id},
+                              {"EventType", e.type},
+                              {"CreationDate", epoch_seconds(e.at)},
+                              {"EventResponse", e.response}};
+    if (!e.challenges.empty()) {
+      boost::json::array challenges;
+      for (const auto& [name, verdict] : e.challenges) {
+        challenges.push_back({{"ChallengeName", name}, {"ChallengeResponse", verdict}});
+      }
+      event["ChallengeResponses"] = std::move(challenges);
+    }
+    if (!e.ip.empty() || !e.device.empty()) {
+      boost::json::object context;
+      if (!e.ip.empty()) {
+        context["IpAddress"] = e.ip;
+      }
+      if (!e.device.empty()) {
+        context["DeviceName"] = e.device;
+      }
+      event["EventContextData"] = std::move(context);
+    }
+    events.push_back(std::move(event));
+  }
+  boost::json::object out{{"AuthEvents", std::move(events)}};
+  if (!page.next_token.empty()) {
+    out["NextToken"] = page.next_token;
   }
   return out;
 }

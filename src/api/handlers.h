@@ -50,6 +50,7 @@ result<boost::json::object> admin_user_global_sign_out(const call& c);
 result<boost::json::object> admin_update_user_attributes(const call& c);
 result<boost::json::object> admin_delete_user_attributes(const call& c);
 result<boost::json::object> admin_set_user_mfa_preference(const call& c);
+result<boost::json::object> admin_list_user_auth_events(const call& c);
 
 // Groups, SigV4-signed (group_operations.cpp).
 result<boost::json::object> create_group(const call& c);

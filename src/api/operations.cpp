@@ -222,6 +222,12 @@ constexpr std::array set_pool_mfa_members{
     user_pool_id,
     member_rule{"MfaConfiguration", string, false, {.min_length = 2, .max_length = 8}},
 };
+constexpr std::array auth_events_members{
+    user_pool_id,
+    admin_username,
+    member_rule{"MaxResults", integer, false, {.min_length = 0, .max_length = 60}},
+    member_rule{"NextToken", string, false, {.min_length = 1, .max_length = 2048}},
+};
 constexpr std::array admin_mfa_members{
     user_pool_id,
     admin_username,
@@ -315,6 +321,8 @@ constexpr std::array table{
                    by_pool_id, false, limit::admin, admin_delete_attributes_members},
     operation_spec{"AdminSetUserMFAPreference", handlers::admin_set_user_mfa_preference, sigv4,
                    by_pool_id, false, limit::admin, admin_mfa_members},
+    operation_spec{"AdminListUserAuthEvents", handlers::admin_list_user_auth_events, sigv4,
+                   by_pool_id, true, limit::admin, auth_events_members},
     operation_spec{"AdminInitiateAuth", handlers::admin_initiate_auth, sigv4, by_pool_id, false,
                    limit::sign_in, admin_initiate_members, proof::auth_parameters},
     operation_spec{"AdminRespondToAuthChallenge", handlers::admin_respond_to_auth_challenge, sigv4,

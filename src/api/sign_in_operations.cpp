@@ -35,13 +35,19 @@ boost::json::object auth_step_json(const auth::auth_step& step) {
   return out;
 }
 
+// Where the call came from, for the sign-in's audit events.
+auth::call_origin origin_of(const call& c) {
+  return {.ip = std::string(c.request.peer),
+          .user_agent = std::string(c.request.headers.get("user-agent"))};
+}
+
 }  // namespace
 
 result<boost::json::object> initiate_auth(const call& c) {
   decoder in(c.body);
   ASSIGN_OR_RETURN(auto step, c.services.auth.flow.initiate_auth(
                                   *c.client, in.required_string("AuthFlow"),
-                                  in.string_map("AuthParameters")));
+                                  in.string_map("AuthParameters"), origin_of(c)));
   return auth_step_json(step);
 }
 
@@ -50,7 +56,7 @@ result<boost::json::object> respond_to_auth_challenge(const call& c) {
   ASSIGN_OR_RETURN(auto step, c.services.auth.flow.respond_to_auth_challenge(
                                   *c.client, in.required_string("ChallengeName"),
                                   in.optional_string("Session").value_or(""),
-                                  in.string_map("ChallengeResponses")));
+                                  in.string_map("ChallengeResponses"), origin_of(c)));
   return auth_step_json(step);
 }
 
@@ -58,7 +64,7 @@ result<boost::json::object> admin_initiate_auth(const call& c) {
   decoder in(c.body);  // the service found the client (of the pool named) and checked its proof
   ASSIGN_OR_RETURN(auto step, c.services.auth.flow.admin_initiate_auth(
                                   *c.client, in.required_string("AuthFlow"),
-                                  in.string_map("AuthParameters")));
+                                  in.string_map("AuthParameters"), origin_of(c)));
   return auth_step_json(step);
 }
 
@@ -67,7 +73,7 @@ result<boost::json::object> admin_respond_to_auth_challenge(const call& c) {
   ASSIGN_OR_RETURN(auto step, c.services.auth.flow.respond_to_auth_challenge(
                                   *c.client, in.required_string("ChallengeName"),
                                   in.optional_string("Session").value_or(""),
-                                  in.string_map("ChallengeResponses")));
+                                  in.string_map("ChallengeResponses"), origin_of(c)));
   return auth_step_json(step);
 }
 

@@ -190,8 +190,33 @@ void sign_in::announce(const prepared_step& p) const {
   }
 }
 
+result<void> sign_in::record_password_step(store::transaction& tx,
+                                          const pool::client_entry& client,
+                                          const store::user_record& user,
+                                          const next_step& decision, std::int64_t event,
+                                          const call_origin& from) const {
+  sign_in_event e{.password = check::success, .client_id = client.record.id};
+  switch (decision.what) {
+    case next_step::kind::tokens:
+      e.response = event_response::pass;
+      break;
+    case next_step::kind::refuse:
+      e.response = event_response::fail;
+      e.failure = sign_in_failure_name(decision.refusal);
+      break;
+    default:
+      e.response = event_response::in_progress;  // a challenge follows
+      break;
+  }
+  if (event != 0) {
+    return tx.audit().amend(event, sign_in_detail(e, from));
+  }
+  return tx.audit().append(sign_in_record(user.pool_id, user.id, e, from, clock_.now()));
+}
+
 result<auth_step> sign_in::after_first_factor(const pool::client_entry& client,
-                                              const store::user_account& seen, bool correct) {
+                                              const store::user_account& seen, bool correct,
+                                              std::int64_t event, const call_origin& from) {
   if (!correct) {
     return fail(reason::incorrect_credentials);
   }
@@ -226,6 +251,8 @@ result<auth_step> sign_in::after_first_factor(const pool::client_entry& client,
                        lockout::reset(fresh.user);
                      }
                      RETURN_IF_ERROR(tx.users().update(fresh.user));
+                     RETURN_IF_ERROR(
+                         record_password_step(tx, client, fresh.user, decision, event, from));
                      const bool store_it = prepared && decision == expected;
                      if (store_it) {
                        RETURN_IF_ERROR(store_prepared(tx, *prepared));
@@ -244,28 +271,47 @@ result<auth_step> sign_in::after_first_factor(const pool::client_entry& client,
   return std::move(next.answer);
 }
 
-result<std::optional<std::pair<store::user_record, attempt>>> sign_in::count_attempt(
-    const std::string& pool_id, const std::string& user_id, time_point now) {
-  using counted = std::optional<std::pair<store::user_record, attempt>>;
-  return store::in_transaction(store_, [&](store::transaction& tx) -> result<counted> {
-    ASSIGN_OR_RETURN(auto user, tx.users().find_by_id(pool_id, user_id));
-    if (!user) {
-      return std::nullopt;
-    }
-    ASSIGN_OR_RETURN(auto outcome, lockout_.count_attempt(tx, *user, now));
-    return std::pair{std::move(*user), outcome};
-  });
+result<std::optional<sign_in::counted_attempt>> sign_in::count_attempt(
+    const pool::client_entry& client, const std::string& user_id, time_point now,
+    const call_origin& from) {
+  const auto& pool_id = client.pool->id;
+  return store::in_transaction(
+      store_, [&](store::transaction& tx) -> result<std::optional<counted_attempt>> {
+        ASSIGN_OR_RETURN(auto user, tx.users().find_by_id(pool_id, user_id));
+        if (!user) {
+          return std::nullopt;
+        }
+        ASSIGN_OR_RETURN(auto outcome, lockout_.count_attempt(tx, *user, now));
+        // Written as failed: the proof is checked after this commits (after_first_factor
+        // settles the event when it is right).
+        const bool locked = outcome == attempt::locked;
+        const sign_in_event e{
+            .failure = sign_in_failure_name(locked ? reason::password_attempts_exceeded
+                                                   : reason::incorrect_credentials),
+            .password = locked ? check::none : check::failure,
+            .client_id = client.record.id};
+        ASSIGN_OR_RETURN(auto event,
+                         tx.audit().open(sign_in_record(pool_id, user->id, e, from, now)));
+        return counted_attempt{std::move(*user), outcome, event};
+      });
 }
 
-result<attempt> sign_in::count_decoy_attempt(const std::string& pool_id,
-                                             const std::string& decoy_id, time_point now) {
+result<attempt> sign_in::count_decoy_attempt(const pool::client_entry& client,
+                                             const std::string& decoy_id, time_point now,
+                                             const call_origin& from) {
   static constexpr std::string_view purpose = "sign-in";
+  const auto& pool_id = client.pool->id;
   return store::in_transaction(store_, [&](store::transaction& tx) -> result<attempt> {
     ASSIGN_OR_RETURN(auto stored, tx.codes().find_decoy(pool_id, decoy_id, std::string(purpose)));
     lock_state state;
     if (stored) {
       state = {stored->failed_attempts, stored->expires_at};
     }
+    // The event a user's attempt writes, without a user (nor the name typed).
+    RETURN_IF_ERROR(tx.audit().append(sign_in_record(
+        pool_id, "",
+        {.failure = sign_in_failure_name(reason::user_not_found), .client_id = client.record.id},
+        from, now)));
     if (lockout_.count(state, now) == attempt::locked) {
       return attempt::locked;
     }
@@ -284,12 +330,12 @@ result<attempt> sign_in::count_decoy_attempt(const std::string& pool_id,
 // ---- first factors --------------------------------------------------------------------------
 
 result<auth_step> sign_in::initiate_auth(const pool::client_entry& client, const std::string& flow,
-                                         const string_map& parameters) {
+                                         const string_map& parameters, const call_origin& from) {
   if (flow == "USER_SRP_AUTH" && client.allows("USER_SRP_AUTH")) {
     return start_srp(client, parameters);
   }
   if (flow == "USER_PASSWORD_AUTH" && client.allows("USER_PASSWORD_AUTH")) {
-    return password_auth(client, parameters);
+    return password_auth(client, parameters, from);
   }
   if ((flow == "REFRESH_TOKEN_AUTH" || flow == "REFRESH_TOKEN") &&
       client.allows("REFRESH_TOKEN_AUTH")) {
@@ -310,17 +356,18 @@ result<auth_step> sign_in::initiate_auth(const pool::client_entry& client, const
 
 result<auth_step> sign_in::admin_initiate_auth(const pool::client_entry& client,
                                                const std::string& flow,
-                                               const string_map& parameters) {
+                                               const string_map& parameters,
+                                               const call_origin& from) {
   if (flow == "ADMIN_USER_PASSWORD_AUTH" || flow == "ADMIN_NO_SRP_AUTH") {
     if (!client.allows("ADMIN_USER_PASSWORD_AUTH")) {
       return fail(reason::flow_not_enabled, flow);
     }
-    return password_auth(client, parameters);
+    return password_auth(client, parameters, from);
   }
   if (flow == "USER_PASSWORD_AUTH") {
     return fail(reason::flow_not_enabled, flow);  // InitiateAuth's; the admin one is above
   }
-  return initiate_auth(client, flow, parameters);
+  return initiate_auth(client, flow, parameters, from);
 }
 
 result<auth_step> sign_in::start_srp(const pool::client_entry& client,
@@ -354,7 +401,7 @@ result<auth_step> sign_in::start_srp(const pool::client_entry& client,
 }
 
 result<auth_step> sign_in::password_auth(const pool::client_entry& client,
-                                         const string_map& parameters) {
+                                         const string_map& parameters, const call_origin& from) {
   const auto& pool = *client.pool;
   const auto username = value_of(parameters, "USERNAME");
   if (username.empty() || value_of(parameters, "PASSWORD").empty()) {
@@ -368,8 +415,8 @@ result<auth_step> sign_in::password_auth(const pool::client_entry& client,
   if (!found) {
     if (client.record.prevent_user_existence_errors) {
       // Counted like a user's attempt, so the lockout's answers come as they would for one.
-      ASSIGN_OR_RETURN(auto outcome,
-                       count_decoy_attempt(pool.id, factors_.srp().fake_user_id(username), now));
+      ASSIGN_OR_RETURN(auto outcome, count_decoy_attempt(
+                                         client, factors_.srp().fake_user_id(username), now, from));
       if (outcome == attempt::locked) {
         return fail(reason::password_attempts_exceeded);
       }
@@ -382,17 +429,17 @@ result<auth_step> sign_in::password_auth(const pool::client_entry& client,
   }
   auto seen = std::move(*found);
   // The attempt is counted before the password is checked, in a transaction of its own.
-  ASSIGN_OR_RETURN(auto outcome, count_attempt(pool.id, seen.user.id, now));
-  if (!outcome) {
+  ASSIGN_OR_RETURN(auto counted, count_attempt(client, seen.user.id, now, from));
+  if (!counted) {
     return fail(reason::incorrect_credentials);  // the user is gone
   }
-  if (outcome->second == attempt::locked) {
+  if (counted->outcome == attempt::locked) {
     return fail(reason::password_attempts_exceeded);
   }
-  seen.user = std::move(outcome->first);
+  seen.user = std::move(counted->user);
   ASSIGN_OR_RETURN(auto p, factors_.password().check(
                                {pool, &seen.user, seen.factors, username, now}, {}, parameters));
-  return after_first_factor(client, seen, p.correct);
+  return after_first_factor(client, seen, p.correct, counted->event, from);
 }
 
 // ---- challenges -----------------------------------------------------------------------------
@@ -400,18 +447,19 @@ result<auth_step> sign_in::password_auth(const pool::client_entry& client,
 result<auth_step> sign_in::respond_to_auth_challenge(const pool::client_entry& client,
                                                      const std::string& challenge_name,
                                                      const std::string& session,
-                                                     const string_map& responses) {
+                                                     const string_map& responses,
+                                                     const call_origin& from) {
   if (session.empty()) {
     return fail(reason::invalid_session);
   }
   if (challenge_name == info(step::password_verifier).wire_name) {
-    return answer_password_verifier(client, session, responses);
+    return answer_password_verifier(client, session, responses, from);
   }
   if (challenge_name == info(step::software_token_mfa).wire_name) {
-    return answer_mfa(client, session, step::software_token_mfa, responses);
+    return answer_mfa(client, session, step::software_token_mfa, responses, from);
   }
   if (challenge_name == info(step::email_otp).wire_name || challenge_name == "EMAIL_MFA") {
-    return answer_mfa(client, session, step::email_otp, responses);
+    return answer_mfa(client, session, step::email_otp, responses, from);
   }
   if (challenge_name == info(step::select_mfa_type).wire_name) {
     return answer_select_mfa_type(client, session, responses);
@@ -423,17 +471,18 @@ result<auth_step> sign_in::respond_to_auth_challenge(const pool::client_entry& c
         return start_email_setup(client, session, address);
       }
     }
-    return finish_mfa_setup(client, session);
+    return finish_mfa_setup(client, session, from);
   }
   if (challenge_name == info(step::new_password).wire_name) {
-    return answer_new_password(client, session, responses);
+    return answer_new_password(client, session, responses, from);
   }
   return fail(reason::unsupported_challenge, challenge_name.substr(0, 64));
 }
 
 result<auth_step> sign_in::answer_password_verifier(const pool::client_entry& client,
                                                     const std::string& session,
-                                                    const string_map& responses) {
+                                                    const string_map& responses,
+                                                    const call_origin& from) {
   const auto& pool = *client.pool;
   const auto now = clock_.now();
   const auto name = info(step::password_verifier).wire_name;
@@ -444,8 +493,9 @@ result<auth_step> sign_in::answer_password_verifier(const pool::client_entry& cl
                    }));
   const auto* srp = std::get_if<srp_state>(&s.state);
   std::optional<store::user_account> seen;  // nullopt: the challenge was for a name no user has
+  std::int64_t event = 0;
   if (srp != nullptr && srp->unknown_user) {
-    ASSIGN_OR_RETURN(auto outcome, count_decoy_attempt(pool.id, srp->user_id, now));
+    ASSIGN_OR_RETURN(auto outcome, count_decoy_attempt(client, srp->user_id, now, from));
     if (outcome == attempt::locked) {
       return fail(reason::password_attempts_exceeded);
     }
@@ -456,13 +506,14 @@ result<auth_step> sign_in::answer_password_verifier(const pool::client_entry& cl
     if (found) {
       seen = std::move(*found);
       // Then the attempt is counted, before the proof is checked.
-      ASSIGN_OR_RETURN(auto outcome, count_attempt(pool.id, seen->user.id, now));
-      if (!outcome) {
+      ASSIGN_OR_RETURN(auto counted, count_attempt(client, seen->user.id, now, from));
+      if (!counted) {
         seen.reset();  // the user is gone
-      } else if (outcome->second == attempt::locked) {
+      } else if (counted->outcome == attempt::locked) {
         return fail(reason::password_attempts_exceeded);
       } else {
-        seen->user = std::move(outcome->first);
+        seen->user = std::move(counted->user);
+        event = counted->event;
       }
     }
   }
@@ -474,11 +525,12 @@ result<auth_step> sign_in::answer_password_verifier(const pool::client_entry& cl
   if (!seen) {
     return fail(reason::incorrect_credentials);
   }
-  return after_first_factor(client, *seen, p.correct);
+  return after_first_factor(client, *seen, p.correct, event, from);
 }
 
 result<auth_step> sign_in::answer_mfa(const pool::client_entry& client, const std::string& session,
-                                      step mfa_step, const string_map& responses) {
+                                      step mfa_step, const string_map& responses,
+                                      const call_origin& from) {
   const auto& pool = *client.pool;
   const factor& f = mfa_step == step::email_otp ? static_cast<const factor&>(factors_.email())
                                                 : factors_.totp();
@@ -507,15 +559,23 @@ result<auth_step> sign_in::answer_mfa(const pool::client_entry& client, const st
         if (!user) {
           return fail(reason::invalid_session);
         }
+        sign_in_event e{.password = check::success, .client_id = client.record.id};
         if (v == verdict::wrong) {
           RETURN_IF_ERROR(sessions_.count_wrong(tx, s));
           RETURN_IF_ERROR(lockout_.count_attempt(tx, *user, now));
+          e.failure = sign_in_failure_name(p.replayed ? reason::mfa_code_replayed
+                                                      : reason::mfa_code_mismatch);
+          e.mfa = check::failure;
+          RETURN_IF_ERROR(tx.audit().append(sign_in_record(pool.id, user->id, e, from, now)));
           return verdict::wrong;
         }
         RETURN_IF_ERROR(sessions_.end(tx, s));
         lockout::reset(*user);
         RETURN_IF_ERROR(tx.users().update(*user));
         RETURN_IF_ERROR(tokens_.store(tx, *minted));
+        e.response = event_response::pass;
+        e.mfa = check::success;
+        RETURN_IF_ERROR(tx.audit().append(sign_in_record(pool.id, user->id, e, from, now)));
         return verdict::passed;
       }));
   if (v == verdict::wrong) {
@@ -525,7 +585,7 @@ result<auth_step> sign_in::answer_mfa(const pool::client_entry& client, const st
 }
 
 result<auth_step> sign_in::finish_mfa_setup(const pool::client_entry& client,
-                                            const std::string& session) {
+                                            const std::string& session, const call_origin& from) {
   const auto name = info(step::mfa_setup_done).wire_name;
   ASSIGN_OR_RETURN(auto seen, read_session(client, session, name));
   if (seen.s.current != step::mfa_setup_done) {
@@ -534,7 +594,14 @@ result<auth_step> sign_in::finish_mfa_setup(const pool::client_entry& client,
   auto minted = tokens_.mint(client, seen.a.user);
   RETURN_IF_ERROR(store_.transact([&](store::transaction& tx) -> result<void> {
     RETURN_IF_ERROR(sessions_.take(tx, session, continuation::respond, client.record.id, name));
-    return tokens_.store(tx, minted);
+    RETURN_IF_ERROR(tokens_.store(tx, minted));
+    // The code verified on this Session was the set-up's proof.
+    return tx.audit().append(sign_in_record(seen.a.user.pool_id, seen.a.user.id,
+                                            {.response = event_response::pass,
+                                             .password = check::success,
+                                             .mfa = check::success,
+                                             .client_id = client.record.id},
+                                            from, minted.refresh.created_at));
   }));
   return auth_step{.tokens = std::move(minted.tokens)};
 }
@@ -601,7 +668,8 @@ result<auth_step> sign_in::answer_select_mfa_type(const pool::client_entry& clie
 
 result<auth_step> sign_in::answer_new_password(const pool::client_entry& client,
                                                const std::string& session,
-                                               const string_map& responses) {
+                                               const string_map& responses,
+                                               const call_origin& from) {
   const auto& pool = *client.pool;
   const auto name = info(step::new_password).wire_name;
   ASSIGN_OR_RETURN(auto seen, read_session(client, session, name));
@@ -684,7 +752,7 @@ result<auth_step> sign_in::answer_new_password(const pool::client_entry& client,
         return std::move(*account);
       }));
   // Then on as after any correct password: MFA (set up or asked) or tokens.
-  return after_first_factor(client, updated, true);
+  return after_first_factor(client, updated, true, 0, from);
 }
 
 }  // namespace cognate::auth

@@ -18,7 +18,8 @@
 // transaction resets the count and stores the next step the policy (next_step.h) chose — tokens,
 // or a challenge Session (session_service.h). Each later step is one transaction. Unknown user
 // names get the same answers as wrong passwords unless the app client turned
-// PreventUserExistenceErrors off.
+// PreventUserExistenceErrors off. Each step with a password or a code is an audit event written
+// in those transactions, with the caller's `call_origin` (sign_in_events.h).
 //
 // Blocks on the store and on CPU work (SRP, RSA); call from worker threads. Safe for concurrent
 // use.
@@ -27,6 +28,7 @@
 #include "auth/lockout.h"
 #include "auth/next_step.h"
 #include "auth/session_service.h"
+#include "auth/sign_in_events.h"
 #include "auth/token_service.h"
 #include "common/clock.h"
 #include "common/error.h"
@@ -63,30 +65,36 @@ class sign_in {
   // user_not_confirmed and not_authorized "User is disabled." (after a correct password only),
   // user_not_found (unknown names, PreventUserExistenceErrors off only).
   result<auth_step> initiate_auth(const pool::client_entry& client, const std::string& flow,
-                                  const string_map& parameters);
+                                  const string_map& parameters, const call_origin& from = {});
   // AdminInitiateAuth (a server-side app with an operator key): ADMIN_USER_PASSWORD_AUTH (and
   // its old name ADMIN_NO_SRP_AUTH) when the client allows ALLOW_ADMIN_USER_PASSWORD_AUTH, and
   // the flows InitiateAuth has. Failures as initiate_auth.
   result<auth_step> admin_initiate_auth(const pool::client_entry& client, const std::string& flow,
-                                        const string_map& parameters);
+                                        const string_map& parameters,
+                                        const call_origin& from = {});
   // Failures as above, plus not_authorized "Invalid session for the user." (…expired),
   // code_mismatch for a wrong MFA code (the Session stays for a retry), invalid_parameter for a
   // challenge this server does not have.
   result<auth_step> respond_to_auth_challenge(const pool::client_entry& client,
                                               const std::string& challenge_name,
                                               const std::string& session,
-                                              const string_map& responses);
+                                              const string_map& responses,
+                                              const call_origin& from = {});
 
  private:
   struct prepared_step;
   result<auth_step> start_srp(const pool::client_entry& client, const string_map& parameters);
-  result<auth_step> password_auth(const pool::client_entry& client, const string_map& parameters);
+  result<auth_step> password_auth(const pool::client_entry& client, const string_map& parameters,
+                                  const call_origin& from);
   result<auth_step> answer_password_verifier(const pool::client_entry& client,
                                              const std::string& session,
-                                             const string_map& responses);
+                                             const string_map& responses,
+                                             const call_origin& from);
   result<auth_step> answer_mfa(const pool::client_entry& client, const std::string& session,
-                               step mfa_step, const string_map& responses);
-  result<auth_step> finish_mfa_setup(const pool::client_entry& client, const std::string& session);
+                               step mfa_step, const string_map& responses,
+                               const call_origin& from);
+  result<auth_step> finish_mfa_setup(const pool::client_entry& client, const std::string& session,
+                                     const call_origin& from);
   // MFA_SETUP answered with EMAIL: the code for setting email MFA up.
   result<auth_step> start_email_setup(const pool::client_entry& client, const std::string& session,
                                       const std::string& address);
@@ -94,20 +102,35 @@ class sign_in {
                                            const std::string& session,
                                            const string_map& responses);
   result<auth_step> answer_new_password(const pool::client_entry& client,
-                                        const std::string& session, const string_map& responses);
+                                        const std::string& session, const string_map& responses,
+                                        const call_origin& from);
 
+  // One password attempt, counted (or found locked), with its audit event written as failed.
+  struct counted_attempt {
+    store::user_record user;
+    attempt outcome;
+    std::int64_t event = 0;  // the audit row, for after_first_factor to settle
+  };
   // Counts one password attempt of the user in a transaction of its own (lockout.h); nullopt
   // when the user is gone.
-  result<std::optional<std::pair<store::user_record, attempt>>> count_attempt(
-      const std::string& pool_id, const std::string& user_id, time_point now);
+  result<std::optional<counted_attempt>> count_attempt(const pool::client_entry& client,
+                                                       const std::string& user_id,
+                                                       time_point now, const call_origin& from);
   // The same for a name no user has, keyed by its fake USER_ID_FOR_SRP: its state is a decoy row
   // (store/code_repository.h), so it locks after the failures a user would, on every node.
-  result<attempt> count_decoy_attempt(const std::string& pool_id, const std::string& decoy_id,
-                                      time_point now);
-  // After a first factor: refuses a wrong proof, else resets the lockout count and stores the
-  // next step, in one transaction.
+  result<attempt> count_decoy_attempt(const pool::client_entry& client,
+                                      const std::string& decoy_id, time_point now,
+                                      const call_origin& from);
+  // After a first factor: refuses a wrong proof, else resets the lockout count, settles the
+  // attempt's audit `event` (0: none was written; a new one is) and stores the next step, in one
+  // transaction.
   result<auth_step> after_first_factor(const pool::client_entry& client,
-                                       const store::user_account& seen, bool correct);
+                                       const store::user_account& seen, bool correct,
+                                       std::int64_t event, const call_origin& from);
+  // Inside `tx`: the audit event of a correct password whose next step is `decision`.
+  result<void> record_password_step(store::transaction& tx, const pool::client_entry& client,
+                                    const store::user_record& user, const next_step& decision,
+                                    std::int64_t event, const call_origin& from) const;
   next_step decide(const pool::pool_entry& pool, const store::user_account& a) const;
   result<prepared_step> prepare(const pool::client_entry& client, const store::user_account& a,
                                 const next_step& decision) const;

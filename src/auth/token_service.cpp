@@ -50,12 +50,7 @@ minted_tokens token_service::mint(const pool::client_entry& client,
 }
 
 result<void> token_service::store(store::transaction& tx, const minted_tokens& m) const {
-  RETURN_IF_ERROR(tx.tokens().insert(m.refresh));
-  return tx.audit().append({.pool_id = m.refresh.pool_id,
-                            .user_id = m.refresh.user_id,
-                            .event = "sign_in",
-                            .detail = "{}",
-                            .at = m.refresh.created_at});
+  return tx.tokens().insert(m.refresh);
 }
 
 result<token_set> token_service::refresh(const pool::client_entry& client,

@@ -40,7 +40,7 @@ class token_service {
 
   // Tokens for a completed sign-in of `user` through `client` (two RSA signatures; no store).
   minted_tokens mint(const pool::client_entry& client, const store::user_record& user) const;
-  // Inside `tx`: stores the refresh token and the "sign_in" audit row.
+  // Inside `tx`: stores the refresh token (the sign-in writes its own audit event).
   result<void> store(store::transaction& tx, const minted_tokens& m) const;
 
   // REFRESH_TOKEN_AUTH / GetTokensFromRefreshToken: new access and ID tokens of the same family

@@ -1,6 +1,7 @@
 #include "auth/user_admin.h"
 
 #include "auth/lockout.h"
+#include "auth/page_token.h"
 #include "auth/totp_factor.h"
 #include "common/encoding.h"
 #include "common/random.h"
@@ -16,6 +17,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 
 namespace cognate::auth {
@@ -179,6 +181,62 @@ result<admin_user> user_admin::get(const pool::pool_entry& pool,
                      return find(tx, pool, username);
                    }));
   return describe(pool, account);
+}
+
+result<auth_event_page> user_admin::auth_events(const pool::pool_entry& pool,
+                                                const std::string& username, int limit,
+                                                const std::string& token) const {
+  // The token names the user and the last event given: "<user id> <event id>".
+  ASSIGN_OR_RETURN(const auto position, page_position(token));
+  std::int64_t before = 0;
+  std::string token_user;
+  if (!position.empty()) {
+    const auto space = position.find(' ');
+    const auto id = space == std::string::npos ? std::string() : position.substr(space + 1);
+    if (id.empty() || id.size() > 18 || !std::all_of(id.begin(), id.end(), [](unsigned char c) {
+          return std::isdigit(c) != 0;
+        })) {
+      return fail(reason::invalid_parameter, "Invalid NextToken.");
+    }
+    token_user = position.substr(0, space);
+    before = std::stoll(id);
+  }
+  return store::in_read(store_, [&](store::transaction& tx) -> result<auth_event_page> {
+    ASSIGN_OR_RETURN(auto account, find(tx, pool, username));
+    if (!token_user.empty() && token_user != account.user.id) {
+      return fail(reason::invalid_parameter, "Invalid NextToken.");
+    }
+    // Reads the user's audit rows in batches, newest first, and keeps those the list shows
+    // until one more than asked for is found (then there is a next page) or they end.
+    constexpr int batch = 200;
+    auth_event_page page;
+    std::int64_t cursor = before;
+    std::int64_t last_given = 0;
+    bool more = false;
+    while (!more) {
+      ASSIGN_OR_RETURN(auto rows, tx.audit().of_user(pool.id, account.user.id, cursor, batch));
+      for (const auto& row : rows) {
+        auto event = auth_event_of(row);
+        if (!event) {
+          continue;
+        }
+        if (static_cast<int>(page.events.size()) == limit) {
+          more = true;
+          break;
+        }
+        last_given = row.id;
+        page.events.push_back(std::move(*event));
+      }
+      if (static_cast<int>(rows.size()) < batch) {
+        break;
+      }
+      cursor = rows.back().id;
+    }
+    if (more) {
+      page.next_token = page_token(account.user.id + " " + std::to_string(last_given));
+    }
+    return page;
+  });
 }
 
 result<user_page> user_admin::list(const pool::pool_entry& pool, const std::string& filter,

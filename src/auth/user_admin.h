@@ -8,6 +8,7 @@
 // Blocking (store; SRP verifiers); call from worker threads. Thread-safe.
 
 #include "auth/factors.h"
+#include "auth/sign_in_events.h"
 #include "auth/user_profile.h"
 #include "common/clock.h"
 #include "common/error.h"
@@ -36,6 +37,11 @@ struct admin_user {
 
 struct user_page {
   std::vector<admin_user> users;
+  std::string next_token;  // "" on the last page
+};
+
+struct auth_event_page {
+  std::vector<auth_event> events;
   std::string next_token;  // "" on the last page
 };
 
@@ -77,6 +83,14 @@ class user_admin {
   // invalid_parameter for a filter or token this server cannot read.
   result<user_page> list(const pool::pool_entry& pool, const std::string& filter, int limit,
                          const std::string& token) const;
+
+  // AdminListUserAuthEvents: the user's sign-ins (each step with a password or a code, with the
+  // caller's address and user agent) and account events (sign-up, password changes, code
+  // requests) as auth_event_of() shows them, newest first, at most `limit` (1–60) after the
+  // position `token` names (from an earlier page of the same user). Failures: user_not_found,
+  // invalid_parameter "Invalid NextToken.".
+  result<auth_event_page> auth_events(const pool::pool_entry& pool, const std::string& username,
+                                      int limit, const std::string& token) const;
 
   // AdminUpdateUserAttributes: as UpdateUserAttributes (self_service.h), and the operator may
   // set email_verified. A new email waits, verified by the code sent to it, unless the same

@@ -220,31 +220,7 @@ std::string_view sign_in_outcome(bool tokens, bool challenge, std::optional<reas
   if (!why) {
     return "error";
   }
-  switch (*why) {
-    case reason::incorrect_credentials:
-      return "wrong_password";  // or no such user (the same)
-    case reason::user_not_found:
-      return "unknown_user";
-    case reason::password_attempts_exceeded:
-      return "locked";
-    case reason::mfa_code_mismatch:
-      return "wrong_mfa_code";
-    case reason::mfa_code_replayed:
-      return "replayed_mfa_code";
-    case reason::user_not_confirmed:
-      return "not_confirmed";
-    case reason::user_disabled:
-      return "disabled";
-    case reason::password_reset_required:
-      return "password_reset_required";
-    case reason::invalid_session:
-    case reason::expired_session:
-      return "invalid_session";
-    case reason::rate_exceeded:
-      return "rate_limited";
-    default:
-      return "other";
-  }
+  return sign_in_failure_name(*why);
 }
 
 void note_transaction(std::string_view kind, std::chrono::steady_clock::time_point started,

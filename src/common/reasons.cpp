@@ -234,4 +234,32 @@ const reason_info& info(reason r) noexcept { return catalogue[static_cast<std::s
 
 std::span<const reason_info> reason_catalogue() noexcept { return catalogue; }
 
+std::string_view sign_in_failure_name(reason r) noexcept {
+  switch (r) {
+    case reason::incorrect_credentials:
+      return "wrong_password";  // or no such user (the same answer)
+    case reason::user_not_found:
+      return "unknown_user";
+    case reason::password_attempts_exceeded:
+      return "locked";
+    case reason::mfa_code_mismatch:
+      return "wrong_mfa_code";
+    case reason::mfa_code_replayed:
+      return "replayed_mfa_code";
+    case reason::user_not_confirmed:
+      return "not_confirmed";
+    case reason::user_disabled:
+      return "disabled";
+    case reason::password_reset_required:
+      return "password_reset_required";
+    case reason::invalid_session:
+    case reason::expired_session:
+      return "invalid_session";
+    case reason::rate_exceeded:
+      return "rate_limited";
+    default:
+      return "other";
+  }
+}
+
 }  // namespace cognate

@@ -157,6 +157,11 @@ const reason_info& info(reason r) noexcept;
 // Every row, in declaration order (for tests and documentation).
 std::span<const reason_info> reason_catalogue() noexcept;
 
+// The name of a sign-in's failure for metrics and the audit trail: wrong_password, unknown_user,
+// locked, wrong_mfa_code, replayed_mfa_code, not_confirmed, disabled, password_reset_required,
+// invalid_session, rate_limited, or "other".
+std::string_view sign_in_failure_name(reason r) noexcept;
+
 // The failure for `r` with its message's placeholders filled from `args`, which must number
 // info(r).arguments (a unit test checks every row).
 template <class... Args>

@@ -43,8 +43,11 @@ describe('cognate audit', () => {
 
     const mine = await json('--user', alice.email);
     const events = mine.map((e) => e.event);
-    // Newest first: the lockout, the sign-in, the enrolment's sign-in and TOTP, confirmation, sign-up.
-    assert.equal(events[0], 'lockout', events.join(','));
+    // Newest first: the fifth wrong password (written after the lockout it caused, in its
+    // transaction), the lockout, the other sign-ins, TOTP, confirmation, sign-up.
+    assert.deepEqual(events.slice(0, 2), ['sign_in', 'lockout'], events.join(','));
+    assert.deepEqual(mine[0].detail, { response: 'Fail', failure: 'wrong_password', password: 'Failure', client: node.clientId, ip: '127.0.0.1', user_agent: mine[0].detail.user_agent });
+    assert.match(mine[0].detail.user_agent, /aws-sdk-js/);
     for (const want of ['sign_up', 'confirm_sign_up', 'totp_enabled', 'sign_in', 'lockout']) {
       assert.ok(events.includes(want), `${want} in ${events.join(',')}`);
     }
@@ -57,7 +60,7 @@ describe('cognate audit', () => {
     assert.equal((await json('--limit', '2')).length, 2);
     assert.equal((await json('--pool', 'us-east-1_Nope')).length, 0);
     const text = await audit('--user', alice.email);
-    assert.match(text.stdout, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\S+Z  ${node.poolId}\\s+${alice.sub}\\s+lockout`, 'm'));
+    assert.match(text.stdout, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\S+Z  ${node.poolId}\\s+${alice.sub}\\s+sign_in`, 'm'));
     assert.match(text.stderr, /^\d+ event\(s\)/m);
     const unknown = await runCognate(['audit', '--database', database, '--user', 'nobody@example.com']);
     assert.equal(unknown.code, 1);

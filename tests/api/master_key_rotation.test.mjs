@@ -24,6 +24,7 @@ import {
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
+  InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
@@ -37,6 +38,7 @@ const execFileP = promisify(execFile);
 const FIRST_USERS = 10;    // enrolled under the old key
 const LOAD_WORKERS = 6;    // new users in flight during the rotation
 const LOAD_LIMIT_MS = 60_000;
+const WAITING_SRP = 200;   // sealed challenge Sessions left for the rotation after the kill
 
 // Each sealed column, and its table, as pool/master_keys.h re-seals them.
 const SEALED = [
@@ -110,6 +112,14 @@ async function rotationScenario(database, dir, running) {
   const waiting = first[0];
   const challenge = await passwordAuth(server.client, server, waiting.email);
   assert.equal(challenge.ChallengeName, 'SOFTWARE_TOKEN_MFA');
+  // Work enough for the rotation that a kill on cue always lands midway: SRP challenges waiting
+  // for their proof, each a Session sealed with the old key (one transaction each at --batch 1).
+  for (let i = 0; i < WAITING_SRP; i += 20) {
+    await Promise.all(Array.from({ length: 20 }, (_, j) => server.client.send(new InitiateAuthCommand({
+      ClientId: server.clientId, AuthFlow: 'USER_SRP_AUTH',
+      AuthParameters: { USERNAME: first[(i + j) % FIRST_USERS].email, SRP_A: 'ab'.repeat(384) },
+    }))));
+  }
   const before = await sealedByKey(database);
   assert.deepEqual(Object.keys(before), [oldId], `everything is sealed with the old key: ${JSON.stringify(before)}`);
   await server.stop();
@@ -147,7 +157,8 @@ async function rotationScenario(database, dir, running) {
     await waitFor(loadGoing(4), { timeoutMs: 30_000, what: 'the load to get going' });
 
     const interrupted = startRotation(database, oldKey, newKey, 1);
-    // Killed as it starts on the TOTP secrets: the verifiers are done, the rest is not.
+    // Killed as it starts on the TOTP secrets: the verifiers are done, the rest is not (the
+    // WAITING_SRP Sessions alone are that many transactions more).
     await waitFor(() => /user_factors\.secret +\d+ to re-seal/.test(interrupted.out()),
       { timeoutMs: 15_000, intervalMs: 1, what: 'rotate-master to reach the TOTP secrets' });
     interrupted.proc.kill('SIGKILL');

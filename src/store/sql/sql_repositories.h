@@ -154,8 +154,10 @@ class sql_audit final : public audit_repository {
  public:
   explicit sql_audit(executor& db) : db_(db) {}
   result<void> append(const audit_record& a) override;
-  result<std::vector<audit_record>> recent(const std::string& pool_id, const std::string& user_id,
-                                           int limit) override;
+  result<std::int64_t> open(const audit_record& a) override;
+  result<void> amend(std::int64_t id, const std::string& detail) override;
+  result<std::vector<audit_record>> of_user(const std::string& pool_id, const std::string& user_id,
+                                            std::int64_t before_id, int limit) override;
   result<std::vector<audit_record>> search(const std::string& pool_id, const std::string& user_id,
                                            time_point since, int limit) override;
   result<int> remove_before(time_point before, int limit) override;

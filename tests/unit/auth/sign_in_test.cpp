@@ -706,3 +706,120 @@ TEST_F(SignInTest, FailuresLeftAloneForAnHourAreForgotten) {
 
 }  // namespace
 }  // namespace cognate::auth
+
+namespace cognate::auth {
+namespace {
+
+// Each step with a password or a code is an audit event with where the call came from, written
+// as the lockout counts it: the password step as failed when counted, then settled; a code's
+// step on its own. AdminListUserAuthEvents lists them, newest first, page by page.
+TEST_F(SignInTest, EachStepIsAnAuditEventWithTheCallersAddressAndUserAgent) {
+  confirmed_user("alice@example.com");
+  const call_origin from{.ip = "203.0.113.7", .user_agent = "TestAgent/1.0 \x01\xff"};
+  auto sign_in = [&](const std::string& name, const std::string& pw) {
+    return auth_.flow.initiate_auth(client(), "USER_PASSWORD_AUTH",
+                                    {{"USERNAME", name}, {"PASSWORD", pw}}, from);
+  };
+  EXPECT_FALSE(sign_in("alice@example.com", "Wrong0rd!"));
+  auto setup = sign_in("alice@example.com", "Passw0rd!");
+  ASSERT_TRUE(setup);
+  const auto secret = set_up_totp(*setup).first;  // its last step from nowhere in particular
+  clock_.advance(30s);
+  auto challenge = sign_in("alice@example.com", "Passw0rd!");
+  ASSERT_TRUE(challenge);
+  const auto right = mfa::totp_code(secret, clock_.now());
+  const std::string wrong = right == "000000" ? "000001" : "000000";
+  auto answer = [&](const std::string& code) {
+    return auth_.flow.respond_to_auth_challenge(client(), "SOFTWARE_TOKEN_MFA", challenge->session,
+                                                {{"SOFTWARE_TOKEN_MFA_CODE", code}}, from);
+  };
+  EXPECT_FALSE(answer(wrong));
+  ASSERT_TRUE(answer(right));
+  EXPECT_FALSE(sign_in("ghost@example.com", "Wrong0rd!"));
+
+  auto listed = auth_.admin.auth_events(pool(), "alice@example.com", 60, "");
+  ASSERT_TRUE(listed) << listed.error().message;
+  EXPECT_EQ(listed->next_token, "");
+  std::vector<std::string> seen;
+  for (const auto& e : listed->events) {
+    std::string line = e.type + " " + e.response;
+    for (const auto& [name, verdict] : e.challenges) {
+      line += " " + name + ":" + verdict;
+    }
+    line += e.ip.empty() ? "" : " @" + e.ip + " " + e.device;
+    seen.push_back(line);
+  }
+  const std::string where = " @203.0.113.7 TestAgent/1.0 ??";
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "SignIn Pass Password:Success Mfa:Success" + where,
+                      "SignIn Fail Password:Success Mfa:Failure" + where,
+                      "SignIn InProgress Password:Success" + where,
+                      "SignIn Pass Password:Success Mfa:Success",  // MFA_SETUP answered
+                      "SignIn InProgress Password:Success" + where,
+                      "SignIn Fail Password:Failure" + where,
+                      "SignUp Pass",
+                  }));
+
+  // Page by page: the same events, in the same order.
+  std::vector<std::string> ids;
+  std::string token;
+  int pages = 0;
+  do {
+    auto page = auth_.admin.auth_events(pool(), "alice@example.com", 3, token);
+    ASSERT_TRUE(page) << page.error().message;
+    for (const auto& e : page->events) {
+      ids.push_back(e.id);
+    }
+    token = page->next_token;
+    ++pages;
+  } while (!token.empty() && pages < 10);
+  EXPECT_EQ(pages, 3);
+  ASSERT_EQ(ids.size(), listed->events.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_EQ(ids[i], listed->events[i].id);
+  }
+  auto first = auth_.admin.auth_events(pool(), "alice@example.com", 3, "");
+  confirmed_user("bob@example.com");
+  EXPECT_EQ(auth_.admin.auth_events(pool(), "bob@example.com", 3, first->next_token).error().message,
+            "Invalid NextToken.");
+  EXPECT_EQ(auth_.admin.auth_events(pool(), "alice@example.com", 3, "bm90IGEgdG9rZW4").error().message,
+            "Invalid NextToken.");
+  EXPECT_EQ(auth_.admin.auth_events(pool(), "nobody@example.com", 3, "").error().code,
+            errc::user_not_found);
+
+  // The unknown name's attempt: an event without a user, and without the name typed.
+  auto rows = store::in_read(store_, [](store::transaction& tx) {
+    return tx.audit().search(testing::test_pool_id, "", time_point{}, 100);
+  });
+  ASSERT_TRUE(rows);
+  int unknown = 0;
+  for (const auto& r : *rows) {
+    if (r.user_id.empty() && r.event == "sign_in") {
+      ++unknown;
+      EXPECT_NE(r.detail.find(R"("failure":"unknown_user")"), std::string::npos) << r.detail;
+      EXPECT_NE(r.detail.find(R"("ip":"203.0.113.7")"), std::string::npos) << r.detail;
+      EXPECT_EQ(r.detail.find("ghost"), std::string::npos) << r.detail;
+    }
+  }
+  EXPECT_EQ(unknown, 1);
+}
+
+// While locked, an attempt is an event too, failed as "locked", its password not checked.
+TEST_F(SignInTest, AttemptsWhileLockedAreAuditedAsLocked) {
+  confirmed_user("alice@example.com");
+  for (int i = 0; i < 5; ++i) {
+    (void)password("alice@example.com", "Wrong0rd!");
+  }
+  EXPECT_EQ(password("alice@example.com").error().message, "Password attempts exceeded");
+  auto rows = store::in_read(store_, [](store::transaction& tx) {
+    return tx.audit().search(testing::test_pool_id, "", time_point{}, 1);
+  });
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].event, "sign_in");
+  EXPECT_EQ((*rows)[0].detail, R"({"response":"Fail","failure":"locked","client":")" +
+                                   client().record.id + R"("})");
+}
+
+}  // namespace
+}  // namespace cognate::auth

@@ -15,16 +15,47 @@ TEST_P(AuditRepositoryTest, ListsAUsersNewestEventsFirst) {
     RETURN_IF_ERROR(tx.audit().append({"p2", "u1", "sign_up", "{}", from_unix(103)}));
     return tx.audit().append({"p1", "u1", "lockout", R"({"seconds":30})", from_unix(104)});
   }));
-  auto events = in_read(db(), [](transaction& tx) { return tx.audit().recent("p1", "u1", 2); });
+  auto events = in_read(db(), [](transaction& tx) { return tx.audit().of_user("p1", "u1", 0, 2); });
   ASSERT_TRUE(events);
   ASSERT_EQ(events->size(), 2u);
   EXPECT_EQ((*events)[0].event, "lockout");
   EXPECT_EQ((*events)[0].detail, R"({"seconds":30})");
   EXPECT_EQ((*events)[0].at, from_unix(104));
   EXPECT_EQ((*events)[1].event, "confirm_sign_up");
-  auto all = in_read(db(), [](transaction& tx) { return tx.audit().recent("p1", "u1", 10); });
+  EXPECT_GT((*events)[0].id, (*events)[1].id);
+  auto all = in_read(db(), [](transaction& tx) { return tx.audit().of_user("p1", "u1", 0, 10); });
   ASSERT_TRUE(all);
   EXPECT_EQ(all->size(), 3u);
+  // The next page starts after the last event of this one.
+  const auto before = (*events)[1].id;
+  auto rest = in_read(db(), [&](transaction& tx) { return tx.audit().of_user("p1", "u1", before, 10); });
+  ASSERT_TRUE(rest);
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ((*rest)[0].event, "sign_up");
+  EXPECT_EQ((*rest)[0].at, from_unix(100));
+}
+
+TEST_P(AuditRepositoryTest, AnOpenedEventIsAmendedByALaterTransaction) {
+  auto id = in_transaction(db(), [](transaction& tx) {
+    return tx.audit().open({"p1", "u1", "sign_in", R"({"response":"Fail"})", from_unix(100)});
+  });
+  ASSERT_TRUE(id);
+  auto other = in_transaction(db(), [](transaction& tx) {
+    return tx.audit().open({"p1", "u1", "sign_in", R"({"response":"Fail"})", from_unix(101)});
+  });
+  ASSERT_TRUE(other);
+  EXPECT_GT(*other, *id);
+  ASSERT_TRUE(commits(db(), [&](transaction& tx) {
+    return tx.audit().amend(*id, R"({"response":"Pass"})");
+  }));
+  auto events = in_read(db(), [](transaction& tx) { return tx.audit().of_user("p1", "u1", 0, 10); });
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0].id, *other);
+  EXPECT_EQ((*events)[0].detail, R"({"response":"Fail"})");  // only the one named changed
+  EXPECT_EQ((*events)[1].id, *id);
+  EXPECT_EQ((*events)[1].detail, R"({"response":"Pass"})");
+  EXPECT_EQ((*events)[1].at, from_unix(100));
 }
 
 TEST_P(AuditRepositoryTest, OperatorsSearchByPoolUserAndTimeAndOldEventsAreSwept) {
