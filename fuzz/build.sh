@@ -46,7 +46,8 @@ declare -A sources=(
   [list_users_fuzz]="fuzz/list_users_fuzz.cpp src/auth/user_admin.cpp src/auth/page_token.cpp
     src/auth/factors.cpp src/auth/password_factor.cpp src/auth/srp_factor.cpp
     src/auth/totp_factor.cpp src/auth/email_otp_factor.cpp src/auth/lockout.cpp
-    src/auth/next_step.cpp src/auth/user_profile.cpp src/crypto/srp.cpp src/mfa/totp.cpp
+    src/auth/next_step.cpp src/auth/user_profile.cpp src/auth/sign_in_events.cpp
+    src/crypto/srp.cpp src/mfa/totp.cpp
     src/mail/outbox.cpp src/mail/template.cpp src/common/metrics.cpp src/pool/attributes.cpp
     src/pool/code_book.cpp src/pool/codes.cpp src/pool/password_check.cpp
     src/pool/srp_timestamp.cpp src/pool/users.cpp src/pool/verifier_seal.cpp $crypto $directory"
@@ -54,11 +55,13 @@ declare -A sources=(
     src/pool/email_address.cpp"
   [token_fuzz]="fuzz/token_fuzz.cpp src/token/jws.cpp src/token/access_token.cpp
     src/token/rsa_key.cpp src/crypto/hmac.cpp"
+  [csv_import_fuzz]="fuzz/csv_import_fuzz.cpp src/pool/csv_reader.cpp src/pool/user_import.cpp
+    src/pool/attributes.cpp src/pool/email_address.cpp src/common/random.cpp"
 )
 for target in "${!sources[@]}"; do sources[$target]+=" $common"; done
 all_targets=(http_request_fuzz request_body_fuzz text_parsers_fuzz srp_fuzz totp_fuzz
-             list_users_fuzz config_fuzz token_fuzz)
-libs=(-lspdlog -lfmt -lcrypto -lsodium -lqrencode)
+             list_users_fuzz config_fuzz token_fuzz csv_import_fuzz)
+libs=(-lspdlog -lfmt -lcrypto -lsodium -lqrencode -lcsv)
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
   targets=("${all_targets[@]}")

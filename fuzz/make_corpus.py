@@ -12,7 +12,7 @@ and, for the config reader, the auth.json and settings texts of tests/unit/pool/
 
 Each target gets the part of those requests it parses: raw HTTP/1.1 requests (also chunked and
 pipelined), JSON bodies, Authorization headers, SRP values, TOTP codes and otpauth URIs,
-ListUsers filters and page tokens, access tokens, config files. The script owns every file in
+ListUsers filters and page tokens, access tokens, config files, user-import CSVs. The script owns every file in
 fuzz/corpus/<target>/ except reproducers (names starting with crash-, timeout-, leak-, oom- or
 regress-), which it keeps. Run it again after the captures change:
     /usr/bin/python3 fuzz/make_corpus.py
@@ -360,6 +360,47 @@ def token_corpus(requests):
     return files
 
 
+def csv_import_corpus():
+    """User-import CSVs with the header GetCSVHeader gives (csv_import_fuzz's pool has custom:plan
+    and custom:seats); each seed's first byte says where the input is split in two pieces."""
+    header = ["name", "given_name", "family_name", "middle_name", "nickname", "preferred_username",
+              "profile", "picture", "website", "email", "email_verified", "gender", "birthdate",
+              "zoneinfo", "locale", "phone_number", "phone_number_verified", "address",
+              "updated_at", "custom:plan", "custom:seats", "cognito:mfa_enabled",
+              "cognito:username"]
+
+    def line(values):
+        cells = []
+        for column in header:
+            v = values.get(column, "")
+            cells.append('"' + v.replace('"', '""') + '"' if any(c in v for c in ',"\r\n') else v)
+        return ",".join(cells)
+
+    alice = {"email": "alice@example.com", "email_verified": "true", "given_name": "Alice",
+             "custom:plan": "pro", "custom:seats": "5", "cognito:mfa_enabled": "false",
+             "cognito:username": "alice"}
+    bob = {"email": "Bob@Example.com", "email_verified": "TRUE", "address": "1 Main St\nSpringfield",
+           "phone_number": "+15550100", "phone_number_verified": "true", "name": 'Bob "B" Jones',
+           "cognito:mfa_enabled": "true", "cognito:username": "bob"}
+    files = {}
+    rows = [",".join(header), line(alice), line(bob)]
+    files["cognito-header-two-users.csv"] = b"\x10" + ("\n".join(rows) + "\n").encode()
+    files["crlf-bom.csv"] = b"\x05" + ("\ufeff" + "\r\n".join(rows)).encode()
+    files["short-header.csv"] = b"\x20" + (
+        "cognito:username,email,email_verified,cognito:mfa_enabled\n"
+        "carol,carol@example.com,true,false\n\n"
+        "dave,not-an-email,true,false\n"
+        "erin,erin@example.com,maybe,false\n"
+        "frank,frank@example.com,true\n").encode()
+    files["unknown-column.csv"] = b"\x00cognito:username,email,shoe_size\nx,x@example.com,9\n"
+    files["bad-quote.csv"] = b"\x08" + (",".join(header) + "\n" + line(alice) + '\nx"y,z\n').encode()
+    files["unclosed-quote.csv"] = b"\x03cognito:username,email\n\"open,a@example.com\n"
+    files["custom-out-of-range.csv"] = b"\x11" + (",".join(header) + "\n" + line(
+        dict(alice, **{"custom:seats": "1000", "custom:plan": ""})) + "\n").encode()
+    files["not-utf8.csv"] = b"\x02cognito:username,email,given_name\nx,x@example.com,\xc3\x28\n"
+    return files
+
+
 # ---- Writing -------------------------------------------------------------------------------------
 
 
@@ -391,6 +432,7 @@ def main():
     write(args.out, "list_users_fuzz", list_users_corpus())
     write(args.out, "config_fuzz", config_corpus())
     write(args.out, "token_fuzz", token_corpus(requests))
+    write(args.out, "csv_import_fuzz", csv_import_corpus())
 
 
 if __name__ == "__main__":

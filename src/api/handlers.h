@@ -71,6 +71,7 @@ result<boost::json::object> delete_user_pool(const call& c);
 result<boost::json::object> list_user_pools(const call& c);
 result<boost::json::object> get_user_pool_mfa_config(const call& c);
 result<boost::json::object> set_user_pool_mfa_config(const call& c);
+result<boost::json::object> get_csv_header(const call& c);
 
 // App clients, SigV4-signed (client_operations.cpp).
 result<boost::json::object> create_user_pool_client(const call& c);

@@ -342,6 +342,8 @@ constexpr std::array table{
                    true, limit::admin, pool_members},
     operation_spec{"SetUserPoolMfaConfig", handlers::set_user_pool_mfa_config, sigv4, by_pool_id,
                    false, limit::admin, set_pool_mfa_members},
+    operation_spec{"GetCSVHeader", handlers::get_csv_header, sigv4, by_pool_id, true, limit::admin,
+                   pool_members},
     operation_spec{"CreateUserPoolClient", handlers::create_user_pool_client, sigv4, by_pool_id,
                    false, limit::admin, client_write_members},
     operation_spec{"DescribeUserPoolClient", handlers::describe_user_pool_client, sigv4,

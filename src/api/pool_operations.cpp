@@ -1,6 +1,6 @@
 // User pools, SigV4-signed (protocol doc cognito-admin-api.md §7): CreateUserPool,
 // DescribeUserPool, UpdateUserPool, ListUserPools, DeleteUserPool, GetUserPoolMfaConfig,
-// SetUserPoolMfaConfig. Requests are read into the pool's settings (the same ones amplify/auth.json
+// SetUserPoolMfaConfig, GetCSVHeader (the columns `cognate import` reads). Requests are read into the pool's settings (the same ones amplify/auth.json
 // declares) and descriptions say what those settings mean in Cognito's terms.
 //
 // Cognate pools sign users in by email: UsernameAttributes ["email"], email auto-verified, the
@@ -12,6 +12,7 @@
 #include "api/handlers.h"
 #include "common/reasons.h"
 #include "pool/email_address.h"
+#include "pool/user_import.h"
 
 #include <fmt/format.h>
 
@@ -703,6 +704,14 @@ result<boost::json::object> get_user_pool_mfa_config(const call& c) {
     out["EmailMfaConfiguration"] = {{"Message", s.email.mfa_body}, {"Subject", s.email.mfa_subject}};
   }
   return out;
+}
+
+result<boost::json::object> get_csv_header(const call& c) {
+  boost::json::array header;
+  for (const auto& column : pool::csv_header(c.pool->settings)) {
+    header.emplace_back(column);
+  }
+  return boost::json::object{{"UserPoolId", c.pool->id}, {"CSVHeader", std::move(header)}};
 }
 
 result<boost::json::object> set_user_pool_mfa_config(const call& c) {

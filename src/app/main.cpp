@@ -7,6 +7,7 @@
 //   cognate backup    copies a live SQLite database (restore makes one from a copy)
 
 #include "app/audit_command.h"
+#include "app/import_command.h"
 #include "app/config_source.h"
 #include "app/credentials.h"
 #include "app/provision.h"
@@ -360,6 +361,21 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   audit->add_flag("--json", audit_cmd.json, "one JSON object per line");
 
+  auto* import = cli.add_subcommand(
+      "import", "move users in from a Cognito user-import CSV (GetCSVHeader's columns): each "
+                "becomes RESET_REQUIRED and sets a password with ForgotPassword");
+  app::import_command import_cmd;
+  std::string import_dir;
+  auto* import_db_opt = import->add_option("--database", import_cmd.database,
+                                           "sqlite:PATH or postgresql://…");
+  import->add_option("--dir", import_dir, "a sandbox folder (default .cognate)")
+      ->excludes(import_db_opt);
+  import->add_option("--pool", import_cmd.pool, "the user pool (needed when there are several)");
+  import->add_option("--batch", import_cmd.batch, "users per transaction")
+      ->check(CLI::Range(1, 100'000))
+      ->capture_default_str();
+  import->add_option("file", import_cmd.file, "the CSV file")->required();
+
   auto* credentials = cli.add_subcommand(
       "credentials", "operator access keys that sign the admin operations (SigV4)");
   credentials->require_subcommand(1);
@@ -477,6 +493,14 @@ int main(int argc, char** argv) {
             parse_duration(audit_since, "--since"));
       }
       return app::run_audit(audit_cmd);
+    }
+    if (import->parsed()) {
+      if (import_cmd.database.empty()) {
+        import_cmd.database =
+            "sqlite:" + (std::filesystem::path(import_dir.empty() ? ".cognate" : import_dir) /
+                         "cognate.db").string();
+      }
+      return app::run_import(import_cmd);
     }
     if (credentials->parsed()) {
       cred.action = cred_create->parsed() ? "create" : cred_list->parsed() ? "list" : "revoke";

@@ -388,6 +388,11 @@ result<auth_step> sign_in::start_srp(const pool::client_entry& client,
   if (!user && !client.record.prevent_user_existence_errors) {
     return fail(reason::user_not_found);
   }
+  if (user && !pool::has_password(*user)) {
+    // Imported without a password: the recovery flow sets one (as Cognito answers its imported
+    // users, whatever the proof).
+    return fail(reason::password_reset_required);
+  }
   const std::vector<store::factor_record> no_factors;
   const subject who{pool, user ? &*user : nullptr, no_factors, username, clock_.now()};
   ASSIGN_OR_RETURN(auto start, factors_.srp().begin(who, parameters));
@@ -428,6 +433,9 @@ result<auth_step> sign_in::password_auth(const pool::client_entry& client,
                                                             : reason::user_not_found);
   }
   auto seen = std::move(*found);
+  if (!pool::has_password(seen.user)) {
+    return fail(reason::password_reset_required);  // imported: see start_srp
+  }
   // The attempt is counted before the password is checked, in a transaction of its own.
   ASSIGN_OR_RETURN(auto counted, count_attempt(client, seen.user.id, now, from));
   if (!counted) {

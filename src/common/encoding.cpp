@@ -147,4 +147,45 @@ std::optional<bytes> base32_decode(std::string_view text) {
   return out;
 }
 
+bool is_utf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  while (p < end) {
+    const unsigned char c = *p;
+    int extra = 0;
+    unsigned int low = 0;  // the least code point the sequence may encode
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    if ((c & 0xE0) == 0xC0) {
+      extra = 1;
+      low = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+      low = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3;
+      low = 0x10000;
+    } else {
+      return false;
+    }
+    if (end - p <= extra) {
+      return false;
+    }
+    unsigned int code = c & (0x3F >> extra);
+    for (int i = 1; i <= extra; ++i) {
+      if ((p[i] & 0xC0) != 0x80) {
+        return false;
+      }
+      code = (code << 6) | (p[i] & 0x3F);
+    }
+    if (code < low || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+      return false;
+    }
+    p += extra + 1;
+  }
+  return true;
+}
+
 }  // namespace cognate

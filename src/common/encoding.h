@@ -24,6 +24,10 @@ std::optional<bytes> base64_decode(std::string_view text);               // stan
 std::string base64url_encode(std::span<const unsigned char> data);       // URL-safe, unpadded
 std::optional<bytes> base64url_decode(std::string_view text);            // URL-safe, unpadded
 
+// Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or code points past
+// U+10FFFF).
+bool is_utf8(std::string_view text);
+
 std::string base32_encode(std::span<const unsigned char> data);          // RFC 4648, unpadded
 std::optional<bytes> base32_decode(std::string_view text);               // upper/lower, '=' optional
 

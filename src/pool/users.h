@@ -24,6 +24,10 @@ password_verifier make_password_verifier(const crypto::sealer& sealer, const std
                                          const std::string& user_id, const std::string& password);
 // Sets `user`'s password to `v`.
 void set_password(store::user_record& user, const password_verifier& v);
+// Whether `user` has a password (users imported from a CSV have none until they reset it).
+inline bool has_password(const store::user_record& user) {
+  return !user.srp_verifier_sealed.empty();
+}
 
 // A new user of pool `pool_id` (unconfirmed, a fresh UUID) with its SRP verifier for `password`
 
