@@ -145,6 +145,8 @@ int main(int argc, char** argv) {
   std::string outbox_stuck = "15m";
   std::string audit_retention = "90d";
   std::string lockout_max = "15m";
+  auth::migration_source migration;
+  std::string migrate_timeout = "5s";
   auto add_common = [&](CLI::App* cmd) {
     cmd->add_option("--config", config,
                     "auth config: amplify/auth.json (defineAuth keys as JSON); the sandbox also "
@@ -165,6 +167,16 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     cmd->add_option("--audit-retention", audit_retention,
                     "how long audit events are kept (0: for ever)")
+        ->capture_default_str();
+    cmd->add_option("--migrate-from", migration.endpoint,
+                    "lazy migration: the old pool's endpoint (https://cognito-idp.REGION."
+                    "amazonaws.com/); a name unknown here that signs in with USER_PASSWORD_AUTH "
+                    "is checked there and, if its password is right, moved in");
+    cmd->add_option("--migrate-pool", migration.pool_id, "lazy migration: the old pool's id");
+    cmd->add_option("--migrate-client", migration.client_id,
+                    "lazy migration: an app client of the old pool allowing USER_PASSWORD_AUTH");
+    cmd->add_option("--migrate-timeout", migrate_timeout,
+                    "lazy migration: how long the old pool may take to answer")
         ->capture_default_str();
     cmd->add_option("--outbox-stuck-after", outbox_stuck,
                     "/readyz says not ready once the oldest unsent email has waited this long")
@@ -548,6 +560,16 @@ int main(int argc, char** argv) {
     o.http.max_in_flight = max_in_flight;
     o.region = region;
     o.outbox_stuck_after = parse_duration(outbox_stuck, "--outbox-stuck-after");
+    if (!migration.endpoint.empty() || !migration.pool_id.empty() || !migration.client_id.empty()) {
+      if (migration.endpoint.empty() || migration.pool_id.empty() || migration.client_id.empty()) {
+        fmt::print(stderr, "cognate: lazy migration needs all three of --migrate-from, "
+                           "--migrate-pool and --migrate-client\n");
+        return 2;
+      }
+      migration.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
+          parse_duration(migrate_timeout, "--migrate-timeout"));
+      o.migration = migration;
+    }
     o.audit_retention = std::chrono::duration_cast<std::chrono::seconds>(
         parse_duration(audit_retention, "--audit-retention", /*zero_allowed=*/true));
     o.code_lifetime =

@@ -312,10 +312,24 @@ int run(runtime_options o) {
         [&mail_worker] { mail_worker.notify(); });
     pool::account_recovery recovery(store, sealer, clock, {.default_from = o.default_from},
                                     [&mail_worker] { mail_worker.notify(); });
+    std::optional<auth::user_migration> migration;
+    if (o.migration) {
+      auto source = *o.migration;
+      source.into_pool = ids.pool_id;
+      migration.emplace(std::move(source));
+      spdlog::info("lazy migration: a name {} does not have that signs in with USER_PASSWORD_AUTH "
+                   "is checked by pool {} at {} and, when its password is right, moved in",
+                   ids.pool_id, o.migration->pool_id, o.migration->endpoint);
+      if (!o.allow_user_password_auth) {
+        spdlog::warn("lazy migration needs sign-ins with USER_PASSWORD_AUTH: start serve with "
+                     "--allow-user-password-auth");
+      }
+    }
     auth::services auth(store, sealer, clock,
                         {.lockout = o.lockout,
                          .default_from = o.default_from,
-                         .mail_queued = [&mail_worker] { mail_worker.notify(); }});
+                         .mail_queued = [&mail_worker] { mail_worker.notify(); },
+                         .migration = migration ? &*migration : nullptr});
     auth::client_admin clients(store, directory, sealer, clock, ids.client_id);
     auth::pool_admin pools(store, directory, clock, ids.pool_id);
     api::rate_limiter limiter(o.rate_limits);

@@ -6,6 +6,7 @@
 #include "api/router.h"
 #include "app/config_source.h"
 #include "auth/lockout.h"
+#include "auth/user_migration.h"
 #include "crypto/sealer.h"
 #include "http/server.h"
 #include "mail/mailer.h"
@@ -36,6 +37,8 @@ struct runtime_options {
   std::chrono::seconds audit_retention = std::chrono::hours(24 * 90);     // 0: for ever
   api::rate_limits rate_limits = api::rate_limits::defaults();
   auth::lockout_policy lockout;
+  // Lazy migration into the config's pool (its into_pool is set at start).
+  std::optional<auth::migration_source> migration;
   std::string region = "us-east-1";
   std::string pool_name = "cognate";
   std::string app_name = "Cognate";  // TOTP issuer on the built-in page

@@ -10,6 +10,7 @@
 #include "auth/operator_guard.h"
 #include "auth/self_service.h"
 #include "auth/user_admin.h"
+#include "auth/user_migration.h"
 #include "auth/session_service.h"
 #include "auth/sign_in.h"
 #include "auth/token_service.h"
@@ -28,6 +29,7 @@ struct auth_options {
   lockout_policy lockout;
   std::string default_from = "Cognate <no-reply@cognate.localhost>";  // mail with no pool sender
   std::function<void()> mail_queued = [] {};  // called after a commit that queued mail
+  const user_migration* migration = nullptr;    // lazy migration from an old pool, if any
 };
 
 struct services {
@@ -38,7 +40,8 @@ struct services {
         factors(sealer, options.srp_timestamp_skew, options.default_from),
         sessions(sealer, clock),
         tokens(store, clock),
-        flow(store, sealer, clock, factors, sessions, tokens, options.lockout, options.mail_queued),
+        flow(store, sealer, clock, factors, sessions, tokens, options.lockout, options.mail_queued,
+             options.migration),
         mfa(store, clock, factors, sessions),
         account(store, sealer, clock, factors,
                 {.default_from = options.default_from, .lockout = options.lockout},

@@ -7,6 +7,7 @@
 #include "pool/users.h"
 
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
@@ -37,7 +38,7 @@ step challenge_of(factor_kind kind) {
 sign_in::sign_in(store::store& store, const crypto::sealer& sealer, const clock& clock,
                  const factor_set& factors, const session_service& sessions,
                  const token_service& tokens, lockout_policy lockout_policy,
-                 std::function<void()> mail_queued)
+                 std::function<void()> mail_queued, const user_migration* migration)
     : store_(store),
       sealer_(sealer),
       clock_(clock),
@@ -45,7 +46,8 @@ sign_in::sign_in(store::store& store, const crypto::sealer& sealer, const clock&
       sessions_(sessions),
       tokens_(tokens),
       lockout_(lockout_policy),
-      mail_queued_(std::move(mail_queued)) {}
+      mail_queued_(std::move(mail_queued)),
+      migration_(migration) {}
 
 // ---- the next step --------------------------------------------------------------------------
 
@@ -413,19 +415,33 @@ result<auth_step> sign_in::password_auth(const pool::client_entry& client,
     return fail(reason::missing_auth_parameter, "USERNAME or PASSWORD");
   }
   const auto now = clock_.now();
-  ASSIGN_OR_RETURN(auto found, store::in_read(store_, [&](store::transaction& tx) {
-                     return pool::find_account_by_name(tx, pool.id, username);
-                   }));
+  const auto look_up = [&] {
+    return store::in_read(store_, [&](store::transaction& tx) {
+      return pool::find_account_by_name(tx, pool.id, username);
+    });
+  };
+  ASSIGN_OR_RETURN(auto found, look_up());
   const std::vector<store::factor_record> no_factors;
   if (!found) {
-    if (client.record.prevent_user_existence_errors) {
-      // Counted like a user's attempt, so the lockout's answers come as they would for one.
+    const bool migrating = migration_ != nullptr && migration_->source().into_pool == pool.id;
+    if (client.record.prevent_user_existence_errors || migrating) {
+      // Counted like a user's attempt, so the lockout's answers come as they would for one (and
+      // guesses through the migration are counted as guesses here are).
       ASSIGN_OR_RETURN(auto outcome, count_decoy_attempt(
                                          client, factors_.srp().fake_user_id(username), now, from));
       if (outcome == attempt::locked) {
         return fail(reason::password_attempts_exceeded);
       }
     }
+    if (migrating) {
+      ASSIGN_OR_RETURN(const bool moved_in,
+                       migrate(client, username, value_of(parameters, "PASSWORD"), from));
+      if (moved_in) {
+        ASSIGN_OR_RETURN(found, look_up());  // the user is here now: signs in as any user
+      }
+    }
+  }
+  if (!found) {
     // Same work as a real check, so timing does not tell unknown users apart.
     RETURN_IF_ERROR(
         factors_.password().check({pool, nullptr, no_factors, username, now}, {}, parameters));
@@ -448,6 +464,66 @@ result<auth_step> sign_in::password_auth(const pool::client_entry& client,
   ASSIGN_OR_RETURN(auto p, factors_.password().check(
                                {pool, &seen.user, seen.factors, username, now}, {}, parameters));
   return after_first_factor(client, seen, p.correct, counted->event, from);
+}
+
+result<bool> sign_in::migrate(const pool::client_entry& client, const std::string& username,
+                              const std::string& password, const call_origin& from) {
+  const auto& pool = *client.pool;
+  if (!pool::looks_like_email(username)) {
+    return false;  // the pool signs in by email: no user here could have this name
+  }
+  const auto proven = migration_->prove(username, password);
+  if (!proven) {
+    return false;
+  }
+  // The old pool's attributes the schema here takes; its email when it is the name signed in
+  // with. Without them (an MFA challenge proved the password), the name is the email, verified:
+  // the old pool let this user sign in with it.
+  auto email = username;
+  std::string email_verified = "true";
+  pool::attribute_list given;
+  if (proven->has_attributes) {
+    for (const auto& [name, value] : proven->attributes) {
+      if (name == "email") {
+        if (pool::email_key(value) == pool::email_key(username)) {
+          email = value;
+        }
+      } else if (name == "email_verified") {
+        email_verified = value == "true" ? "true" : "false";
+      } else if (name != "sub" && name != "phone_number_verified" && !value.empty() &&
+                 pool::check_client_attributes(pool.settings, {{name, value}}, {}).has_value()) {
+        given.emplace_back(name, value);
+      }
+    }
+  }
+  auto attributes = pool::check_client_attributes(
+      pool.settings, given, {{"email", email}, {"email_verified", email_verified}});
+  if (!attributes) {
+    // Most likely an attribute the pool here requires and the old pool did not have.
+    spdlog::warn("migration: a user the old pool {} proved cannot be created in {}: {}",
+                 migration_->source().pool_id, pool.id, attributes.error().message);
+    return false;
+  }
+  const auto now = clock_.now();
+  auto user = pool::new_user_record(sealer_, pool.id, email, password, now);
+  user.status = store::user_status::confirmed;
+  user.attributes_json = pool::attributes_to_json(*attributes);
+  boost::json::object detail{{"from", migration_->source().pool_id}, {"proven_by", proven->answer}};
+  if (!from.ip.empty()) {
+    detail["ip"] = from.ip;
+  }
+  auto inserted = store_.transact([&](store::transaction& tx) -> result<void> {
+    RETURN_IF_ERROR(tx.users().insert(user));
+    return tx.audit().append({.pool_id = pool.id,
+                              .user_id = user.id,
+                              .event = "migrate_user",
+                              .detail = boost::json::serialize(detail),
+                              .at = now});
+  });
+  if (!inserted && inserted.error().code != errc::username_exists) {
+    return inserted.error();
+  }
+  return true;  // created, or created meanwhile by a sign-in in parallel
 }
 
 // ---- challenges -----------------------------------------------------------------------------

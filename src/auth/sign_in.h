@@ -30,6 +30,7 @@
 #include "auth/session_service.h"
 #include "auth/sign_in_events.h"
 #include "auth/token_service.h"
+#include "auth/user_migration.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "crypto/sealer.h"
@@ -54,11 +55,12 @@ struct auth_step {
 
 class sign_in {
  public:
-  // `mail_queued` is called after a commit that queued mail (an EMAIL_OTP code).
+  // `mail_queued` is called after a commit that queued mail (an EMAIL_OTP code). `migration`,
+  // when given, moves users in from an old pool at their first password sign-in here.
   sign_in(store::store& store, const crypto::sealer& sealer, const clock& clock,
           const factor_set& factors, const session_service& sessions,
           const token_service& tokens, lockout_policy lockout_policy = {},
-          std::function<void()> mail_queued = [] {});
+          std::function<void()> mail_queued = [] {}, const user_migration* migration = nullptr);
 
   // Failures: invalid_parameter (a flow the client does not allow, missing parameters),
   // not_authorized "Incorrect username or password." / "Password attempts exceeded",
@@ -127,6 +129,12 @@ class sign_in {
   result<auth_step> after_first_factor(const pool::client_entry& client,
                                        const store::user_account& seen, bool correct,
                                        std::int64_t event, const call_origin& from);
+  // A name no user of the pool has, with its password: when the old pool proves them
+  // (user_migration.h), creates the user here — confirmed, that password, the old pool's
+  // attributes the schema takes — and returns true (also when another call created it
+  // meanwhile). False: not proven, or no migration into this pool.
+  result<bool> migrate(const pool::client_entry& client, const std::string& username,
+                       const std::string& password, const call_origin& from);
   // Inside `tx`: the audit event of a correct password whose next step is `decision`.
   result<void> record_password_step(store::transaction& tx, const pool::client_entry& client,
                                     const store::user_record& user, const next_step& decision,
@@ -157,6 +165,7 @@ class sign_in {
   const token_service& tokens_;
   lockout lockout_;
   std::function<void()> mail_queued_;
+  const user_migration* migration_;
 };
 
 }  // namespace cognate::auth
