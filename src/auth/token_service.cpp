@@ -7,6 +7,8 @@
 #include "pool/attributes.h"
 #include "token/issuer.h"
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 
 namespace cognate::auth {
@@ -108,7 +110,16 @@ result<void> token_service::revoke(const pool::client_entry& client,
     if (found->client_id != client.record.id) {
       return fail(reason::token_not_for_client);
     }
-    return tx.tokens().revoke_family(pool_id, found->origin_jti);
+    if (found->revoked) {
+      return {};  // revoked before: nothing changes
+    }
+    RETURN_IF_ERROR(tx.tokens().revoke_family(pool_id, found->origin_jti));
+    return tx.audit().append({.pool_id = pool_id,
+                              .user_id = found->user_id,
+                              .event = "revoke_token",
+                              .detail = boost::json::serialize(
+                                  boost::json::object{{"client", client.record.id}}),
+                              .at = clock_.now()});
   });
 }
 

@@ -1,11 +1,12 @@
 // The audit trail for operators: `cognate audit` lists a real journey's security events (sign-up,
-// confirmation, TOTP enrolment, sign-ins, a lockout), newest first, as text or JSON, for one user
+// confirmation, TOTP enrolment, sign-ins, a token revoked, a lockout), newest first, as text or JSON, for one user
 // (by email or sub) or everyone, limited in time and count; events older than --audit-retention
 // are swept (at start, then every minute).
 
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { RevokeTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { keygen, makeTempDir, removeDir, waitFor } from './lib/cognate.mjs';
 import { answerTotp, enrolledUser, passwordAuth } from './lib/sign_in.mjs';
 import { runCognate, startNode } from './lib/cluster.mjs';
@@ -29,7 +30,8 @@ describe('cognate audit', () => {
     const alice = await enrolledUser(node.client, node, 'audit-alice');
     const bob = await enrolledUser(node.client, node, 'audit-bob');
     const c = await passwordAuth(node.client, node, alice.email);
-    await answerTotp(node.client, node, c, alice.email, await alice.device.next());
+    const signedIn = await answerTotp(node.client, node, c, alice.email, await alice.device.next());
+    await node.client.send(new RevokeTokenCommand({ ClientId: node.clientId, Token: signedIn.AuthenticationResult.RefreshToken }));
     for (let i = 0; i < 5; i++) {
       await passwordAuth(node.client, node, alice.email, 'Wrong-passw0rd!').catch(() => {});
     }
@@ -48,7 +50,7 @@ describe('cognate audit', () => {
     assert.deepEqual(events.slice(0, 2), ['sign_in', 'lockout'], events.join(','));
     assert.deepEqual(mine[0].detail, { response: 'Fail', failure: 'wrong_password', password: 'Failure', client: node.clientId, ip: '127.0.0.1', user_agent: mine[0].detail.user_agent });
     assert.match(mine[0].detail.user_agent, /aws-sdk-js/);
-    for (const want of ['sign_up', 'confirm_sign_up', 'totp_enabled', 'sign_in', 'lockout']) {
+    for (const want of ['sign_up', 'confirm_sign_up', 'totp_enabled', 'sign_in', 'revoke_token', 'lockout']) {
       assert.ok(events.includes(want), `${want} in ${events.join(',')}`);
     }
     assert.ok(events.indexOf('sign_up') > events.indexOf('totp_enabled'), 'newest first');

@@ -485,6 +485,16 @@ TEST_F(SignInTest, RefreshKeepsTheFamilyAndRevokeEndsIt) {
   EXPECT_EQ(refresh(tokens.refresh_token).error().message, "Refresh Token has been revoked");
   EXPECT_EQ(get_user(refreshed->access_token).error().message, "Access Token has been revoked");
   EXPECT_EQ(refresh("crnonsense").error().message, "Invalid Refresh Token");
+  // The revocation is in the audit trail, once (revoking again changes nothing).
+  ASSERT_TRUE(revoke(tokens.refresh_token));
+  auto rows = store::in_read(store_, [](store::transaction& tx) {
+    return tx.audit().search(testing::test_pool_id, "", time_point{}, 100);
+  });
+  ASSERT_TRUE(rows);
+  const auto revoked = std::count_if(rows->begin(), rows->end(), [](const store::audit_record& r) {
+    return r.event == "revoke_token";
+  });
+  EXPECT_EQ(revoked, 1);
 }
 
 TEST_F(SignInTest, GlobalSignOutRevokesEverySession) {
