@@ -130,6 +130,7 @@ class fake_store final : public cognate::store::store, private cognate::store::t
       const std::function<result<void>(cognate::store::transaction&)>& work) override {
     return work(*this);
   }
+  result<schema_versions> schema() override { return schema_versions{}; }
 
  private:
   cognate::store::user_repository& users() override { return user_rows; }

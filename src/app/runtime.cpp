@@ -124,27 +124,22 @@ api::readiness check_readiness(store::store& store, const pool::directory& direc
     r.ready = false;
     r.checks.emplace_back(std::move(name), std::move(why));
   };
-  struct found {
-    store::outbox_repository::summary outbox;
-    bool schema = false;
-  };
-  auto read = store::in_read(store, [](store::transaction& tx) -> result<found> {
-    found f;
-    ASSIGN_OR_RETURN(f.outbox, tx.outbox().summarize());
-    ASSIGN_OR_RETURN(auto root, tx.sealed().setting("hash-root"));
-    f.schema = root.has_value();
-    return f;
-  });
+  auto read = store::in_read(store, [](store::transaction& tx) { return tx.outbox().summarize(); });
   if (!read) {
     bad("database", "unreachable: " + read.error().message);
   } else {
     r.checks.emplace_back("database", "ok");
-    if (read->schema) {
-      r.checks.emplace_back("schema", "ok");
+    if (const auto schema = store.schema(); !schema) {
+      bad("schema", "unreadable: " + schema.error().message);
+    } else if (schema->database != schema->known) {
+      bad("schema", fmt::format("version {}, this build's is {} ({})", schema->database,
+                                schema->known,
+                                schema->database > schema->known ? "upgrade this node"
+                                                                 : "run cognate migrate"));
     } else {
-      bad("schema", "not this version's (run cognate migrate)");
+      r.checks.emplace_back("schema", "ok");
     }
-    const auto oldest = read->outbox.oldest_pending;
+    const auto oldest = read->oldest_pending;
     if (oldest && clock.now() - *oldest > outbox_stuck_after) {
       bad("outbox", fmt::format("stuck: the oldest unsent mail was queued {:.0f} s ago",
                                 seconds_between(*oldest, clock.now())));

@@ -1,34 +1,15 @@
 #include "auth/user_migration.h"
 
+#include "mail/curl_handles.h"
+
 #include <boost/json.hpp>
-#include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <array>
-#include <memory>
-#include <stdexcept>
 
 namespace cognate::auth {
 namespace {
-
-void ensure_curl() {
-  struct global_init {
-    global_init() {
-      if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        throw std::runtime_error("libcurl failed to initialise");
-      }
-    }
-  };
-  static const global_init once;
-}
-
-struct easy_cleanup {
-  void operator()(CURL* easy) const noexcept { curl_easy_cleanup(easy); }
-};
-struct slist_cleanup {
-  void operator()(curl_slist* l) const noexcept { curl_slist_free_all(l); }
-};
 
 constexpr std::size_t max_answer = 64 * 1024;
 
@@ -45,8 +26,8 @@ std::size_t collect(char* data, std::size_t size, std::size_t count, void* out) 
 // without the body, which may hold a token).
 std::optional<boost::json::object> call(const migration_source& s, const char* operation,
                                         const boost::json::object& request) {
-  ensure_curl();
-  std::unique_ptr<CURL, easy_cleanup> easy(curl_easy_init());
+  mail::ensure_curl();
+  mail::curl_easy_ptr easy(curl_easy_init());
   if (!easy) {
     return std::nullopt;
   }
@@ -55,7 +36,7 @@ std::optional<boost::json::object> call(const migration_source& s, const char* o
       std::string("X-Amz-Target: AWSCognitoIdentityProviderService.") + operation;
   curl_slist* raw = curl_slist_append(nullptr, "Content-Type: application/x-amz-json-1.1");
   raw = curl_slist_append(raw, target.c_str());
-  std::unique_ptr<curl_slist, slist_cleanup> headers(raw);
+  mail::curl_slist_ptr headers(raw);
   std::string answer;
   std::array<char, CURL_ERROR_SIZE> error{};
   CURL* e = easy.get();

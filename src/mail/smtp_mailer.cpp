@@ -1,6 +1,7 @@
 #include "mail/smtp_mailer.h"
 
 #include "common/reasons.h"
+#include "mail/curl_handles.h"
 #include "mail/rfc5322.h"
 
 #include <curl/curl.h>
@@ -13,22 +14,8 @@
 namespace cognate::mail {
 namespace {
 
-void ensure_curl() {
-  struct global_init {
-    global_init() {
-      if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        throw std::runtime_error("libcurl failed to initialise");
-      }
-    }
-  };
-  static const global_init once;
-}
-
 struct url_cleanup {
   void operator()(CURLU* u) const noexcept { curl_url_cleanup(u); }
-};
-struct slist_cleanup {
-  void operator()(curl_slist* l) const noexcept { curl_slist_free_all(l); }
 };
 
 struct endpoint {
@@ -115,7 +102,7 @@ result<void> smtp_mailer::send(const message& m) {
   const std::string text = to_rfc5322(m);
   const std::string from = addr_spec(m.from);
   std::string_view left = text;
-  std::unique_ptr<curl_slist, slist_cleanup> rcpt(
+  curl_slist_ptr rcpt(
       curl_slist_append(nullptr, addr_spec(m.to).c_str()));
   char error[CURL_ERROR_SIZE] = "";
 

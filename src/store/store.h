@@ -67,6 +67,14 @@ class store {
   virtual result<void> read(const std::function<result<void>(transaction&)>& work) {
     return transact(work);
   }
+
+  // The schema version the database has now, and the one this build's migrations reach. They
+  // differ when a newer node migrated the database past this one (for /readyz).
+  struct schema_versions {
+    int database = 0;
+    int known = 0;
+  };
+  virtual result<schema_versions> schema() = 0;
 };
 
 namespace detail {

@@ -241,6 +241,36 @@ describe('operations: metrics, health, JSON logs, the systemd unit', () => {
     }
   });
 
+  it('is not ready when a newer node has migrated the database past this one', async () => {
+    const newerDir = await makeTempDir('cognate-schema-');
+    try {
+      const keyFile = await keygen(path.join(newerDir, 'master.key'));
+      const file = path.join(newerDir, 'cognate.db');
+      const older = await startNode({ databaseUrl: `sqlite:${file}`, keyFile, mailDir: path.join(newerDir, 'mail'),
+        cwd: newerDir, label: 'schema', extraArgs: ['--rate-limit', 'off'] });
+      const setVersion = (v) => execFileP('/usr/bin/python3', ['-c',
+        'import sqlite3,sys\nc=sqlite3.connect(sys.argv[1])\nif len(sys.argv)>2: c.execute(f"PRAGMA user_version = {int(sys.argv[2])}")\n' +
+        'print(c.execute("PRAGMA user_version").fetchone()[0])', file, ...(v === undefined ? [] : [String(v)])], { timeout: 15_000 });
+      try {
+        assert.equal((await fetch(`${older.endpoint}/readyz`)).status, 200);
+        const known = Number((await setVersion()).stdout.trim());
+        assert.ok(known > 0);
+        await setVersion(known + 1);  // what a newer build's migration would leave
+        const r = await fetch(`${older.endpoint}/readyz`);
+        assert.equal(r.status, 503);
+        const body = await r.json();
+        assert.equal(body.checks.schema, `version ${known + 1}, this build's is ${known} (upgrade this node)`);
+        assert.equal(body.checks.database, 'ok');
+        await setVersion(known);
+        assert.equal((await fetch(`${older.endpoint}/readyz`)).status, 200);
+      } finally {
+        await older.stop();
+      }
+    } finally {
+      await removeDir(newerDir);
+    }
+  });
+
   it('ships a systemd unit that systemd-analyze verify accepts', async () => {
     // verify checks that ExecStart's program exists: point it at this build.
     const unit = (await fs.readFile(UNIT, 'utf8')).replaceAll('/usr/local/bin/cognate', COGNATE_BIN);

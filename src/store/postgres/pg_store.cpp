@@ -47,6 +47,26 @@ std::unique_ptr<postgres::connection> connect(const std::string& url) {
 
 int pg_store::known_schema_version() { return static_cast<int>(postgres::migrations().size()); }
 
+result<store::schema_versions> pg_store::schema() {
+  auto c = acquire();
+  if (!c) {
+    return internal_failure("no PostgreSQL connection became free within 5 s");
+  }
+  struct give_back {
+    pg_store& store;
+    std::unique_ptr<postgres::connection>& c;
+    ~give_back() { store.release(std::move(c)); }
+  } guard{*this, c};
+  if (!c->ensure_connected()) {
+    return internal_failure("PostgreSQL is unreachable: " + c->error_message());
+  }
+  try {
+    return schema_versions{.database = read_version(*c), .known = known_schema_version()};
+  } catch (const std::exception& e) {
+    return internal_failure(e.what());
+  }
+}
+
 int pg_store::schema_version(const std::string& url) {
   auto c = connect(url);
   return read_version(*c);

@@ -31,6 +31,7 @@ class pg_store final : public store {
 
   result<void> transact(const std::function<result<void>(transaction&)>& work) override;
   result<void> read(const std::function<result<void>(transaction&)>& work) override;
+  result<schema_versions> schema() override;
 
   // Applies pending migrations up to `target` (default: all this build knows), one transaction
   // each, serialised across nodes by an advisory lock, and returns the resulting version. Throws

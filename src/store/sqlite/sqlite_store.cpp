@@ -60,6 +60,16 @@ int sqlite_store::schema_version() {
   return rows && !rows->empty() ? static_cast<int>(rows->front().integer("user_version")) : 0;
 }
 
+result<store::schema_versions> sqlite_store::schema() {
+  std::lock_guard lock(writer_mutex_);
+  auto rows = writer_.query("PRAGMA user_version");
+  if (!rows || rows->empty()) {
+    return internal_failure("cannot read the schema version");
+  }
+  return schema_versions{.database = static_cast<int>(rows->front().integer("user_version")),
+                         .known = static_cast<int>(sqlite::migrations().size())};
+}
+
 sqlite_store::commit_stats sqlite_store::stats() {
   std::lock_guard lock(writer_mutex_);
   return stats_;

@@ -43,6 +43,7 @@ class sqlite_store final : public store {
   result<void> read(const std::function<result<void>(transaction&)>& work) override;
 
   int schema_version();
+  result<schema_versions> schema() override;
 
   // Commits so far and units of work committed (for tests and benchmarks: units/commits is the
   // mean batch size).

@@ -10,6 +10,13 @@ namespace {
 class StoreTest : public store_fixture {};
 STORE_SUITE(StoreTest);
 
+TEST_P(StoreTest, TellsItsSchemaVersionAndTheOneThisBuildKnows) {
+  auto v = db().schema();
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_GT(v->known, 0);
+  EXPECT_EQ(v->database, v->known);  // the fixture's database is migrated by this build
+}
+
 TEST_P(StoreTest, FailedTransactionLeavesNoTrace) {
   auto r = db().transact([](transaction& tx) -> result<void> {
     auto code = code_record{.pool_id = "p1", .user_id = "u1", .purpose = "signup", .code_hash = "h",

@@ -41,6 +41,8 @@ class rerunning_store final : public cognate::store::store {
     return inner_.read(work);
   }
 
+  result<schema_versions> schema() override { return inner_.schema(); }
+
   int reruns() const { return reruns_; }
 
  private:
