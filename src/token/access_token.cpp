@@ -5,6 +5,9 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
+#include <optional>
+
 namespace cognate::token {
 namespace {
 
@@ -13,9 +16,25 @@ std::string text_of(const boost::json::object& o, std::string_view key) {
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
-std::int64_t integer_of(const boost::json::object& o, std::string_view key) {
+// Seconds since the epoch that a time_point holds (its nanoseconds overflow beyond ±292 years
+// of 1970): what a claim must be before from_unix() may convert it.
+bool holds_instant(std::int64_t seconds) {
+  constexpr std::int64_t limit =
+      std::chrono::duration_cast<std::chrono::seconds>(time_point::duration::max()).count();
+  return seconds > -limit && seconds < limit;
+}
+
+// An instant claim: absent reads as the epoch; a non-integer or one beyond what a time_point
+// holds, nullopt.
+std::optional<time_point> instant_of(const boost::json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
-  return v && v->is_int64() ? v->as_int64() : 0;
+  if (v == nullptr) {
+    return from_unix(0);
+  }
+  if (!v->is_int64() || !holds_instant(v->as_int64())) {
+    return std::nullopt;
+  }
+  return from_unix(v->as_int64());
 }
 
 }  // namespace
@@ -47,14 +66,21 @@ result<access_claims> read_access_claims(const verified_jwt& jwt, std::string_vi
       exp == nullptr || !exp->is_int64() || text_of(claims, "sub").empty()) {
     return fail(reason::invalid_access_token);
   }
-  if (to_unix(now) >= exp->as_int64()) {
+  // Only a token this server signed gets here, and its issuer writes sane instants; refusing the
+  // rest keeps the conversions below defined whatever a key ever signed.
+  const auto auth_time = instant_of(claims, "auth_time");
+  const auto expires_at = instant_of(claims, "exp");
+  if (!auth_time || !expires_at) {
+    return fail(reason::invalid_access_token);
+  }
+  if (now >= *expires_at) {
     return fail(reason::access_token_expired);
   }
   return access_claims{.sub = text_of(claims, "sub"),
                        .client_id = text_of(claims, "client_id"),
                        .origin_jti = text_of(claims, "origin_jti"),
-                       .auth_time = from_unix(integer_of(claims, "auth_time")),
-                       .expires_at = from_unix(exp->as_int64())};
+                       .auth_time = *auth_time,
+                       .expires_at = *expires_at};
 }
 
 }  // namespace cognate::token

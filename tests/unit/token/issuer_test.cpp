@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <utility>
+#include <vector>
+
 namespace cognate::token {
 namespace {
 
@@ -74,6 +78,29 @@ TEST_F(IssuerTest, AnAccessTokenIsReadOnlyFromItsIssuerBeforeItExpires) {
   auto id = ring_->verify(t.id_token);
   EXPECT_EQ(read_access_claims(*id, "http://h/us-east-1_P", now).error().message,
             "Invalid Access Token");
+}
+
+// Claims beyond what a clock holds (fuzzing finding 2, docs/security.md): refused, never
+// converted (the conversion would overflow).
+TEST(AccessToken, InstantsBeyondWhatAClockHoldsAreRefused) {
+  const auto now = from_unix(1'800'000'000);
+  const auto token = [](boost::json::value exp, boost::json::value auth_time) {
+    verified_jwt jwt;
+    jwt.payload = {{"token_use", "access"}, {"iss", "http://h/p"}, {"sub", "u-1"},
+                   {"exp", exp}, {"auth_time", auth_time}};
+    return jwt;
+  };
+  const std::int64_t far = 9'300'000'000;  // seconds: past year 2262
+  for (const auto& [exp, auth_time] : std::vector<std::pair<boost::json::value, boost::json::value>>{
+           {far, 1'799'999'000}, {1'800'000'600, far}, {1'800'000'600, -far},
+           {INT64_MAX, 0}, {1'800'000'600, "soon"}}) {
+    auto claims = read_access_claims(token(exp, auth_time), "http://h/p", now);
+    ASSERT_FALSE(claims) << boost::json::serialize(exp) << " " << boost::json::serialize(auth_time);
+    EXPECT_EQ(claims.error().message, "Invalid Access Token");
+  }
+  auto fine = read_access_claims(token(1'800'000'600, 1'799'999'000), "http://h/p", now);
+  ASSERT_TRUE(fine) << fine.error().message;
+  EXPECT_EQ(fine->expires_at, from_unix(1'800'000'600));
 }
 
 TEST(AccessToken, UnverifiedIssuerIsEmptyForGarbage) {
