@@ -83,7 +83,9 @@ placement router::place(std::string_view method, std::string_view path,
     return placement::none;
   }
   if (path == "/_cognate/qr") {
-    return placement::io;
+    // Unauthenticated and CPU-bound (the SVG is drawn module by module: ~2 ms for a long
+    // otpauth URI): on the worker pool, under its in-flight bound, never on the I/O thread.
+    return placement::call;
   }
   const auto* op = api_.find(target);
   return op != nullptr && op->read_only ? placement::read_call : placement::call;

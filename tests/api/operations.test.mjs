@@ -241,6 +241,20 @@ describe('operations: metrics, health, JSON logs, the systemd unit', () => {
     }
   });
 
+  it("draws the built-in page's QR codes on the workers, every one, while health checks answer", async () => {
+    const uri = `otpauth://totp/Cognate:${'a'.repeat(180)}%40example.com?secret=${'A'.repeat(32)}&issuer=Cognate`;
+    const qr = () => fetch(`${node.endpoint}/_cognate/qr`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: uri })
+      .then(async (r) => `${r.status} ${r.headers.get('content-type')} ${(await r.text()).startsWith('<svg')}`);
+    const [codes, health] = await Promise.all([
+      Promise.all(Array.from({ length: 40 }, qr)),
+      Promise.all(Array.from({ length: 5 }, () => fetch(`${node.endpoint}/healthz`).then((r) => r.status))),
+    ]);
+    assert.deepEqual(codes, Array(40).fill('200 image/svg+xml true'));
+    assert.deepEqual(health, Array(5).fill(200));
+    const refused = await fetch(`${node.endpoint}/_cognate/qr`, { method: 'POST', body: 'https://example.com' });
+    assert.equal(refused.status, 400);
+  });
+
   it('is not ready when a newer node has migrated the database past this one', async () => {
     const newerDir = await makeTempDir('cognate-schema-');
     try {
