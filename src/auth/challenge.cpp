@@ -1,5 +1,7 @@
 #include "auth/challenge.h"
 
+#include "common/json_text.h"
+
 #include <boost/json.hpp>
 
 #include <array>
@@ -42,11 +44,6 @@ constexpr bool in_order() {
   return true;
 }
 static_assert(in_order(), "challenge_info rows must follow the order of enum class step");
-
-std::string text_of(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 
 }  // namespace
 
@@ -96,9 +93,9 @@ result<challenge_state> decode_state(step s, std::string_view text) {
   const auto& o = v.as_object();
   if (s == step::email_otp) {
     const auto* enrol = o.if_contains("enrol");
-    email_otp_state out{.code_hash = text_of(o, "h"),
-                        .nonce = text_of(o, "n"),
-                        .address = text_of(o, "to"),
+    email_otp_state out{.code_hash = json_text(o, "h"),
+                        .nonce = json_text(o, "n"),
+                        .address = json_text(o, "to"),
                         .enrolling = enrol && enrol->is_bool() && enrol->as_bool()};
     if (out.code_hash.empty() || out.nonce.empty()) {
       return internal_failure("an EMAIL_OTP Session lacks its code");
@@ -109,13 +106,13 @@ result<challenge_state> decode_state(step s, std::string_view text) {
     return challenge_state{};
   }
   const auto* fake = o.if_contains("fake");
-  srp_state out{.user_id = text_of(o, "u"),
-                .b_hex = text_of(o, "b"),
-                .B_hex = text_of(o, "B"),
-                .A_hex = text_of(o, "A"),
-                .secret_block = text_of(o, "block"),
+  srp_state out{.user_id = json_text(o, "u"),
+                .b_hex = json_text(o, "b"),
+                .B_hex = json_text(o, "B"),
+                .A_hex = json_text(o, "A"),
+                .secret_block = json_text(o, "block"),
                 .unknown_user = fake && fake->is_bool() && fake->as_bool(),
-                .fake_verifier_hex = text_of(o, "v")};
+                .fake_verifier_hex = json_text(o, "v")};
   if (out.b_hex.empty() || out.B_hex.empty() || out.A_hex.empty()) {
     return internal_failure("a PASSWORD_VERIFIER Session lacks its SRP state");
   }

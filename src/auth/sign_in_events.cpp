@@ -1,5 +1,7 @@
 #include "auth/sign_in_events.h"
 
+#include "common/json_text.h"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -48,11 +50,6 @@ constexpr std::array listed{
     listed_event{"resend_confirmation_code", "ResendCode"},
 };
 
-std::string text_of(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 }  // namespace
 
 std::string sign_in_detail(const sign_in_event& e, const call_origin& from) {
@@ -100,17 +97,17 @@ std::optional<auth_event> auth_event_of(const store::audit_record& row) {
   const boost::json::object empty;
   const auto& detail = !ec && parsed.is_object() ? parsed.as_object() : empty;
   // Events other than sign-ins record a change that happened.
-  out.response = row.event == "sign_in" ? text_of(detail, "response") : "Pass";
+  out.response = row.event == "sign_in" ? json_text(detail, "response") : "Pass";
   if (out.response.empty()) {
     out.response = "Pass";  // a sign-in written before events had a response: tokens were issued
   }
   for (const auto& [key, name] : {std::pair{"password", "Password"}, std::pair{"mfa", "Mfa"}}) {
-    if (auto verdict = text_of(detail, key); !verdict.empty()) {
+    if (auto verdict = json_text(detail, key); !verdict.empty()) {
       out.challenges.emplace_back(name, std::move(verdict));
     }
   }
-  out.ip = text_of(detail, "ip");
-  out.device = text_of(detail, "user_agent");
+  out.ip = json_text(detail, "ip");
+  out.device = json_text(detail, "user_agent");
   return out;
 }
 

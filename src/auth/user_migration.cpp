@@ -1,5 +1,6 @@
 #include "auth/user_migration.h"
 
+#include "common/json_text.h"
 #include "mail/curl_handles.h"
 
 #include <boost/json.hpp>
@@ -69,11 +70,6 @@ std::optional<boost::json::object> call(const migration_source& s, const char* o
   return std::move(parsed.as_object());
 }
 
-std::string text_of(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 }  // namespace
 
 user_migration::user_migration(migration_source source) : source_(std::move(source)) {}
@@ -88,7 +84,7 @@ std::optional<proven_user> user_migration::prove(const std::string& username,
   if (!answer) {
     return std::nullopt;
   }
-  if (const auto challenge = text_of(*answer, "ChallengeName"); !challenge.empty()) {
+  if (const auto challenge = json_text(*answer, "ChallengeName"); !challenge.empty()) {
     // Challenges the old pool asks only after a right password.
     static constexpr std::array<std::string_view, 6> after_password = {
         "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP", "SELECT_MFA_TYPE", "MFA_SETUP", "SMS_OTP"};
@@ -103,7 +99,7 @@ std::optional<proven_user> user_migration::prove(const std::string& username,
     return std::nullopt;
   }
   proven_user proven{.answer = "tokens"};
-  const auto access_token = text_of(result->as_object(), "AccessToken");
+  const auto access_token = json_text(result->as_object(), "AccessToken");
   if (access_token.empty()) {
     return std::nullopt;
   }
@@ -114,9 +110,9 @@ std::optional<proven_user> user_migration::prove(const std::string& username,
         if (!item.is_object()) {
           continue;
         }
-        const auto name = text_of(item.as_object(), "Name");
+        const auto name = json_text(item.as_object(), "Name");
         if (!name.empty()) {
-          proven.attributes[name] = text_of(item.as_object(), "Value");
+          proven.attributes[name] = json_text(item.as_object(), "Value");
         }
       }
       proven.has_attributes = true;

@@ -1,6 +1,7 @@
 #include "token/access_token.h"
 
 #include "common/encoding.h"
+#include "common/json_text.h"
 #include "common/reasons.h"
 
 #include <boost/json.hpp>
@@ -10,11 +11,6 @@
 
 namespace cognate::token {
 namespace {
-
-std::string text_of(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 
 // Seconds since the epoch that a time_point holds (its nanoseconds overflow beyond ±292 years
 // of 1970): what a claim must be before from_unix() may convert it.
@@ -55,15 +51,15 @@ std::string unverified_issuer(std::string_view token) {
   boost::system::error_code ec;
   auto v = boost::json::parse(
       std::string_view(reinterpret_cast<const char*>(payload->data()), payload->size()), ec);
-  return !ec && v.is_object() ? text_of(v.as_object(), "iss") : std::string();
+  return !ec && v.is_object() ? json_text(v.as_object(), "iss") : std::string();
 }
 
 result<access_claims> read_access_claims(const verified_jwt& jwt, std::string_view issuer,
                                          time_point now) {
   const auto& claims = jwt.payload;
   const auto* exp = claims.if_contains("exp");
-  if (text_of(claims, "token_use") != "access" || text_of(claims, "iss") != issuer ||
-      exp == nullptr || !exp->is_int64() || text_of(claims, "sub").empty()) {
+  if (json_text(claims, "token_use") != "access" || json_text(claims, "iss") != issuer ||
+      exp == nullptr || !exp->is_int64() || json_text(claims, "sub").empty()) {
     return fail(reason::invalid_access_token);
   }
   // Only a token this server signed gets here, and its issuer writes sane instants; refusing the
@@ -76,9 +72,9 @@ result<access_claims> read_access_claims(const verified_jwt& jwt, std::string_vi
   if (now >= *expires_at) {
     return fail(reason::access_token_expired);
   }
-  return access_claims{.sub = text_of(claims, "sub"),
-                       .client_id = text_of(claims, "client_id"),
-                       .origin_jti = text_of(claims, "origin_jti"),
+  return access_claims{.sub = json_text(claims, "sub"),
+                       .client_id = json_text(claims, "client_id"),
+                       .origin_jti = json_text(claims, "origin_jti"),
                        .auth_time = *auth_time,
                        .expires_at = *expires_at};
 }

@@ -48,18 +48,7 @@ std::unique_ptr<postgres::connection> connect(const std::string& url) {
 int pg_store::known_schema_version() { return static_cast<int>(postgres::migrations().size()); }
 
 result<store::schema_versions> pg_store::schema() {
-  auto c = acquire();
-  if (!c) {
-    return internal_failure("no PostgreSQL connection became free within 5 s");
-  }
-  struct give_back {
-    pg_store& store;
-    std::unique_ptr<postgres::connection>& c;
-    ~give_back() { store.release(std::move(c)); }
-  } guard{*this, c};
-  if (!c->ensure_connected()) {
-    return internal_failure("PostgreSQL is unreachable: " + c->error_message());
-  }
+  ASSIGN_OR_RETURN(auto c, acquire());
   try {
     return schema_versions{.database = read_version(*c), .known = known_schema_version()};
   } catch (const std::exception& e) {
@@ -120,14 +109,24 @@ pg_store::pg_store(const std::string& url, int pool_size) {
   }
 }
 
-std::unique_ptr<postgres::connection> pg_store::acquire() {
-  std::unique_lock lock(mutex_);
-  if (!available_.wait_for(lock, acquire_timeout, [&] { return !idle_.empty(); })) {
-    return nullptr;
+result<pg_store::lease> pg_store::acquire() {
+  lease c(nullptr, give_back{this});
+  {
+    std::unique_lock lock(mutex_);
+    if (!available_.wait_for(lock, acquire_timeout, [&] { return !idle_.empty(); })) {
+      return internal_failure("no PostgreSQL connection became free within 5 s");
+    }
+    c.reset(idle_.back().release());
+    idle_.pop_back();
   }
-  auto c = std::move(idle_.back());
-  idle_.pop_back();
+  if (!c->ensure_connected()) {
+    return internal_failure("PostgreSQL is unreachable: " + c->error_message());
+  }
   return c;
+}
+
+void pg_store::give_back::operator()(postgres::connection* c) const {
+  store->release(std::unique_ptr<postgres::connection>(c));
 }
 
 void pg_store::release(std::unique_ptr<postgres::connection> c) {
@@ -155,19 +154,7 @@ result<void> pg_store::read(const std::function<result<void>(transaction&)>& wor
 
 result<void> pg_store::run(const std::function<result<void>(transaction&)>& work,
                            const char* begin) {
-  auto c = acquire();
-  if (!c) {
-    return internal_failure("no PostgreSQL connection became free within 5 s");
-  }
-  struct give_back {
-    pg_store& store;
-    std::unique_ptr<postgres::connection>& c;
-    ~give_back() { store.release(std::move(c)); }
-  } guard{*this, c};
-
-  if (!c->ensure_connected()) {
-    return internal_failure("PostgreSQL is unreachable: " + c->error_message());
-  }
+  ASSIGN_OR_RETURN(auto c, acquire());
   bool reconnected = false;
   for (int attempt = 1;; ++attempt) {
     // BEGIN travels with the body's first statement (one round trip saved per transaction).

@@ -43,7 +43,14 @@ class pg_store final : public store {
 
  private:
   result<void> run(const std::function<result<void>(transaction&)>& work, const char* begin);
-  std::unique_ptr<postgres::connection> acquire();
+  // A pooled connection, given back to the pool when the lease is destroyed.
+  struct give_back {
+    pg_store* store;
+    void operator()(postgres::connection* c) const;
+  };
+  using lease = std::unique_ptr<postgres::connection, give_back>;
+  // A free connection (waiting up to 5 s), connected. Failures: errc::internal.
+  result<lease> acquire();
   void release(std::unique_ptr<postgres::connection> c);
 
   std::mutex mutex_;
